@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * xt_RTPPROXY: the ABI shared by the kernel module, libxtrtpproxy, the
+ * iptrtpproxy tool and the libxt_RTPPROXY iptables extension.
+ *
+ * Words used below:
+ *   gate         a range of 2 * max_sess consecutive UDP ports on a local IP;
+ *                session N owns port (base + 2N) for RTP and (base + 2N + 1)
+ *                for RTCP.
+ *   switchboard  two gates, A and B, defined by an iptables rule
+ *                `-j RTPPROXY`; identified by (addr_a, port_a, addr_b, port_b).
+ *   session      a slot of a switchboard: a packet arriving at gate A's port
+ *                of the session is sent from gate B's port of the session to
+ *                client B, and vice versa.
+ *   stream       one of the four client endpoints of a session (A-RTP,
+ *                A-RTCP, B-RTP, B-RTCP): the address the client sends from
+ *                and the address packets for that client are sent to.
+ *
+ * Part 1: the xtables target (revision 0, families NFPROTO_IPV4/IPV6, table
+ * "mangle"). Userspace fills every field; the kernel validates them all.
+ *
+ * Part 2: the generic netlink family XT_RTPPROXY_GENL_NAME. Every request
+ * carries attributes of enum rtpproxy_attr at the top level. Each command's
+ * attribute tree:
+ *
+ * RTPPROXY_CMD_GET_INFO: doit. Request: no attributes. Reply:
+ *    RTPPROXY_A_VERSION: NLA_NUL_STRING
+ *    RTPPROXY_A_UPTIME_MS: NLA_U64
+ *    RTPPROXY_A_SWITCHBOARD_COUNT: NLA_U32
+ *    RTPPROXY_A_SESSION_COUNT: NLA_U32 (live and expired-not-yet-free)
+ *    RTPPROXY_A_COUNTERS: NLA_NESTED (enum rtpproxy_counter_attr)
+ *
+ * RTPPROXY_CMD_GET_SWITCHBOARD: dumpit. Request (optional filter):
+ *    RTPPROXY_A_SWITCHBOARD: NLA_NESTED selector, see "Selectors" below
+ *  One reply message per switchboard:
+ *    RTPPROXY_A_SWITCHBOARD: NLA_NESTED
+ *       RTPPROXY_SB_A_FAMILY: NLA_U8 (AF_INET or AF_INET6)
+ *       RTPPROXY_SB_A_GATE_A: NLA_NESTED
+ *          RTPPROXY_GATE_A_ADDR: NLA_BINARY (4 or 16 bytes, network order)
+ *          RTPPROXY_GATE_A_PORT: NLA_U16 (lowest port of the gate)
+ *       RTPPROXY_SB_A_GATE_B: NLA_NESTED (as GATE_A)
+ *       RTPPROXY_SB_A_MAX_SESS: NLA_U32
+ *       RTPPROXY_SB_A_EXPIRES_TIMEOUT: NLA_U32 (seconds)
+ *       RTPPROXY_SB_A_RESURRECTION_TIMEOUT: NLA_U32 (seconds)
+ *       RTPPROXY_SB_A_RULES: NLA_U32 (rules referencing the switchboard)
+ *       RTPPROXY_SB_A_SESSIONS_LIVE: NLA_U32
+ *       RTPPROXY_SB_A_SESSIONS_EXPIRED: NLA_U32
+ *       RTPPROXY_SB_A_AGE_MS: NLA_U64
+ *       RTPPROXY_SB_A_COUNTERS: NLA_NESTED (enum rtpproxy_counter_attr)
+ *
+ * RTPPROXY_CMD_NEW_SESSION: doit, needs CAP_NET_ADMIN. Request:
+ *    RTPPROXY_A_SWITCHBOARD: NLA_NESTED selector (must match exactly one)
+ *    RTPPROXY_A_SESSION: NLA_NESTED
+ *       RTPPROXY_SESS_A_RTP_A, _RTCP_A, _RTP_B, _RTCP_B: NLA_NESTED, each
+ *          RTPPROXY_STREAM_A_ADDR: NLA_BINARY (with RTPPROXY_STREAM_A_PORT)
+ *          RTPPROXY_STREAM_A_PORT: NLA_U16 (client port, not 0)
+ *          RTPPROXY_STREAM_A_LEARN_TIMEOUT_MS: NLA_U32
+ *          RTPPROXY_STREAM_A_ALWAYS_LEARN: NLA_FLAG
+ *  At least one stream must have an address or a learning timeout; the
+ *  kernel derives nothing (RTCP defaults are the library's business).
+ *  Reply: RTPPROXY_A_SWITCHBOARD (description, without counters) and
+ *  RTPPROXY_A_SESSION as in GET_SESSION.
+ *
+ * RTPPROXY_CMD_SET_SESSION: doit, needs CAP_NET_ADMIN. Request:
+ *    RTPPROXY_A_SWITCHBOARD: NLA_NESTED selector (must match exactly one)
+ *    RTPPROXY_A_SESS_ID_LO, RTPPROXY_A_SESS_ID_HI: NLA_U32 (optional; without
+ *       them every live session; with them expired sessions in the range are
+ *       resurrected too)
+ *    RTPPROXY_A_SESSION: NLA_NESTED, stream nests as in NEW_SESSION; only the
+ *       attributes present are changed; RTPPROXY_STREAM_A_CLEAR_ADDR forgets
+ *       an address; a learning timeout restarts the learning window now.
+ *  Reply: RTPPROXY_A_AFFECTED: NLA_U32.
+ *
+ * RTPPROXY_CMD_DEL_SESSION: doit, needs CAP_NET_ADMIN. Request:
+ *    RTPPROXY_A_SWITCHBOARD: NLA_NESTED selector (optional; without it every
+ *       switchboard)
+ *    RTPPROXY_A_SESS_ID_LO, RTPPROXY_A_SESS_ID_HI: NLA_U32 (optional; without
+ *       them every session)
+ *  Reply: RTPPROXY_A_AFFECTED: NLA_U32.
+ *
+ * RTPPROXY_CMD_GET_SESSION: doit (RTPPROXY_A_SWITCHBOARD selector matching
+ *  exactly one, RTPPROXY_A_SESS_ID_LO is the id) or dumpit (optional
+ *  selector, optional id range). One reply message per session:
+ *    RTPPROXY_A_SWITCHBOARD: NLA_NESTED (FAMILY, GATE_A, GATE_B only)
+ *    RTPPROXY_A_SESSION: NLA_NESTED
+ *       RTPPROXY_SESS_A_ID: NLA_U32
+ *       RTPPROXY_SESS_A_STATE: NLA_U8 (enum rtpproxy_sess_state)
+ *       RTPPROXY_SESS_A_AGE_MS: NLA_U64 (since alloc)
+ *       RTPPROXY_SESS_A_IDLE_MS: NLA_U64 (since the last relayed packet, or
+ *          since alloc / resurrection)
+ *       RTPPROXY_SESS_A_RTP_A, _RTCP_A, _RTP_B, _RTCP_B: NLA_NESTED, each
+ *          RTPPROXY_STREAM_A_GATE_PORT: NLA_U16 (port of the gate the client
+ *             sends to and receives from)
+ *          RTPPROXY_STREAM_A_ADDR, RTPPROXY_STREAM_A_PORT: client, if known
+ *          RTPPROXY_STREAM_A_LEARN_TIMEOUT_MS: NLA_U32, remaining window
+ *          RTPPROXY_STREAM_A_ALWAYS_LEARN: NLA_FLAG
+ *          RTPPROXY_STREAM_A_LEARNED: NLA_FLAG (address came from a packet)
+ *          RTPPROXY_STREAM_A_PACKETS, RTPPROXY_STREAM_A_BYTES: NLA_U64
+ *             (received from this client and relayed)
+ *          RTPPROXY_STREAM_A_DROPS: NLA_U64 (received at this gate port of
+ *             the session and dropped)
+ *          RTPPROXY_STREAM_A_LAST_MS: NLA_U64 (since the last relayed packet;
+ *             absent when none)
+ *
+ * RTPPROXY_CMD_RESET_COUNTERS: doit, needs CAP_NET_ADMIN. Request:
+ *    RTPPROXY_A_RESET: NLA_U32 (RTPPROXY_RESET_* bits, at least one)
+ *    RTPPROXY_A_SWITCHBOARD: NLA_NESTED selector (optional, limits the
+ *       switchboard and session resets; without it every switchboard)
+ *  Reply: RTPPROXY_A_AFFECTED: NLA_U32 (switchboards touched).
+ *
+ * RTPPROXY_CMD_AUDIT: doit, needs CAP_NET_ADMIN. Runs the expiry scan (which
+ *  otherwise runs every second) now. Request: optional selector. Reply:
+ *    RTPPROXY_A_AFFECTED: NLA_U32 (sessions that changed state or were freed)
+ *
+ * Selectors: an RTPPROXY_A_SWITCHBOARD nest in a request with any of
+ *  RTPPROXY_SB_A_GATE_A / _GATE_B, each with any of RTPPROXY_GATE_A_ADDR /
+ *  _PORT. A switchboard matches when every attribute given is equal; the
+ *  port is the lowest port of the gate. An empty selector matches all.
+ *
+ * Permissions: every command, reads included, needs CAP_NET_ADMIN in the
+ * user namespace owning the network namespace (GENL_UNS_ADMIN_PERM): session
+ * lists reveal who is talking to whom, so they are not for everyone.
+ *
+ * Errors: a negative errno with an extended-ACK message naming the bad
+ * attribute.
+ */
+#ifndef _UAPI_XT_RTPPROXY_H
+#define _UAPI_XT_RTPPROXY_H
+
+#include <linux/types.h>
+#include <linux/netfilter.h>
+
+/* Part 1: the xtables target. */
+
+#define XT_RTPPROXY_NAME		"RTPPROXY"
+#define XT_RTPPROXY_REVISION		0
+
+#define XT_RTPPROXY_MAX_SESS		32767
+#define XT_RTPPROXY_DEF_EXPIRES		60	/* seconds */
+#define XT_RTPPROXY_DEF_RESURRECTION	30	/* seconds */
+#define XT_RTPPROXY_MAX_TIMEOUT		86400	/* seconds */
+
+struct xt_rtpproxy_switchboard;
+
+/**
+ * struct xt_rtpproxy_tginfo - the target's options
+ * @addr_a: gate A's local address
+ * @addr_b: gate B's local address (userspace copies @addr_a if not given)
+ * @port_a: lowest port of gate A, even; RTP of session N is port_a + 2N
+ * @port_b: lowest port of gate B, even (userspace default: right after gate
+ *	A's range when both gates share the address, else @port_a)
+ * @max_sess: sessions of the switchboard, 1..XT_RTPPROXY_MAX_SESS
+ * @expires_timeout: seconds without a relayed packet before a session expires
+ * @resurrection_timeout: seconds an expired session keeps its slot
+ * @flags: must be 0
+ * @__pad: must be 0
+ * @sb: the kernel's switchboard, not seen by userspace
+ *
+ * Several rules with equal gates share one switchboard; @max_sess must then
+ * be equal and the timeouts of the newest rule apply.
+ */
+struct xt_rtpproxy_tginfo {
+	union nf_inet_addr addr_a;
+	union nf_inet_addr addr_b;
+	__u16 port_a;
+	__u16 port_b;
+	__u32 max_sess;
+	__u32 expires_timeout;
+	__u32 resurrection_timeout;
+	__u32 flags;
+	__u32 __pad;
+
+	/* Used internally by the kernel */
+	struct xt_rtpproxy_switchboard *sb __attribute__((aligned(8)));
+};
+
+/* Part 2: the generic netlink family. */
+
+#define XT_RTPPROXY_GENL_NAME		"xt_rtpproxy"
+#define XT_RTPPROXY_GENL_VERSION	1
+
+enum rtpproxy_cmd {
+	RTPPROXY_CMD_UNSPEC,
+	RTPPROXY_CMD_GET_INFO,
+	RTPPROXY_CMD_GET_SWITCHBOARD,
+	RTPPROXY_CMD_NEW_SESSION,
+	RTPPROXY_CMD_SET_SESSION,
+	RTPPROXY_CMD_DEL_SESSION,
+	RTPPROXY_CMD_GET_SESSION,
+	RTPPROXY_CMD_RESET_COUNTERS,
+	RTPPROXY_CMD_AUDIT,
+	__RTPPROXY_CMD_MAX
+};
+#define RTPPROXY_CMD_MAX (__RTPPROXY_CMD_MAX - 1)
+
+/**
+ * enum rtpproxy_attr - top-level attributes
+ * @RTPPROXY_A_PAD: padding for 64-bit attributes
+ * @RTPPROXY_A_VERSION: module version (NLA_NUL_STRING)
+ * @RTPPROXY_A_UPTIME_MS: time since the network namespace's state was
+ *	created (NLA_U64)
+ * @RTPPROXY_A_SWITCHBOARD_COUNT: switchboards in the namespace (NLA_U32)
+ * @RTPPROXY_A_SESSION_COUNT: sessions holding a slot (NLA_U32)
+ * @RTPPROXY_A_COUNTERS: global counters (NLA_NESTED: rtpproxy_counter_attr)
+ * @RTPPROXY_A_SWITCHBOARD: selector or description (NLA_NESTED:
+ *	rtpproxy_sb_attr)
+ * @RTPPROXY_A_SESSION: session (NLA_NESTED: rtpproxy_sess_attr)
+ * @RTPPROXY_A_SESS_ID_LO: lowest session id of a range (NLA_U32)
+ * @RTPPROXY_A_SESS_ID_HI: highest session id of a range, inclusive; defaults
+ *	to RTPPROXY_A_SESS_ID_LO when only that is given (NLA_U32)
+ * @RTPPROXY_A_AFFECTED: objects changed by the command (NLA_U32)
+ * @RTPPROXY_A_RESET: what to reset, RTPPROXY_RESET_* bits (NLA_U32)
+ */
+enum rtpproxy_attr {
+	RTPPROXY_A_UNSPEC,
+	RTPPROXY_A_PAD,
+	RTPPROXY_A_VERSION,
+	RTPPROXY_A_UPTIME_MS,
+	RTPPROXY_A_SWITCHBOARD_COUNT,
+	RTPPROXY_A_SESSION_COUNT,
+	RTPPROXY_A_COUNTERS,
+	RTPPROXY_A_SWITCHBOARD,
+	RTPPROXY_A_SESSION,
+	RTPPROXY_A_SESS_ID_LO,
+	RTPPROXY_A_SESS_ID_HI,
+	RTPPROXY_A_AFFECTED,
+	RTPPROXY_A_RESET,
+	__RTPPROXY_A_LAST
+};
+#define RTPPROXY_A_MAX (__RTPPROXY_A_LAST - 1)
+
+/* RTPPROXY_A_RESET bits */
+#define RTPPROXY_RESET_GLOBAL		(1U << 0) /* global counters */
+#define RTPPROXY_RESET_SWITCHBOARD	(1U << 1) /* switchboard counters */
+#define RTPPROXY_RESET_SESSIONS		(1U << 2) /* per-stream packet counters */
+#define RTPPROXY_RESET_ALL		(RTPPROXY_RESET_GLOBAL | \
+					 RTPPROXY_RESET_SWITCHBOARD | \
+					 RTPPROXY_RESET_SESSIONS)
+
+/**
+ * enum rtpproxy_sb_attr - a switchboard (RTPPROXY_A_SWITCHBOARD)
+ * @RTPPROXY_SB_A_PAD: padding
+ * @RTPPROXY_SB_A_FAMILY: AF_INET or AF_INET6 (NLA_U8)
+ * @RTPPROXY_SB_A_GATE_A: gate A (NLA_NESTED: rtpproxy_gate_attr)
+ * @RTPPROXY_SB_A_GATE_B: gate B (NLA_NESTED: rtpproxy_gate_attr)
+ * @RTPPROXY_SB_A_MAX_SESS: number of session slots (NLA_U32)
+ * @RTPPROXY_SB_A_EXPIRES_TIMEOUT: seconds (NLA_U32)
+ * @RTPPROXY_SB_A_RESURRECTION_TIMEOUT: seconds (NLA_U32)
+ * @RTPPROXY_SB_A_RULES: rules referencing it (NLA_U32)
+ * @RTPPROXY_SB_A_SESSIONS_LIVE: live sessions (NLA_U32)
+ * @RTPPROXY_SB_A_SESSIONS_EXPIRED: expired sessions still holding a slot
+ *	(NLA_U32)
+ * @RTPPROXY_SB_A_AGE_MS: time since the first rule created it (NLA_U64)
+ * @RTPPROXY_SB_A_COUNTERS: counters (NLA_NESTED: rtpproxy_counter_attr)
+ */
+enum rtpproxy_sb_attr {
+	RTPPROXY_SB_A_UNSPEC,
+	RTPPROXY_SB_A_PAD,
+	RTPPROXY_SB_A_FAMILY,
+	RTPPROXY_SB_A_GATE_A,
+	RTPPROXY_SB_A_GATE_B,
+	RTPPROXY_SB_A_MAX_SESS,
+	RTPPROXY_SB_A_EXPIRES_TIMEOUT,
+	RTPPROXY_SB_A_RESURRECTION_TIMEOUT,
+	RTPPROXY_SB_A_RULES,
+	RTPPROXY_SB_A_SESSIONS_LIVE,
+	RTPPROXY_SB_A_SESSIONS_EXPIRED,
+	RTPPROXY_SB_A_AGE_MS,
+	RTPPROXY_SB_A_COUNTERS,
+	__RTPPROXY_SB_A_LAST
+};
+#define RTPPROXY_SB_A_MAX (__RTPPROXY_SB_A_LAST - 1)
+
+/**
+ * enum rtpproxy_gate_attr - a gate (RTPPROXY_SB_A_GATE_A/_B)
+ * @RTPPROXY_GATE_A_ADDR: local address, 4 or 16 bytes (NLA_BINARY)
+ * @RTPPROXY_GATE_A_PORT: lowest port of the gate (NLA_U16)
+ */
+enum rtpproxy_gate_attr {
+	RTPPROXY_GATE_A_UNSPEC,
+	RTPPROXY_GATE_A_ADDR,
+	RTPPROXY_GATE_A_PORT,
+	__RTPPROXY_GATE_A_LAST
+};
+#define RTPPROXY_GATE_A_MAX (__RTPPROXY_GATE_A_LAST - 1)
+
+/**
+ * enum rtpproxy_sess_state - what a session does with packets
+ * @RTPPROXY_SESS_LIVE: relays
+ * @RTPPROXY_SESS_EXPIRED: idle for the expires timeout; drops, keeps its
+ *	slot until the resurrection timeout; SET_SESSION with an id range
+ *	makes it live again
+ */
+enum rtpproxy_sess_state {
+	RTPPROXY_SESS_LIVE = 1,
+	RTPPROXY_SESS_EXPIRED = 2,
+};
+
+/**
+ * enum rtpproxy_sess_attr - a session (RTPPROXY_A_SESSION)
+ * @RTPPROXY_SESS_A_PAD: padding
+ * @RTPPROXY_SESS_A_ID: session id, 0..max_sess-1 (NLA_U32)
+ * @RTPPROXY_SESS_A_STATE: enum rtpproxy_sess_state (NLA_U8)
+ * @RTPPROXY_SESS_A_AGE_MS: time since alloc (NLA_U64)
+ * @RTPPROXY_SESS_A_IDLE_MS: time since the last relayed packet (NLA_U64)
+ * @RTPPROXY_SESS_A_RTP_A: client A's RTP (NLA_NESTED: rtpproxy_stream_attr)
+ * @RTPPROXY_SESS_A_RTCP_A: client A's RTCP (NLA_NESTED)
+ * @RTPPROXY_SESS_A_RTP_B: client B's RTP (NLA_NESTED)
+ * @RTPPROXY_SESS_A_RTCP_B: client B's RTCP (NLA_NESTED)
+ */
+enum rtpproxy_sess_attr {
+	RTPPROXY_SESS_A_UNSPEC,
+	RTPPROXY_SESS_A_PAD,
+	RTPPROXY_SESS_A_ID,
+	RTPPROXY_SESS_A_STATE,
+	RTPPROXY_SESS_A_AGE_MS,
+	RTPPROXY_SESS_A_IDLE_MS,
+	RTPPROXY_SESS_A_RTP_A,
+	RTPPROXY_SESS_A_RTCP_A,
+	RTPPROXY_SESS_A_RTP_B,
+	RTPPROXY_SESS_A_RTCP_B,
+	__RTPPROXY_SESS_A_LAST
+};
+#define RTPPROXY_SESS_A_MAX (__RTPPROXY_SESS_A_LAST - 1)
+
+/* Index of a stream in a session, in the order of the attributes above. */
+enum rtpproxy_stream_idx {
+	RTPPROXY_STREAM_RTP_A,
+	RTPPROXY_STREAM_RTCP_A,
+	RTPPROXY_STREAM_RTP_B,
+	RTPPROXY_STREAM_RTCP_B,
+	RTPPROXY_STREAMS
+};
+
+/**
+ * enum rtpproxy_stream_attr - a client endpoint (RTPPROXY_SESS_A_RTP_A...)
+ * @RTPPROXY_STREAM_A_PAD: padding
+ * @RTPPROXY_STREAM_A_GATE_PORT: the gate port this client uses (NLA_U16,
+ *	replies only)
+ * @RTPPROXY_STREAM_A_ADDR: client address, 4 or 16 bytes of the
+ *	switchboard's family (NLA_BINARY)
+ * @RTPPROXY_STREAM_A_PORT: client port (NLA_U16)
+ * @RTPPROXY_STREAM_A_LEARN_TIMEOUT_MS: requests: learn the client from the
+ *	first packet within this many ms from now; replies: ms left (NLA_U32)
+ * @RTPPROXY_STREAM_A_ALWAYS_LEARN: keep re-learning the client from every
+ *	packet (NLA_FLAG); in SET_SESSION a learning timeout or address without
+ *	this flag turns always-learn off
+ * @RTPPROXY_STREAM_A_LEARNED: the address was learned (NLA_FLAG, replies)
+ * @RTPPROXY_STREAM_A_PACKETS: packets relayed from this client (NLA_U64)
+ * @RTPPROXY_STREAM_A_BYTES: UDP payload bytes relayed from it (NLA_U64)
+ * @RTPPROXY_STREAM_A_DROPS: packets dropped at its gate port (NLA_U64)
+ * @RTPPROXY_STREAM_A_LAST_MS: ms since its last relayed packet (NLA_U64)
+ * @RTPPROXY_STREAM_A_CLEAR_ADDR: forget the address (NLA_FLAG, SET_SESSION)
+ */
+enum rtpproxy_stream_attr {
+	RTPPROXY_STREAM_A_UNSPEC,
+	RTPPROXY_STREAM_A_PAD,
+	RTPPROXY_STREAM_A_GATE_PORT,
+	RTPPROXY_STREAM_A_ADDR,
+	RTPPROXY_STREAM_A_PORT,
+	RTPPROXY_STREAM_A_LEARN_TIMEOUT_MS,
+	RTPPROXY_STREAM_A_ALWAYS_LEARN,
+	RTPPROXY_STREAM_A_LEARNED,
+	RTPPROXY_STREAM_A_PACKETS,
+	RTPPROXY_STREAM_A_BYTES,
+	RTPPROXY_STREAM_A_DROPS,
+	RTPPROXY_STREAM_A_LAST_MS,
+	RTPPROXY_STREAM_A_CLEAR_ADDR,
+	__RTPPROXY_STREAM_A_LAST
+};
+#define RTPPROXY_STREAM_A_MAX (__RTPPROXY_STREAM_A_LAST - 1)
+
+/**
+ * enum rtpproxy_counter_attr - counters (RTPPROXY_A_COUNTERS,
+ *	RTPPROXY_SB_A_COUNTERS), all NLA_U64
+ * @RTPPROXY_CNT_A_PAD: padding
+ * @RTPPROXY_CNT_A_PACKETS: packets relayed
+ * @RTPPROXY_CNT_A_BYTES: UDP payload bytes relayed
+ * @RTPPROXY_CNT_A_DROP_NO_SESSION: packets at a gate port with no session
+ * @RTPPROXY_CNT_A_DROP_SOURCE: packets from an unexpected source
+ * @RTPPROXY_CNT_A_DROP_EXPIRED: packets for an expired session
+ * @RTPPROXY_CNT_A_DROP_MALFORMED: bad UDP length or checksum field
+ * @RTPPROXY_CNT_A_DROP_NO_DEST: the opposite client is not known yet
+ * @RTPPROXY_CNT_A_DROP_XMIT: no route to the opposite client, or the
+ *	packet could not be rebuilt
+ * @RTPPROXY_CNT_A_SESS_CREATED: sessions allocated
+ * @RTPPROXY_CNT_A_SESS_EXPIRED: sessions that expired
+ * @RTPPROXY_CNT_A_SESS_DELETED: sessions deleted by command
+ */
+enum rtpproxy_counter_attr {
+	RTPPROXY_CNT_A_UNSPEC,
+	RTPPROXY_CNT_A_PAD,
+	RTPPROXY_CNT_A_PACKETS,
+	RTPPROXY_CNT_A_BYTES,
+	RTPPROXY_CNT_A_DROP_NO_SESSION,
+	RTPPROXY_CNT_A_DROP_SOURCE,
+	RTPPROXY_CNT_A_DROP_EXPIRED,
+	RTPPROXY_CNT_A_DROP_MALFORMED,
+	RTPPROXY_CNT_A_DROP_NO_DEST,
+	RTPPROXY_CNT_A_DROP_XMIT,
+	RTPPROXY_CNT_A_SESS_CREATED,
+	RTPPROXY_CNT_A_SESS_EXPIRED,
+	RTPPROXY_CNT_A_SESS_DELETED,
+	__RTPPROXY_CNT_A_LAST
+};
+#define RTPPROXY_CNT_A_MAX (__RTPPROXY_CNT_A_LAST - 1)
+
+#endif /* _UAPI_XT_RTPPROXY_H */
