@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+// One call per xt_rtpproxy command, plus batched alloc/delete.
+#pragma once
+
+#include <cstdint>
+#include <exception>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "xtrtpproxy/socket.hpp"
+#include "xtrtpproxy/types.hpp"
+
+namespace xtrtpproxy {
+
+// The outcome of one item of a batch: a value or the exception the item failed with.
+template <class T>
+struct BatchResult {
+    std::optional<T> value;
+    std::exception_ptr error;
+
+    bool ok() const noexcept { return value.has_value(); }
+    // The value, or rethrows the item's error.
+    const T& get() const {
+        if (error) std::rethrow_exception(error);
+        return *value;
+    }
+};
+
+class Client {
+  public:
+    // Dumps interrupted by concurrent changes are retried this many times in all.
+    static constexpr int kDumpAttempts = 5;
+
+    Client() = default;  // opens a Socket
+    explicit Client(Socket socket) : socket_(std::move(socket)) {}
+
+    Info info();
+    std::vector<Switchboard> switchboards(const SwitchboardSelector& selector = {});
+    // The selector must match exactly one switchboard.
+    SessionEntry alloc(const SwitchboardSelector& selector, const SessionParams& params);
+    // Returns the number of sessions changed. Without range: every live session.
+    std::uint32_t update(const SwitchboardSelector& selector,
+                         const std::optional<SessionRange>& range, const SessionParams& params);
+    // Returns the number of sessions deleted.
+    std::uint32_t remove(const std::optional<SwitchboardSelector>& selector = {},
+                         const std::optional<SessionRange>& range = {});
+    SessionEntry session(const SwitchboardSelector& selector, std::uint32_t id);
+    std::vector<SessionEntry> sessions(const std::optional<SwitchboardSelector>& selector = {},
+                                       const std::optional<SessionRange>& range = {});
+    // bits: RTPPROXY_RESET_*. Returns the number of switchboards touched.
+    std::uint32_t reset(std::uint32_t bits,
+                        const std::optional<SwitchboardSelector>& selector = {});
+    // Runs the expiry scan now; returns the number of sessions that changed state or were freed.
+    std::uint32_t audit(const std::optional<SwitchboardSelector>& selector = {});
+
+    std::vector<BatchResult<SessionEntry>> alloc_batch(const SwitchboardSelector& selector,
+                                                       std::span<const SessionParams> params);
+    std::vector<BatchResult<std::uint32_t>> remove_batch(const SwitchboardSelector& selector,
+                                                         std::span<const SessionRange> ranges);
+
+    Socket& socket() noexcept { return socket_; }
+
+  private:
+    template <class T, class Parse>
+    std::vector<T> dump_all(Request& request, std::string_view what, Parse parse);
+    std::uint32_t affected(Request& request, std::string_view what);
+
+    Socket socket_;
+};
+
+}  // namespace xtrtpproxy

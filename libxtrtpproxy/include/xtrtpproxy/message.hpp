@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+// Building requests and parsing replies of the xt_rtpproxy family, on byte buffers only.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "xtrtpproxy/types.hpp"
+
+struct nlmsghdr;
+
+namespace xtrtpproxy {
+
+// One netlink request: nlmsghdr + genlmsghdr + attributes. The socket sets the sequence number.
+class Request {
+  public:
+    // The largest request (alloc with four IPv6 streams) is well below this.
+    static constexpr std::size_t kCapacity = 1024;
+
+    // A generic netlink request for family_id, with NLM_F_REQUEST | flags.
+    Request(std::uint16_t family_id, std::uint8_t cmd, std::uint8_t version, std::uint16_t flags);
+
+    nlmsghdr* header() noexcept;
+    const nlmsghdr* header() const noexcept;
+    // The whole message, nlmsg_len bytes (always a multiple of 4).
+    std::span<const std::byte> bytes() const noexcept;
+    std::uint32_t seq() const noexcept;
+    void set_seq(std::uint32_t seq) noexcept;
+    bool is_dump() const noexcept;
+
+  private:
+    // uint32_t elements keep the buffer aligned for struct nlmsghdr.
+    std::vector<std::uint32_t> storage_;
+};
+
+// Generic netlink controller: resolve a family's id.
+Request make_get_family_request(std::string_view name);
+struct FamilyInfo {
+    std::uint16_t id = 0;
+    std::uint32_t version = 0;
+};
+FamilyInfo parse_family_reply(const nlmsghdr* nlh);
+
+// Requests of the xt_rtpproxy family. An absent optional selector or range is not sent.
+Request make_info_request(std::uint16_t family_id);
+Request make_switchboards_request(std::uint16_t family_id, const SwitchboardSelector& selector);
+Request make_alloc_request(std::uint16_t family_id, const SwitchboardSelector& selector,
+                           const SessionParams& params);
+Request make_update_request(std::uint16_t family_id, const SwitchboardSelector& selector,
+                            const std::optional<SessionRange>& range, const SessionParams& params);
+Request make_remove_request(std::uint16_t family_id,
+                            const std::optional<SwitchboardSelector>& selector,
+                            const std::optional<SessionRange>& range);
+Request make_session_request(std::uint16_t family_id, const SwitchboardSelector& selector,
+                             std::uint32_t id);
+Request make_sessions_request(std::uint16_t family_id,
+                              const std::optional<SwitchboardSelector>& selector,
+                              const std::optional<SessionRange>& range);
+Request make_reset_request(std::uint16_t family_id, std::uint32_t bits,
+                           const std::optional<SwitchboardSelector>& selector);
+Request make_audit_request(std::uint16_t family_id,
+                           const std::optional<SwitchboardSelector>& selector);
+
+// Replies. Each throws std::system_error(EBADMSG) on a reply that breaks the ABI.
+Info parse_info_reply(const nlmsghdr* nlh);
+Switchboard parse_switchboard_reply(const nlmsghdr* nlh);
+// Alloc replies and session get/dump replies.
+SessionEntry parse_session_reply(const nlmsghdr* nlh);
+// RTPPROXY_A_AFFECTED of update, delete, reset and audit replies.
+std::uint32_t parse_affected_reply(const nlmsghdr* nlh);
+
+// How far the replies to one request have come.
+struct ReplyProgress {
+    bool finished = false;     // the ACK or NLMSG_DONE arrived
+    bool interrupted = false;  // a dump message carried NLM_F_DUMP_INTR
+};
+
+// Walks the messages in buf that answer the request with sequence number seq (others are
+// skipped): every data message goes to on_data; an error message throws the kernel's error
+// through to_system_error(…, what). Updates progress; call again with the next buffer until
+// progress.finished.
+void walk_replies(std::span<const std::byte> buf, std::uint32_t seq, std::string_view what,
+                  const std::function<void(const nlmsghdr*)>& on_data, ReplyProgress& progress);
+
+}  // namespace xtrtpproxy

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+// A move-only generic netlink socket bound to the xt_rtpproxy family.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "xtrtpproxy/message.hpp"
+
+struct mnl_socket;
+struct nlmsghdr;
+
+namespace xtrtpproxy {
+
+class Socket {
+  public:
+    using DataHandler = std::function<void(const nlmsghdr*)>;
+    using BatchHandler = std::function<void(std::size_t index, const nlmsghdr*)>;
+
+    // Opens the socket, enables extended ACKs and resolves the family. Throws
+    // std::system_error; ENOENT if the module is not loaded.
+    Socket();
+    Socket(const Socket&) = delete;
+    Socket& operator=(const Socket&) = delete;
+    Socket(Socket&& other) noexcept;
+    Socket& operator=(Socket&& other) noexcept;
+    ~Socket();
+
+    std::uint16_t family_id() const noexcept { return family_id_; }
+    std::uint32_t family_version() const noexcept { return family_version_; }
+
+    // Sends a doit request with NLM_F_ACK and waits for its ACK; replies go to on_data.
+    // Throws std::system_error with the kernel's extended-ACK text; what names the request.
+    void execute(Request& request, std::string_view what, const DataHandler& on_data);
+
+    // Sends a dump request and passes every message to on_data. Returns false if the kernel
+    // flagged the dump as inconsistent (NLM_F_DUMP_INTR): the caller should start over.
+    bool dump(Request& request, std::string_view what, const DataHandler& on_data);
+
+    // Sends many doit requests in as few sendmsg calls as the receive buffer allows and
+    // collects their replies (on_data gets the request's index) and ACKs. Returns one entry
+    // per request: null on success, else the exception (from the kernel or from on_data).
+    std::vector<std::exception_ptr> batch(std::span<Request> requests, std::string_view what,
+                                          const BatchHandler& on_data);
+
+  private:
+    void send(std::span<const std::byte> bytes);
+    std::span<const std::byte> receive();
+    void close() noexcept;
+
+    mnl_socket* nl_ = nullptr;
+    std::uint32_t seq_ = 0;
+    std::uint16_t family_id_ = 0;
+    std::uint32_t family_version_ = 0;
+    std::vector<std::byte> rx_;
+};
+
+}  // namespace xtrtpproxy

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+// Value types for switchboards, sessions, streams and counters as the kernel reports them.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace xtrtpproxy {
+
+// An IPv4 or IPv6 address, stored in network byte order.
+class Address {
+  public:
+    Address() = default;
+
+    // Throws std::invalid_argument naming the text if it is not an address.
+    static Address parse(std::string_view text);
+    static std::optional<Address> try_parse(std::string_view text) noexcept;
+    // bytes must be 4 (IPv4) or 16 (IPv6) long; throws std::invalid_argument otherwise.
+    static Address from_bytes(std::span<const std::byte> bytes);
+
+    // AF_INET, AF_INET6, or AF_UNSPEC for a default-constructed address.
+    int family() const noexcept { return family_; }
+    bool is_v6() const noexcept;
+    // 4 or 16 bytes in network order (empty for AF_UNSPEC).
+    std::span<const std::byte> bytes() const noexcept;
+    // Dotted quad or RFC 5952 text, without brackets.
+    std::string to_string() const;
+
+    friend bool operator==(const Address&, const Address&) = default;
+
+  private:
+    int family_ = 0;
+    std::array<std::byte, 16> bytes_{};
+};
+
+// A local address and the lowest UDP port of a gate's range.
+struct Gate {
+    Address addr;
+    std::uint16_t port = 0;
+
+    friend bool operator==(const Gate&, const Gate&) = default;
+};
+
+// A client's address and port.
+struct Endpoint {
+    Address addr;
+    std::uint16_t port = 0;
+
+    // "IP:PORT" or "[IPv6]:PORT".
+    std::string to_string() const;
+
+    friend bool operator==(const Endpoint&, const Endpoint&) = default;
+};
+
+// Which switchboard(s) a request is for: every field given must match; none matches all.
+struct SwitchboardSelector {
+    std::optional<Address> addr_a;
+    std::optional<std::uint16_t> port_a;
+    std::optional<Address> addr_b;
+    std::optional<std::uint16_t> port_b;
+
+    bool empty() const noexcept { return !addr_a && !port_a && !addr_b && !port_b; }
+    friend bool operator==(const SwitchboardSelector&, const SwitchboardSelector&) = default;
+};
+
+// Relay and drop counters, global or per switchboard.
+struct Counters {
+    std::uint64_t packets = 0;
+    std::uint64_t bytes = 0;
+    std::uint64_t drop_no_session = 0;
+    std::uint64_t drop_source = 0;
+    std::uint64_t drop_expired = 0;
+    std::uint64_t drop_malformed = 0;
+    std::uint64_t drop_no_dest = 0;
+    std::uint64_t drop_xmit = 0;
+    std::uint64_t sessions_created = 0;
+    std::uint64_t sessions_expired = 0;
+    std::uint64_t sessions_deleted = 0;
+
+    friend bool operator==(const Counters&, const Counters&) = default;
+};
+
+// Answer of the info command.
+struct Info {
+    std::string version;
+    std::uint64_t uptime_ms = 0;
+    std::uint32_t switchboards = 0;
+    std::uint32_t sessions = 0;
+    Counters counters;
+};
+
+// A switchboard. Replies about sessions carry only family and gates.
+struct Switchboard {
+    int family = 0;
+    Gate gate_a;
+    Gate gate_b;
+    std::uint32_t max_sess = 0;
+    std::uint32_t expires_timeout = 0;       // seconds
+    std::uint32_t resurrection_timeout = 0;  // seconds
+    std::uint32_t rules = 0;
+    std::uint32_t live = 0;
+    std::uint32_t expired = 0;
+    std::uint64_t age_ms = 0;
+    Counters counters;
+
+    // A selector matching exactly this switchboard.
+    SwitchboardSelector selector() const;
+    bool same_gates(const Switchboard& other) const noexcept {
+        return family == other.family && gate_a == other.gate_a && gate_b == other.gate_b;
+    }
+};
+
+enum class SessionState : std::uint8_t { unknown = 0, live = 1, expired = 2 };
+
+// Stream indexes, in the kernel's order.
+enum class StreamIndex : std::size_t { rtp_a = 0, rtcp_a = 1, rtp_b = 2, rtcp_b = 3 };
+inline constexpr std::size_t kStreams = 4;
+// "rtp-a", "rtcp-a", "rtp-b", "rtcp-b".
+std::string_view stream_name(std::size_t index);
+
+// One of the four client endpoints of a session.
+struct Stream {
+    std::uint16_t gate_port = 0;
+    std::optional<Endpoint> client;
+    std::optional<std::uint32_t> learn_ms;  // remaining learning window
+    bool always_learn = false;
+    bool learned = false;
+    std::uint64_t packets = 0;
+    std::uint64_t bytes = 0;
+    std::uint64_t drops = 0;
+    std::optional<std::uint64_t> last_ms;  // absent while nothing was relayed
+};
+
+struct Session {
+    std::uint32_t id = 0;
+    SessionState state = SessionState::unknown;
+    std::uint64_t age_ms = 0;
+    std::uint64_t idle_ms = 0;
+    std::array<Stream, kStreams> streams{};
+
+    const Stream& stream(StreamIndex index) const {
+        return streams[static_cast<std::size_t>(index)];
+    }
+};
+
+// A session together with the switchboard it belongs to (alloc and session replies).
+struct SessionEntry {
+    Switchboard switchboard;
+    Session session;
+};
+
+// Inclusive session id range.
+struct SessionRange {
+    std::uint32_t lo = 0;
+    std::uint32_t hi = 0;
+
+    friend bool operator==(const SessionRange&, const SessionRange&) = default;
+};
+
+// What to set on one stream in alloc/update; absent fields are not sent.
+struct StreamParams {
+    std::optional<Address> addr;
+    std::optional<std::uint16_t> port;
+    std::optional<std::uint32_t> learn_timeout_ms;
+    bool always_learn = false;
+    bool clear_addr = false;  // update only: forget the address
+
+    bool empty() const noexcept {
+        return !addr && !port && !learn_timeout_ms && !always_learn && !clear_addr;
+    }
+    friend bool operator==(const StreamParams&, const StreamParams&) = default;
+};
+
+struct SessionParams {
+    std::array<StreamParams, kStreams> streams{};
+
+    StreamParams& stream(StreamIndex index) { return streams[static_cast<std::size_t>(index)]; }
+    const StreamParams& stream(StreamIndex index) const {
+        return streams[static_cast<std::size_t>(index)];
+    }
+    // True if some stream has an address or a learning timeout, as alloc requires.
+    bool has_client_or_learning() const noexcept;
+    friend bool operator==(const SessionParams&, const SessionParams&) = default;
+};
+
+// Fills every RTCP field left empty from its RTP stream: the same address, the RTP port + 1 and
+// the same learning timeout. The kernel derives nothing, so this is what makes the man page's
+// defaults true. Throws std::invalid_argument if the RTP port is 65535.
+SessionParams with_rtcp_defaults(SessionParams params);
+
+}  // namespace xtrtpproxy
