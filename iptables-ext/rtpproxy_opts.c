@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0
+/* RTPPROXY target options: parsing, defaults, validation and formatting without libxtables. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rtpproxy_opts.h"
+
+#define PORT_MAX	65535U
+
+const char *const rtpproxy_opt_names[RTPPROXY_OPT_COUNT] = {
+	[RTPPROXY_OPT_ADDR_A]			= "addr-a",
+	[RTPPROXY_OPT_PORT_A]			= "port-a",
+	[RTPPROXY_OPT_ADDR_B]			= "addr-b",
+	[RTPPROXY_OPT_PORT_B]			= "port-b",
+	[RTPPROXY_OPT_MAX_SESS]			= "max-sess",
+	[RTPPROXY_OPT_EXPIRES_TIMEOUT]		= "expires-timeout",
+	[RTPPROXY_OPT_RESURRECTION_TIMEOUT]	= "resurrection-timeout",
+};
+
+/* One gate of the switchboard, so that both are checked by the same code. */
+struct gate {
+	char name;			/* 'A' or 'B' */
+	const char *port_opt;		/* option that sets the port */
+	const union nf_inet_addr *addr;
+	unsigned int port;
+};
+
+static __attribute__((format(printf, 2, 3)))
+const char *fail(struct rtpproxy_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return err->msg;
+}
+
+static bool family_ok(uint8_t family)
+{
+	return family == NFPROTO_IPV4 || family == NFPROTO_IPV6;
+}
+
+static int family_to_af(uint8_t family)
+{
+	return family == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
+}
+
+static size_t addr_len(uint8_t family)
+{
+	return family == NFPROTO_IPV6 ? sizeof(struct in6_addr) : sizeof(struct in_addr);
+}
+
+static bool addr_equal(const union nf_inet_addr *a, const union nf_inet_addr *b,
+		       uint8_t family)
+{
+	return memcmp(a, b, addr_len(family)) == 0;
+}
+
+/* Never fails for a valid family; the buffer holds any address. */
+static const char *addr_to_str(const union nf_inet_addr *addr, uint8_t family,
+			       char buf[INET6_ADDRSTRLEN])
+{
+	if (!inet_ntop(family_to_af(family), addr, buf, INET6_ADDRSTRLEN))
+		snprintf(buf, INET6_ADDRSTRLEN, "?");
+	return buf;
+}
+
+/* Gates send packets from their address, so it must be one a host can own. */
+static bool addr_usable(const union nf_inet_addr *addr, uint8_t family)
+{
+	if (family == NFPROTO_IPV6)
+		return !IN6_IS_ADDR_UNSPECIFIED(&addr->in6) &&
+		       !IN6_IS_ADDR_MULTICAST(&addr->in6);
+	return addr->ip != htonl(INADDR_ANY) && !IN_MULTICAST(ntohl(addr->ip));
+}
+
+static const char *parse_addr(union nf_inet_addr *addr, uint8_t family,
+			      const char *opt, const char *arg, struct rtpproxy_err *err)
+{
+	union nf_inet_addr parsed = {};
+
+	if (inet_pton(family_to_af(family), arg, &parsed) == 1) {
+		if (!addr_usable(&parsed, family))
+			return fail(err, "--%s %s: a gate needs a unicast address", opt, arg);
+		*addr = parsed;
+		return NULL;
+	}
+	/* Name the real mistake: a rule in the table of the other family. */
+	if (family == NFPROTO_IPV4 && inet_pton(AF_INET6, arg, &parsed) == 1)
+		return fail(err, "--%s %s is an IPv6 address: use ip6tables", opt, arg);
+	if (family == NFPROTO_IPV6 && inet_pton(AF_INET, arg, &parsed) == 1)
+		return fail(err, "--%s %s is an IPv4 address: use iptables", opt, arg);
+	return fail(err, "--%s \"%s\" is not a numeric %s address", opt, arg,
+		    family == NFPROTO_IPV6 ? "IPv6" : "IPv4");
+}
+
+/* Plain decimal only: signs, blanks and hex would make saved rules ambiguous to read. */
+static const char *parse_uint(unsigned int *val, unsigned int min, unsigned int max,
+			      const char *opt, const char *arg, struct rtpproxy_err *err)
+{
+	unsigned long long parsed;
+	char *end;
+
+	if (arg[0] < '0' || arg[0] > '9')
+		return fail(err, "--%s \"%s\" is not a decimal number", opt, arg);
+	errno = 0;
+	parsed = strtoull(arg, &end, 10);
+	if (*end != '\0')
+		return fail(err, "--%s \"%s\" is not a decimal number", opt, arg);
+	if (errno == ERANGE || parsed < min || parsed > max)
+		return fail(err, "--%s %s is out of range %u..%u", opt, arg, min, max);
+	*val = (unsigned int)parsed;
+	return NULL;
+}
+
+const char *rtpproxy_opt_parse(struct xt_rtpproxy_tginfo *info, uint8_t family,
+			       enum rtpproxy_opt opt, const char *arg,
+			       struct rtpproxy_err *err)
+{
+	const char *name;
+	const char *msg;
+	unsigned int val;
+
+	if (!family_ok(family))
+		return fail(err, "unsupported family %u", family);
+	if ((unsigned int)opt >= RTPPROXY_OPT_COUNT)
+		return fail(err, "unknown option %u", (unsigned int)opt);
+	name = rtpproxy_opt_names[opt];
+	if (!arg)
+		return fail(err, "--%s needs an argument", name);
+
+	switch (opt) {
+	case RTPPROXY_OPT_ADDR_A:
+		return parse_addr(&info->addr_a, family, name, arg, err);
+	case RTPPROXY_OPT_ADDR_B:
+		return parse_addr(&info->addr_b, family, name, arg, err);
+	case RTPPROXY_OPT_PORT_A:
+	case RTPPROXY_OPT_PORT_B:
+		/* Evenness and fit depend on other options: checked when all are known. */
+		msg = parse_uint(&val, 1, PORT_MAX, name, arg, err);
+		if (msg)
+			return msg;
+		if (opt == RTPPROXY_OPT_PORT_A)
+			info->port_a = (__u16)val;
+		else
+			info->port_b = (__u16)val;
+		return NULL;
+	case RTPPROXY_OPT_MAX_SESS:
+		return parse_uint(&info->max_sess, 1, XT_RTPPROXY_MAX_SESS, name, arg, err);
+	case RTPPROXY_OPT_EXPIRES_TIMEOUT:
+		return parse_uint(&info->expires_timeout, 1, XT_RTPPROXY_MAX_TIMEOUT, name,
+				  arg, err);
+	case RTPPROXY_OPT_RESURRECTION_TIMEOUT:
+		return parse_uint(&info->resurrection_timeout, 0, XT_RTPPROXY_MAX_TIMEOUT,
+				  name, arg, err);
+	case RTPPROXY_OPT_COUNT:
+		break;
+	}
+	return fail(err, "unknown option %u", (unsigned int)opt);
+}
+
+static const char *check_max_sess(const struct xt_rtpproxy_tginfo *info,
+				  struct rtpproxy_err *err)
+{
+	if (info->max_sess < 1 || info->max_sess > XT_RTPPROXY_MAX_SESS)
+		return fail(err, "--max-sess %u is out of range 1..%u", info->max_sess,
+			    XT_RTPPROXY_MAX_SESS);
+	return NULL;
+}
+
+/* Needs a valid max_sess. */
+static unsigned int gate_last_port(const struct gate *gate, unsigned int max_sess)
+{
+	return gate->port + 2 * max_sess - 1;
+}
+
+static const char *check_gate(const struct gate *gate, unsigned int max_sess,
+			      struct rtpproxy_err *err)
+{
+	if (gate->port == 0)
+		return fail(err, "--%s must not be 0", gate->port_opt);
+	/* Session N's RTP port is port + 2N, its RTCP port the odd one after it. */
+	if (gate->port % 2)
+		return fail(err, "--%s %u is odd: a gate starts at an even (RTP) port",
+			    gate->port_opt, gate->port);
+	if (gate_last_port(gate, max_sess) > PORT_MAX)
+		return fail(err,
+			    "gate %c needs ports %u-%u for --max-sess %u, beyond %u: lower --%s or --max-sess",
+			    gate->name, gate->port, gate_last_port(gate, max_sess), max_sess,
+			    PORT_MAX, gate->port_opt);
+	return NULL;
+}
+
+static void gates_of(const struct xt_rtpproxy_tginfo *info, struct gate *a, struct gate *b)
+{
+	*a = (struct gate){ 'A', "port-a", &info->addr_a, info->port_a };
+	*b = (struct gate){ 'B', "port-b", &info->addr_b, info->port_b };
+}
+
+static const char *check_timeouts(const struct xt_rtpproxy_tginfo *info,
+				  struct rtpproxy_err *err)
+{
+	if (info->expires_timeout < 1 || info->expires_timeout > XT_RTPPROXY_MAX_TIMEOUT)
+		return fail(err, "--expires-timeout %u is out of range 1..%u",
+			    info->expires_timeout, XT_RTPPROXY_MAX_TIMEOUT);
+	if (info->resurrection_timeout > XT_RTPPROXY_MAX_TIMEOUT)
+		return fail(err, "--resurrection-timeout %u is out of range 0..%u",
+			    info->resurrection_timeout, XT_RTPPROXY_MAX_TIMEOUT);
+	return NULL;
+}
+
+const char *rtpproxy_opts_validate(const struct xt_rtpproxy_tginfo *info, uint8_t family,
+				   struct rtpproxy_err *err)
+{
+	char addr_buf[INET6_ADDRSTRLEN];
+	struct gate a, b;
+	const char *msg;
+
+	if (!family_ok(family))
+		return fail(err, "unsupported family %u", family);
+	if (!addr_usable(&info->addr_a, family))
+		return fail(err, "--addr-a %s: a gate needs a unicast address",
+			    addr_to_str(&info->addr_a, family, addr_buf));
+	if (!addr_usable(&info->addr_b, family))
+		return fail(err, "--addr-b %s: a gate needs a unicast address",
+			    addr_to_str(&info->addr_b, family, addr_buf));
+	msg = check_max_sess(info, err);
+	if (msg)
+		return msg;
+	gates_of(info, &a, &b);
+	msg = check_gate(&a, info->max_sess, err);
+	if (msg)
+		return msg;
+	msg = check_gate(&b, info->max_sess, err);
+	if (msg)
+		return msg;
+	/* Otherwise a packet to a shared port would belong to both gates. */
+	if (addr_equal(a.addr, b.addr, family) &&
+	    a.port <= gate_last_port(&b, info->max_sess) &&
+	    b.port <= gate_last_port(&a, info->max_sess))
+		return fail(err,
+			    "gate A (ports %u-%u) and gate B (ports %u-%u) overlap on %s: use --addr-b or move --port-b",
+			    a.port, gate_last_port(&a, info->max_sess), b.port,
+			    gate_last_port(&b, info->max_sess),
+			    addr_to_str(a.addr, family, addr_buf));
+	msg = check_timeouts(info, err);
+	if (msg)
+		return msg;
+	if (info->flags || info->__pad)
+		return fail(err, "flags and padding must be 0");
+	return NULL;
+}
+
+const char *rtpproxy_opts_finish(struct xt_rtpproxy_tginfo *info, uint8_t family,
+				 unsigned int given, struct rtpproxy_err *err)
+{
+	unsigned int missing = RTPPROXY_OPTS_REQUIRED & ~given;
+	struct gate a, b;
+	const char *msg;
+	unsigned int i;
+
+	if (!family_ok(family))
+		return fail(err, "unsupported family %u", family);
+	for (i = 0; i < RTPPROXY_OPT_COUNT; i++)
+		if (missing & RTPPROXY_OPT_BIT(i))
+			return fail(err, "--%s is required", rtpproxy_opt_names[i]);
+
+	if (!(given & RTPPROXY_OPT_BIT(RTPPROXY_OPT_ADDR_B)))
+		info->addr_b = info->addr_a;
+	if (!(given & RTPPROXY_OPT_BIT(RTPPROXY_OPT_EXPIRES_TIMEOUT)))
+		info->expires_timeout = XT_RTPPROXY_DEF_EXPIRES;
+	if (!(given & RTPPROXY_OPT_BIT(RTPPROXY_OPT_RESURRECTION_TIMEOUT)))
+		info->resurrection_timeout = XT_RTPPROXY_DEF_RESURRECTION;
+	info->flags = 0;
+	info->__pad = 0;
+
+	if (!(given & RTPPROXY_OPT_BIT(RTPPROXY_OPT_PORT_B))) {
+		if (!addr_equal(&info->addr_a, &info->addr_b, family)) {
+			info->port_b = info->port_a;
+		} else {
+			/* Gate B goes right after gate A, which must be sound first. */
+			msg = check_max_sess(info, err);
+			if (msg)
+				return msg;
+			gates_of(info, &a, &b);
+			msg = check_gate(&a, info->max_sess, err);
+			if (msg)
+				return msg;
+			if (gate_last_port(&a, info->max_sess) + 1 > PORT_MAX)
+				return fail(err,
+					    "no room for gate B after gate A (ports %u-%u): give --addr-b or --port-b",
+					    a.port, gate_last_port(&a, info->max_sess));
+			info->port_b = (__u16)(gate_last_port(&a, info->max_sess) + 1);
+		}
+	}
+	return rtpproxy_opts_validate(info, family, err);
+}
+
+/* @sep goes before each option name: "--" for save, "" for print. */
+static int format_opts(const struct xt_rtpproxy_tginfo *info, uint8_t family,
+		       const char *prefix, const char *sep, char *buf, size_t size)
+{
+	char addr_a[INET6_ADDRSTRLEN], addr_b[INET6_ADDRSTRLEN];
+
+	if (!family_ok(family))
+		return snprintf(buf, size, "%s%sunsupported-family %u", prefix,
+				*prefix ? " " : "", family);
+	return snprintf(buf, size,
+			"%s%s%saddr-a %s %sport-a %u %saddr-b %s %sport-b %u %smax-sess %u %sexpires-timeout %u %sresurrection-timeout %u",
+			prefix, *prefix ? " " : "",
+			sep, addr_to_str(&info->addr_a, family, addr_a),
+			sep, info->port_a,
+			sep, addr_to_str(&info->addr_b, family, addr_b),
+			sep, info->port_b,
+			sep, info->max_sess,
+			sep, info->expires_timeout,
+			sep, info->resurrection_timeout);
+}
+
+int rtpproxy_opts_save(const struct xt_rtpproxy_tginfo *info, uint8_t family,
+		       char *buf, size_t size)
+{
+	return format_opts(info, family, "", "--", buf, size);
+}
+
+int rtpproxy_opts_print(const struct xt_rtpproxy_tginfo *info, uint8_t family,
+			char *buf, size_t size)
+{
+	return format_opts(info, family, XT_RTPPROXY_NAME, "", buf, size);
+}
