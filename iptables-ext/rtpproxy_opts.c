@@ -71,13 +71,18 @@ static const char *addr_to_str(const union nf_inet_addr *addr, uint8_t family,
 	return buf;
 }
 
-/* Gates send packets from their address, so it must be one a host can own. */
+/*
+ * Gates send packets from their address, so it must be one a host can own;
+ * the same test as the kernel's checkentry, to fail before the kernel does.
+ */
 static bool addr_usable(const union nf_inet_addr *addr, uint8_t family)
 {
+	uint32_t ip = ntohl(addr->ip);
+
 	if (family == NFPROTO_IPV6)
 		return !IN6_IS_ADDR_UNSPECIFIED(&addr->in6) &&
 		       !IN6_IS_ADDR_MULTICAST(&addr->in6);
-	return addr->ip != htonl(INADDR_ANY) && !IN_MULTICAST(ntohl(addr->ip));
+	return (ip >> IN_CLASSA_NSHIFT) != 0 && ip != INADDR_BROADCAST && !IN_MULTICAST(ip);
 }
 
 static const char *parse_addr(union nf_inet_addr *addr, uint8_t family,

@@ -187,8 +187,17 @@ TEST(XtOptionsAddress, OnlyNumericAddresses) {
 TEST(XtOptionsAddress, GatesNeedUnicastAddresses) {
     EXPECT_EQ(Parse(kIpv4, "--addr-a 0.0.0.0").error,
               "--addr-a 0.0.0.0: a gate needs a unicast address");
+    EXPECT_EQ(Parse(kIpv4, "--addr-a 0.1.2.3").error,
+              "--addr-a 0.1.2.3: a gate needs a unicast address");
+    EXPECT_EQ(Parse(kIpv4, "--addr-a 255.255.255.255").error,
+              "--addr-a 255.255.255.255: a gate needs a unicast address");
     EXPECT_EQ(Parse(kIpv4, "--addr-a 10.0.0.1 --addr-b 224.0.0.1").error,
               "--addr-b 224.0.0.1: a gate needs a unicast address");
+    EXPECT_EQ(Parse(kIpv4, "--addr-a 239.255.255.255").error,
+              "--addr-a 239.255.255.255: a gate needs a unicast address");
+    EXPECT_EQ(
+        Parse(kIpv4, "--addr-a 1.0.0.0 --addr-b 223.255.255.254 --port-a 2 --max-sess 1").error,
+        "");
     EXPECT_EQ(Parse(kIpv6, "--addr-a ::").error, "--addr-a ::: a gate needs a unicast address");
     EXPECT_EQ(Parse(kIpv6, "--addr-a ff02::1").error,
               "--addr-a ff02::1: a gate needs a unicast address");
