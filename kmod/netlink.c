@@ -1,0 +1,909 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family: info, switchboard dumps and session commands.
+ * Every command runs under the namespace's mutex; see the uapi header for
+ * each command's attribute tree.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ipv6.h>
+#include <net/genetlink.h>
+#include <net/ipv6.h>
+#include "compat.h"
+#include "netlink.h"
+#include "session.h"
+
+#define RTPP_VERSION		"0.1.0"
+#define RTPP_MAX_LEARN_MS	(XT_RTPPROXY_MAX_TIMEOUT * 1000U)
+
+static struct genl_family rtpp_family;
+
+static const struct nla_policy rtpp_gate_policy[RTPPROXY_GATE_A_MAX + 1] = {
+	[RTPPROXY_GATE_A_ADDR]	= { .type = NLA_BINARY,
+				    .len = sizeof(struct in6_addr) },
+	[RTPPROXY_GATE_A_PORT]	= { .type = NLA_U16 },
+};
+
+/* In requests a switchboard nest is a selector: gates only. */
+static const struct nla_policy rtpp_sb_policy[RTPPROXY_SB_A_GATE_B + 1] = {
+	[RTPPROXY_SB_A_GATE_A]	= NLA_POLICY_NESTED(rtpp_gate_policy),
+	[RTPPROXY_SB_A_GATE_B]	= NLA_POLICY_NESTED(rtpp_gate_policy),
+};
+
+static const struct nla_policy rtpp_stream_policy[RTPPROXY_STREAM_A_MAX + 1] = {
+	[RTPPROXY_STREAM_A_ADDR]		= { .type = NLA_BINARY,
+						    .len = sizeof(struct in6_addr) },
+	[RTPPROXY_STREAM_A_PORT]		= { .type = NLA_U16 },
+	[RTPPROXY_STREAM_A_LEARN_TIMEOUT_MS]	= { .type = NLA_U32 },
+	[RTPPROXY_STREAM_A_ALWAYS_LEARN]	= { .type = NLA_FLAG },
+	[RTPPROXY_STREAM_A_CLEAR_ADDR]		= { .type = NLA_FLAG },
+};
+
+static const struct nla_policy rtpp_sess_policy[RTPPROXY_SESS_A_MAX + 1] = {
+	[RTPPROXY_SESS_A_RTP_A]		= NLA_POLICY_NESTED(rtpp_stream_policy),
+	[RTPPROXY_SESS_A_RTCP_A]	= NLA_POLICY_NESTED(rtpp_stream_policy),
+	[RTPPROXY_SESS_A_RTP_B]		= NLA_POLICY_NESTED(rtpp_stream_policy),
+	[RTPPROXY_SESS_A_RTCP_B]	= NLA_POLICY_NESTED(rtpp_stream_policy),
+};
+
+static const struct nla_policy rtpp_policy[RTPPROXY_A_MAX + 1] = {
+	[RTPPROXY_A_SWITCHBOARD]	= NLA_POLICY_NESTED(rtpp_sb_policy),
+	[RTPPROXY_A_SESSION]		= NLA_POLICY_NESTED(rtpp_sess_policy),
+	[RTPPROXY_A_SESS_ID_LO]		= { .type = NLA_U32 },
+	[RTPPROXY_A_SESS_ID_HI]		= { .type = NLA_U32 },
+	[RTPPROXY_A_RESET]		= NLA_POLICY_MASK(NLA_U32,
+							  RTPPROXY_RESET_ALL),
+};
+
+/* Dump position, kept in cb->ctx between calls. */
+struct rtpp_dump_ctx {
+	u64 serial;		/* last switchboard (partly) dumped */
+	u32 next_id;		/* next session id in it */
+};
+
+/* Requests. */
+
+static int rtpp_parse_selector(const struct nlattr *nla,
+			       struct rtpp_selector *sel,
+			       struct netlink_ext_ack *extack)
+{
+	struct nlattr *sbtb[RTPPROXY_SB_A_GATE_B + 1];
+	struct nlattr *gtb[RTPPROXY_GATE_A_MAX + 1];
+	int i, err;
+
+	memset(sel, 0, sizeof(*sel));
+	if (!nla)
+		return 0;
+	err = nla_parse_nested(sbtb, RTPPROXY_SB_A_GATE_B, nla, rtpp_sb_policy,
+			       extack);
+	if (err)
+		return err;
+	for (i = 0; i < 2; i++) {
+		const struct nlattr *gate = sbtb[RTPPROXY_SB_A_GATE_A + i];
+
+		if (!gate)
+			continue;
+		err = nla_parse_nested(gtb, RTPPROXY_GATE_A_MAX, gate,
+				       rtpp_gate_policy, extack);
+		if (err)
+			return err;
+		if (gtb[RTPPROXY_GATE_A_ADDR]) {
+			unsigned int len = nla_len(gtb[RTPPROXY_GATE_A_ADDR]);
+
+			if (len != sizeof(__be32) &&
+			    len != sizeof(struct in6_addr)) {
+				NL_SET_ERR_MSG_ATTR(extack,
+						    gtb[RTPPROXY_GATE_A_ADDR],
+						    "gate address must have 4 (IPv4) or 16 (IPv6) bytes");
+				return -EINVAL;
+			}
+			sel->has_addr[i] = true;
+			sel->addr_len[i] = len;
+			nla_memcpy(&sel->addr[i], gtb[RTPPROXY_GATE_A_ADDR],
+				   len);
+		}
+		if (gtb[RTPPROXY_GATE_A_PORT]) {
+			sel->has_port[i] = true;
+			sel->port[i] = nla_get_u16(gtb[RTPPROXY_GATE_A_PORT]);
+		}
+	}
+	return 0;
+}
+
+/* The one switchboard a request names; an absent selector names all. */
+static struct rtpp_switchboard *rtpp_select_one(struct rtpp_net *rn,
+						struct genl_info *info)
+{
+	const struct nlattr *nla = info->attrs[RTPPROXY_A_SWITCHBOARD];
+	struct rtpp_switchboard *sb, *found = NULL;
+	struct rtpp_selector sel;
+	unsigned int n = 0;
+	int err;
+
+	err = rtpp_parse_selector(nla, &sel, info->extack);
+	if (err)
+		return ERR_PTR(err);
+	list_for_each_entry(sb, &rn->switchboards, list) {
+		if (rtpp_switchboard_matches(sb, &sel)) {
+			found = sb;
+			n++;
+		}
+	}
+	if (!n) {
+		if (nla)
+			NL_SET_ERR_MSG_ATTR(info->extack, nla,
+					    "no switchboard matches the given gates");
+		else
+			NL_SET_ERR_MSG(info->extack, "no switchboard defined");
+		return ERR_PTR(-ENOENT);
+	}
+	if (n > 1) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nla,
+				    "several switchboards match: give gate A's address and port");
+		return ERR_PTR(-EINVAL);
+	}
+	return found;
+}
+
+static bool rtpp_unicast(u8 family, const union nf_inet_addr *a)
+{
+	if (family == NFPROTO_IPV4)
+		return a->ip && !ipv4_is_multicast(a->ip) &&
+		       !ipv4_is_lbcast(a->ip) && !ipv4_is_zeronet(a->ip);
+	return !ipv6_addr_any(&a->in6) && !ipv6_addr_is_multicast(&a->in6);
+}
+
+/* A client at one of the switchboard's own gate ports would loop. */
+static bool rtpp_is_gate_port(const struct rtpp_switchboard *sb,
+			      const union nf_inet_addr *addr, u16 port)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (!memcmp(addr, &sb->gate[i].addr, rtpp_addr_len(sb->family)) &&
+		    (u32)port - sb->gate[i].port < 2 * sb->max_sess)
+			return true;
+	return false;
+}
+
+static int rtpp_parse_stream(const struct rtpp_switchboard *sb,
+			     const struct nlattr *nla,
+			     struct rtpp_stream_params *sp,
+			     struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[RTPPROXY_STREAM_A_MAX + 1];
+	const struct nlattr *addr, *port;
+	int err;
+
+	err = nla_parse_nested(tb, RTPPROXY_STREAM_A_MAX, nla,
+			       rtpp_stream_policy, extack);
+	if (err)
+		return err;
+	addr = tb[RTPPROXY_STREAM_A_ADDR];
+	port = tb[RTPPROXY_STREAM_A_PORT];
+	if (!addr != !port) {
+		NL_SET_ERR_MSG_ATTR(extack, addr ?: port,
+				    "client address and port go together");
+		return -EINVAL;
+	}
+	if (addr) {
+		if (nla_len(addr) != rtpp_addr_len(sb->family)) {
+			NL_SET_ERR_MSG_ATTR(extack, addr,
+					    "client address is not of the switchboard's family");
+			return -EAFNOSUPPORT;
+		}
+		if (tb[RTPPROXY_STREAM_A_CLEAR_ADDR]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[RTPPROXY_STREAM_A_CLEAR_ADDR],
+					    "cannot both set and clear the client address");
+			return -EINVAL;
+		}
+		nla_memcpy(&sp->addr, addr, nla_len(addr));
+		if (!rtpp_unicast(sb->family, &sp->addr)) {
+			NL_SET_ERR_MSG_ATTR(extack, addr,
+					    "client address must be unicast");
+			return -EINVAL;
+		}
+		if (!nla_get_u16(port)) {
+			NL_SET_ERR_MSG_ATTR(extack, port,
+					    "client port must not be 0");
+			return -EINVAL;
+		}
+		if (rtpp_is_gate_port(sb, &sp->addr, nla_get_u16(port))) {
+			NL_SET_ERR_MSG_ATTR(extack, addr,
+					    "client address is a gate port of this switchboard");
+			return -EINVAL;
+		}
+		sp->port = htons(nla_get_u16(port));
+		sp->set_addr = true;
+	}
+	sp->clear_addr = tb[RTPPROXY_STREAM_A_CLEAR_ADDR];
+	if (tb[RTPPROXY_STREAM_A_LEARN_TIMEOUT_MS]) {
+		sp->learn_ms = nla_get_u32(tb[RTPPROXY_STREAM_A_LEARN_TIMEOUT_MS]);
+		if (sp->learn_ms > RTPP_MAX_LEARN_MS) {
+			NL_SET_ERR_MSG_ATTR(extack,
+					    tb[RTPPROXY_STREAM_A_LEARN_TIMEOUT_MS],
+					    "learning timeout is longer than a day");
+			return -EINVAL;
+		}
+		sp->set_learn = true;
+	}
+	if (addr || sp->set_learn || tb[RTPPROXY_STREAM_A_ALWAYS_LEARN]) {
+		sp->set_always = true;
+		sp->always = tb[RTPPROXY_STREAM_A_ALWAYS_LEARN];
+	}
+	return 0;
+}
+
+static int rtpp_parse_session(const struct rtpp_switchboard *sb,
+			      const struct nlattr *nla, bool create,
+			      struct rtpp_session_params *p,
+			      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[RTPPROXY_SESS_A_MAX + 1];
+	bool usable = false;
+	int i, err;
+
+	memset(p, 0, sizeof(*p));
+	if (!nla)
+		goto out;
+	err = nla_parse_nested(tb, RTPPROXY_SESS_A_MAX, nla, rtpp_sess_policy,
+			       extack);
+	if (err)
+		return err;
+	for (i = 0; i < RTPPROXY_STREAMS; i++) {
+		struct rtpp_stream_params *sp = &p->stream[i];
+
+		if (!tb[RTPPROXY_SESS_A_RTP_A + i])
+			continue;
+		err = rtpp_parse_stream(sb, tb[RTPPROXY_SESS_A_RTP_A + i], sp,
+					extack);
+		if (err)
+			return err;
+		usable |= sp->set_addr || sp->learn_ms || sp->always;
+	}
+out:
+	if (create && !usable) {
+		NL_SET_ERR_MSG(extack,
+			       "give at least one client address or learning timeout");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* An optional id range; without one, every id. */
+static int rtpp_parse_range(const struct rtpp_switchboard *sb,
+			    struct genl_info *info, u32 *lo, u32 *hi)
+{
+	const struct nlattr *alo = info->attrs[RTPPROXY_A_SESS_ID_LO];
+	const struct nlattr *ahi = info->attrs[RTPPROXY_A_SESS_ID_HI];
+
+	*lo = alo ? nla_get_u32(alo) : 0;
+	*hi = ahi ? nla_get_u32(ahi) : alo ? *lo : U32_MAX;
+	if (*hi < *lo) {
+		NL_SET_ERR_MSG_ATTR(info->extack, ahi,
+				    "session id range ends before it starts");
+		return -EINVAL;
+	}
+	if (sb && alo && *lo >= sb->max_sess) {
+		NL_SET_ERR_MSG_ATTR(info->extack, alo,
+				    "session id is beyond the switchboard's --max-sess");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Replies. */
+
+static int rtpp_put_counters(struct sk_buff *skb, int type,
+			     struct rtpp_counters __percpu *counters)
+{
+	struct rtpp_counters sum;
+	struct nlattr *nest;
+	int i;
+
+	rtpp_counters_sum(counters, &sum);
+	nest = nla_nest_start(skb, type);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < RTPP_CNT_MAX; i++)
+		if (nla_put_u64_64bit(skb, RTPP_CNT_ATTR(i), sum.v[i],
+				      RTPPROXY_CNT_A_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int rtpp_put_addr(struct sk_buff *skb, int type, u8 family,
+			 const union nf_inet_addr *addr)
+{
+	return nla_put(skb, type, rtpp_addr_len(family), addr);
+}
+
+static int rtpp_put_switchboard(struct sk_buff *skb,
+				const struct rtpp_switchboard *sb, bool full)
+{
+	struct nlattr *nest, *gate;
+	u32 live, expired;
+	int i;
+
+	nest = nla_nest_start(skb, RTPPROXY_A_SWITCHBOARD);
+	if (!nest || nla_put_u8(skb, RTPPROXY_SB_A_FAMILY, rtpp_af(sb->family)))
+		return -EMSGSIZE;
+	for (i = 0; i < 2; i++) {
+		gate = nla_nest_start(skb, RTPPROXY_SB_A_GATE_A + i);
+		if (!gate ||
+		    rtpp_put_addr(skb, RTPPROXY_GATE_A_ADDR, sb->family,
+				  &sb->gate[i].addr) ||
+		    nla_put_u16(skb, RTPPROXY_GATE_A_PORT, sb->gate[i].port))
+			return -EMSGSIZE;
+		nla_nest_end(skb, gate);
+	}
+	if (full) {
+		rtpp_switchboard_count_sessions(sb, &live, &expired);
+		if (nla_put_u32(skb, RTPPROXY_SB_A_MAX_SESS, sb->max_sess) ||
+		    nla_put_u32(skb, RTPPROXY_SB_A_EXPIRES_TIMEOUT,
+				sb->expires_sec) ||
+		    nla_put_u32(skb, RTPPROXY_SB_A_RESURRECTION_TIMEOUT,
+				sb->resurrection_sec) ||
+		    nla_put_u32(skb, RTPPROXY_SB_A_RULES, sb->rules) ||
+		    nla_put_u32(skb, RTPPROXY_SB_A_SESSIONS_LIVE, live) ||
+		    nla_put_u32(skb, RTPPROXY_SB_A_SESSIONS_EXPIRED, expired) ||
+		    nla_put_u64_64bit(skb, RTPPROXY_SB_A_AGE_MS,
+				      jiffies_to_msecs(jiffies - sb->created),
+				      RTPPROXY_SB_A_PAD) ||
+		    rtpp_put_counters(skb, RTPPROXY_SB_A_COUNTERS, sb->counters))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int rtpp_put_stream(struct sk_buff *skb,
+			   const struct rtpp_switchboard *sb,
+			   struct rtpp_session *sess, int idx, unsigned long now)
+{
+	const struct rtpp_stream *st = &sess->stream[idx];
+	int side = idx / 2, rtcp = idx & 1;
+	u64 packets = atomic64_read(&st->packets);
+	struct rtpp_endpoint ep;
+	struct nlattr *nest;
+
+	rtpp_endpoint_read(sess, idx, &ep);
+	nest = nla_nest_start(skb, RTPPROXY_SESS_A_RTP_A + idx);
+	if (!nest ||
+	    nla_put_u16(skb, RTPPROXY_STREAM_A_GATE_PORT,
+			sb->gate[side].port + 2 * sess->id + rtcp))
+		return -EMSGSIZE;
+	if (ep.port &&
+	    (rtpp_put_addr(skb, RTPPROXY_STREAM_A_ADDR, sb->family, &ep.addr) ||
+	     nla_put_u16(skb, RTPPROXY_STREAM_A_PORT, ntohs(ep.port))))
+		return -EMSGSIZE;
+	if ((ep.flags & (RTPP_STREAM_LEARNING | RTPP_STREAM_LEARNED)) ==
+	    RTPP_STREAM_LEARNING && time_before(now, ep.learn_until) &&
+	    nla_put_u32(skb, RTPPROXY_STREAM_A_LEARN_TIMEOUT_MS,
+			jiffies_to_msecs(ep.learn_until - now)))
+		return -EMSGSIZE;
+	if ((ep.flags & RTPP_STREAM_ALWAYS &&
+	     nla_put_flag(skb, RTPPROXY_STREAM_A_ALWAYS_LEARN)) ||
+	    (ep.flags & RTPP_STREAM_LEARNED &&
+	     nla_put_flag(skb, RTPPROXY_STREAM_A_LEARNED)))
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, RTPPROXY_STREAM_A_PACKETS, packets,
+			      RTPPROXY_STREAM_A_PAD) ||
+	    nla_put_u64_64bit(skb, RTPPROXY_STREAM_A_BYTES,
+			      atomic64_read(&st->bytes), RTPPROXY_STREAM_A_PAD) ||
+	    nla_put_u64_64bit(skb, RTPPROXY_STREAM_A_DROPS,
+			      atomic64_read(&st->drops), RTPPROXY_STREAM_A_PAD))
+		return -EMSGSIZE;
+	if (packets &&
+	    nla_put_u64_64bit(skb, RTPPROXY_STREAM_A_LAST_MS,
+			      jiffies_to_msecs(now - READ_ONCE(st->last)),
+			      RTPPROXY_STREAM_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int rtpp_put_session(struct sk_buff *skb,
+			    const struct rtpp_switchboard *sb,
+			    struct rtpp_session *sess)
+{
+	unsigned long now = jiffies;
+	struct nlattr *nest;
+	int i;
+
+	nest = nla_nest_start(skb, RTPPROXY_A_SESSION);
+	if (!nest ||
+	    nla_put_u32(skb, RTPPROXY_SESS_A_ID, sess->id) ||
+	    nla_put_u8(skb, RTPPROXY_SESS_A_STATE,
+		       rtpp_session_expired(sess, sb, now) ?
+		       RTPPROXY_SESS_EXPIRED : RTPPROXY_SESS_LIVE) ||
+	    nla_put_u64_64bit(skb, RTPPROXY_SESS_A_AGE_MS,
+			      jiffies_to_msecs(now - sess->created),
+			      RTPPROXY_SESS_A_PAD) ||
+	    nla_put_u64_64bit(skb, RTPPROXY_SESS_A_IDLE_MS,
+			      jiffies_to_msecs(now - READ_ONCE(sess->active)),
+			      RTPPROXY_SESS_A_PAD))
+		return -EMSGSIZE;
+	for (i = 0; i < RTPPROXY_STREAMS; i++)
+		if (rtpp_put_stream(skb, sb, sess, i, now))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int rtpp_fill_session(struct sk_buff *skb, u32 portid, u32 seq,
+			     int flags, const struct rtpp_switchboard *sb,
+			     struct rtpp_session *sess, u8 cmd,
+			     struct netlink_callback *cb)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &rtpp_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		nl_dump_check_consistent(cb, genlmsg_nlhdr(hdr));
+	if (rtpp_put_switchboard(skb, sb, false) ||
+	    rtpp_put_session(skb, sb, sess)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int rtpp_reply_session(struct genl_info *info,
+			      const struct rtpp_switchboard *sb,
+			      struct rtpp_session *sess, u8 cmd)
+{
+	struct sk_buff *msg;
+	int err;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	err = rtpp_fill_session(msg, info->snd_portid, info->snd_seq, 0, sb,
+				sess, cmd, NULL);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+static int rtpp_reply_affected(struct genl_info *info, u8 cmd, u32 affected)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(nla_total_size(sizeof(u32)), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &rtpp_family, 0, cmd);
+	if (!hdr || nla_put_u32(msg, RTPPROXY_A_AFFECTED, affected)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/* Commands. */
+
+static int rtpp_nl_get_info(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rtpp_net *rn = rtpp_net(genl_info_net(info));
+	struct rtpp_switchboard *sb;
+	unsigned int sessions = 0;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &rtpp_family, 0,
+				RTPPROXY_CMD_GET_INFO);
+	if (!hdr)
+		goto err_free;
+	mutex_lock(&rn->lock);
+	list_for_each_entry(sb, &rn->switchboards, list)
+		sessions += sb->sessions;
+	if (nla_put_string(msg, RTPPROXY_A_VERSION, RTPP_VERSION) ||
+	    nla_put_u64_64bit(msg, RTPPROXY_A_UPTIME_MS,
+			      jiffies_to_msecs(jiffies - rn->created),
+			      RTPPROXY_A_PAD) ||
+	    nla_put_u32(msg, RTPPROXY_A_SWITCHBOARD_COUNT, rn->sb_count) ||
+	    nla_put_u32(msg, RTPPROXY_A_SESSION_COUNT, sessions) ||
+	    rtpp_put_counters(msg, RTPPROXY_A_COUNTERS, rn->counters)) {
+		mutex_unlock(&rn->lock);
+		goto err_free;
+	}
+	mutex_unlock(&rn->lock);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+static int rtpp_nl_dump_switchboards(struct sk_buff *skb,
+				     struct netlink_callback *cb)
+{
+	struct rtpp_dump_ctx *ctx = (struct rtpp_dump_ctx *)cb->ctx;
+	struct rtpp_net *rn = rtpp_net(sock_net(skb->sk));
+	struct nlattr **attrs = rtpp_dump_attrs(cb);
+	struct rtpp_switchboard *sb;
+	struct rtpp_selector sel;
+	int err;
+
+	err = rtpp_parse_selector(attrs[RTPPROXY_A_SWITCHBOARD], &sel,
+				  cb->extack);
+	if (err)
+		return err;
+	mutex_lock(&rn->lock);
+	cb->seq = rn->gen;
+	list_for_each_entry(sb, &rn->switchboards, list) {
+		void *hdr;
+
+		if (sb->serial <= ctx->serial ||
+		    !rtpp_switchboard_matches(sb, &sel))
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &rtpp_family, NLM_F_MULTI,
+				  RTPPROXY_CMD_GET_SWITCHBOARD);
+		if (!hdr)
+			break;
+		nl_dump_check_consistent(cb, genlmsg_nlhdr(hdr));
+		if (rtpp_put_switchboard(skb, sb, true)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		ctx->serial = sb->serial;
+	}
+	mutex_unlock(&rn->lock);
+	return skb->len;
+}
+
+static int rtpp_nl_new_session(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rtpp_net *rn = rtpp_net(genl_info_net(info));
+	struct rtpp_session_params p;
+	struct rtpp_switchboard *sb;
+	struct rtpp_session *sess;
+	int err;
+
+	mutex_lock(&rn->lock);
+	sb = rtpp_select_one(rn, info);
+	if (IS_ERR(sb)) {
+		err = PTR_ERR(sb);
+		goto out;
+	}
+	err = rtpp_parse_session(sb, info->attrs[RTPPROXY_A_SESSION], true, &p,
+				 info->extack);
+	if (err)
+		goto out;
+	sess = rtpp_session_new(sb, &p, info->extack);
+	if (IS_ERR(sess)) {
+		err = PTR_ERR(sess);
+		goto out;
+	}
+	err = rtpp_reply_session(info, sb, sess, RTPPROXY_CMD_NEW_SESSION);
+	if (err)
+		rtpp_session_delete(sb, sess->id);
+out:
+	mutex_unlock(&rn->lock);
+	return err;
+}
+
+static int rtpp_nl_set_session(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rtpp_net *rn = rtpp_net(genl_info_net(info));
+	bool ranged = info->attrs[RTPPROXY_A_SESS_ID_LO];
+	unsigned long now = jiffies;
+	struct rtpp_session_params p;
+	struct rtpp_switchboard *sb;
+	u32 lo, hi, affected = 0;
+	unsigned int id;
+	int err;
+
+	mutex_lock(&rn->lock);
+	sb = rtpp_select_one(rn, info);
+	if (IS_ERR(sb)) {
+		err = PTR_ERR(sb);
+		goto out;
+	}
+	err = rtpp_parse_range(sb, info, &lo, &hi) ?:
+	      rtpp_parse_session(sb, info->attrs[RTPPROXY_A_SESSION], false,
+				 &p, info->extack);
+	if (err)
+		goto out;
+	for_each_set_bit_from(lo, sb->used, sb->max_sess) {
+		struct rtpp_session *sess;
+
+		id = lo;
+		if (id > hi)
+			break;
+		sess = rtpp_session_get(sb, id);
+		if (rtpp_session_expired(sess, sb, now)) {
+			/* Only a request naming it brings a session back. */
+			if (!ranged)
+				continue;
+			rtpp_session_resurrect(sess);
+		}
+		rtpp_session_apply(sess, &p);
+		affected++;
+	}
+out:
+	mutex_unlock(&rn->lock);
+	return err ?: rtpp_reply_affected(info, RTPPROXY_CMD_SET_SESSION,
+					  affected);
+}
+
+static int rtpp_nl_del_session(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rtpp_net *rn = rtpp_net(genl_info_net(info));
+	const struct nlattr *nla = info->attrs[RTPPROXY_A_SWITCHBOARD];
+	u32 lo, hi, affected = 0, matched = 0;
+	struct rtpp_switchboard *sb;
+	struct rtpp_selector sel;
+	int err;
+
+	err = rtpp_parse_selector(nla, &sel, info->extack);
+	if (err)
+		return err;
+	mutex_lock(&rn->lock);
+	list_for_each_entry(sb, &rn->switchboards, list) {
+		unsigned int id;
+
+		if (!rtpp_switchboard_matches(sb, &sel))
+			continue;
+		matched++;
+		/* Range checks against --max-sess need one switchboard. */
+		err = rtpp_parse_range(nla ? sb : NULL, info, &lo, &hi);
+		if (err)
+			goto out;
+		id = lo;
+		for_each_set_bit_from(id, sb->used, sb->max_sess) {
+			if (id > hi)
+				break;
+			rtpp_session_delete(sb, id);
+			affected++;
+		}
+	}
+	if (nla && !matched) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nla,
+				    "no switchboard matches the given gates");
+		err = -ENOENT;
+	}
+out:
+	mutex_unlock(&rn->lock);
+	return err ?: rtpp_reply_affected(info, RTPPROXY_CMD_DEL_SESSION,
+					  affected);
+}
+
+static int rtpp_nl_get_session(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rtpp_net *rn = rtpp_net(genl_info_net(info));
+	const struct nlattr *alo = info->attrs[RTPPROXY_A_SESS_ID_LO];
+	struct rtpp_switchboard *sb;
+	struct rtpp_session *sess;
+	u32 lo, hi;
+	int err;
+
+	if (!alo) {
+		NL_SET_ERR_MSG(info->extack,
+			       "RTPPROXY_A_SESS_ID_LO must name the session");
+		return -EINVAL;
+	}
+	mutex_lock(&rn->lock);
+	sb = rtpp_select_one(rn, info);
+	if (IS_ERR(sb)) {
+		err = PTR_ERR(sb);
+		goto out;
+	}
+	err = rtpp_parse_range(sb, info, &lo, &hi);
+	if (err)
+		goto out;
+	sess = rtpp_session_get(sb, lo);
+	if (!sess) {
+		NL_SET_ERR_MSG_ATTR(info->extack, alo, "no session with this id");
+		err = -ENOENT;
+		goto out;
+	}
+	err = rtpp_reply_session(info, sb, sess, RTPPROXY_CMD_GET_SESSION);
+out:
+	mutex_unlock(&rn->lock);
+	return err;
+}
+
+static int rtpp_nl_dump_sessions(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	struct rtpp_dump_ctx *ctx = (struct rtpp_dump_ctx *)cb->ctx;
+	struct rtpp_net *rn = rtpp_net(sock_net(skb->sk));
+	struct nlattr **attrs = rtpp_dump_attrs(cb);
+	const struct nlattr *alo = attrs[RTPPROXY_A_SESS_ID_LO];
+	const struct nlattr *ahi = attrs[RTPPROXY_A_SESS_ID_HI];
+	struct rtpp_switchboard *sb;
+	struct rtpp_selector sel;
+	u32 lo, hi;
+	int err;
+
+	err = rtpp_parse_selector(attrs[RTPPROXY_A_SWITCHBOARD], &sel,
+				  cb->extack);
+	if (err)
+		return err;
+	lo = alo ? nla_get_u32(alo) : 0;
+	hi = ahi ? nla_get_u32(ahi) : alo ? lo : U32_MAX;
+
+	mutex_lock(&rn->lock);
+	cb->seq = rn->gen;
+	list_for_each_entry(sb, &rn->switchboards, list) {
+		unsigned int id;
+
+		if (sb->serial < ctx->serial ||
+		    !rtpp_switchboard_matches(sb, &sel))
+			continue;
+		if (sb->serial != ctx->serial) {
+			ctx->serial = sb->serial;
+			ctx->next_id = 0;
+		}
+		id = max(ctx->next_id, lo);
+		for_each_set_bit_from(id, sb->used, sb->max_sess) {
+			if (id > hi)
+				break;
+			err = rtpp_fill_session(skb, NETLINK_CB(cb->skb).portid,
+						cb->nlh->nlmsg_seq, NLM_F_MULTI,
+						sb, rtpp_session_get(sb, id),
+						RTPPROXY_CMD_GET_SESSION, cb);
+			if (err) {
+				ctx->next_id = id;
+				goto out;
+			}
+		}
+		ctx->next_id = sb->max_sess;
+	}
+out:
+	mutex_unlock(&rn->lock);
+	return skb->len;
+}
+
+static int rtpp_nl_reset_counters(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rtpp_net *rn = rtpp_net(genl_info_net(info));
+	const struct nlattr *nla = info->attrs[RTPPROXY_A_SWITCHBOARD];
+	struct rtpp_switchboard *sb;
+	struct rtpp_selector sel;
+	u32 what, affected = 0;
+	int err;
+
+	if (!info->attrs[RTPPROXY_A_RESET] ||
+	    !nla_get_u32(info->attrs[RTPPROXY_A_RESET])) {
+		NL_SET_ERR_MSG(info->extack,
+			       "RTPPROXY_A_RESET must say what to reset");
+		return -EINVAL;
+	}
+	what = nla_get_u32(info->attrs[RTPPROXY_A_RESET]);
+	err = rtpp_parse_selector(nla, &sel, info->extack);
+	if (err)
+		return err;
+	mutex_lock(&rn->lock);
+	if (what & RTPPROXY_RESET_GLOBAL)
+		rtpp_counters_reset(rn->counters);
+	list_for_each_entry(sb, &rn->switchboards, list) {
+		unsigned int id;
+
+		if (!rtpp_switchboard_matches(sb, &sel))
+			continue;
+		affected++;
+		if (what & RTPPROXY_RESET_SWITCHBOARD)
+			rtpp_counters_reset(sb->counters);
+		if (what & RTPPROXY_RESET_SESSIONS)
+			for_each_set_bit(id, sb->used, sb->max_sess)
+				rtpp_session_reset_counters(rtpp_session_get(sb, id));
+	}
+	mutex_unlock(&rn->lock);
+	if (nla && !affected) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nla,
+				    "no switchboard matches the given gates");
+		return -ENOENT;
+	}
+	return rtpp_reply_affected(info, RTPPROXY_CMD_RESET_COUNTERS, affected);
+}
+
+static int rtpp_nl_audit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rtpp_net *rn = rtpp_net(genl_info_net(info));
+	const struct nlattr *nla = info->attrs[RTPPROXY_A_SWITCHBOARD];
+	struct rtpp_switchboard *sb;
+	struct rtpp_selector sel;
+	u32 affected = 0, matched = 0;
+	int err;
+
+	err = rtpp_parse_selector(nla, &sel, info->extack);
+	if (err)
+		return err;
+	mutex_lock(&rn->lock);
+	list_for_each_entry(sb, &rn->switchboards, list) {
+		if (!rtpp_switchboard_matches(sb, &sel))
+			continue;
+		matched++;
+		affected += rtpp_switchboard_expire(sb);
+	}
+	mutex_unlock(&rn->lock);
+	if (nla && !matched) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nla,
+				    "no switchboard matches the given gates");
+		return -ENOENT;
+	}
+	return rtpp_reply_affected(info, RTPPROXY_CMD_AUDIT, affected);
+}
+
+/*
+ * Reads need CAP_NET_ADMIN too: session lists say who talks to whom. Root
+ * of a user namespace owning the network namespace qualifies.
+ */
+static const struct genl_ops rtpp_nl_ops[] = {
+	{
+		.cmd = RTPPROXY_CMD_GET_INFO,
+		.doit = rtpp_nl_get_info,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = RTPPROXY_CMD_GET_SWITCHBOARD,
+		.dumpit = rtpp_nl_dump_switchboards,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = RTPPROXY_CMD_NEW_SESSION,
+		.doit = rtpp_nl_new_session,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = RTPPROXY_CMD_SET_SESSION,
+		.doit = rtpp_nl_set_session,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = RTPPROXY_CMD_DEL_SESSION,
+		.doit = rtpp_nl_del_session,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = RTPPROXY_CMD_GET_SESSION,
+		.doit = rtpp_nl_get_session,
+		.dumpit = rtpp_nl_dump_sessions,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = RTPPROXY_CMD_RESET_COUNTERS,
+		.doit = rtpp_nl_reset_counters,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = RTPPROXY_CMD_AUDIT,
+		.doit = rtpp_nl_audit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+static struct genl_family rtpp_family __ro_after_init = {
+	.name		= XT_RTPPROXY_GENL_NAME,
+	.version	= XT_RTPPROXY_GENL_VERSION,
+	.maxattr	= RTPPROXY_A_MAX,
+	.policy		= rtpp_policy,
+	.netnsok	= true,
+	.parallel_ops	= true,
+	.module		= THIS_MODULE,
+	.ops		= rtpp_nl_ops,
+	.n_ops		= ARRAY_SIZE(rtpp_nl_ops),
+	.resv_start_op	= RTPPROXY_CMD_MAX + 1,
+};
+
+int rtpp_netlink_init(void)
+{
+	BUILD_BUG_ON(sizeof(struct rtpp_dump_ctx) >
+		     sizeof_field(struct netlink_callback, ctx));
+	return genl_register_family(&rtpp_family);
+}
+
+void rtpp_netlink_exit(void)
+{
+	genl_unregister_family(&rtpp_family);
+}

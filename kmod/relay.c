@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The packet path. A UDP packet to a gate port of a live session, from the
+ * client that gate port expects, is rewritten to come from the opposite
+ * gate's port of the session and to go to the opposite client, then sent
+ * by the kernel itself: it is stolen from the hook and leaves through
+ * ip_local_out(), so it needs no forwarding, no reverse path check and no
+ * conntrack state of the original flow. No lock is taken: the session is
+ * found by index under RCU, its client addresses are read under a seqlock.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter/x_tables.h>
+#include <linux/udp.h>
+#include <net/dsfield.h>
+#include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
+#include <net/route.h>
+#include "compat.h"
+#include "relay.h"
+#include "session.h"
+
+/* What the packet path needs of a packet's headers. */
+struct rtpp_pkt {
+	unsigned int thoff;		/* UDP header, from skb->data */
+	unsigned int ulen;		/* UDP length field */
+	union nf_inet_addr saddr, daddr;
+	__be16 sport, dport;
+	__sum16 check;
+	u8 tos;				/* IPv4 TOS or IPv6 traffic class */
+	bool df;
+	bool fragment;
+};
+
+/* The part of the UDP checksum that a relay changes. */
+struct rtpp_csum_tuple {
+	union nf_inet_addr saddr, daddr;
+	__be16 sport, dport;
+};
+
+/*
+ * A relayed packet re-enters the hooks in LOCAL_OUT. If an operator chains
+ * switchboards into a loop, that would recurse until the stack overflows.
+ */
+#define RTPP_XMIT_MAX_DEPTH	4
+static DEFINE_PER_CPU(unsigned int, rtpp_xmit_depth);
+
+static bool rtpp_parse(u8 family, const struct sk_buff *skb,
+		       struct rtpp_pkt *pkt)
+{
+	const struct udphdr *uh;
+	struct udphdr _uh;
+
+	memset(pkt, 0, sizeof(*pkt));
+	if (family == NFPROTO_IPV4) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		if (iph->protocol != IPPROTO_UDP ||
+		    iph->frag_off & htons(IP_OFFSET))
+			return false;
+		pkt->fragment = iph->frag_off & htons(IP_MF);
+		pkt->df = iph->frag_off & htons(IP_DF);
+		pkt->thoff = skb_network_offset(skb) + iph->ihl * 4;
+		pkt->saddr.ip = iph->saddr;
+		pkt->daddr.ip = iph->daddr;
+		pkt->tos = iph->tos;
+	} else {
+		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+		unsigned short fragoff = 0;
+		int flags = 0;
+
+		if (ipv6_find_hdr(skb, &pkt->thoff, IPPROTO_UDP, &fragoff,
+				  &flags) != IPPROTO_UDP || fragoff)
+			return false;
+		pkt->fragment = flags & IP6_FH_F_FRAG;
+		pkt->saddr.in6 = ip6h->saddr;
+		pkt->daddr.in6 = ip6h->daddr;
+		pkt->tos = ipv6_get_dsfield(ip6h);
+	}
+	uh = skb_header_pointer(skb, pkt->thoff, sizeof(_uh), &_uh);
+	if (!uh)
+		return false;
+	pkt->sport = uh->source;
+	pkt->dport = uh->dest;
+	pkt->ulen = ntohs(uh->len);
+	pkt->check = uh->check;
+	return true;
+}
+
+/* Which gate and which port of it the packet is addressed to. */
+static bool rtpp_gate_of(const struct rtpp_switchboard *sb,
+			 const struct rtpp_pkt *pkt, int *side, u32 *offset)
+{
+	u16 dport = ntohs(pkt->dport);
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		const struct rtpp_gate *g = &sb->gate[i];
+		u32 off = (u32)dport - g->port;
+
+		if (off < 2 * sb->max_sess &&
+		    !memcmp(&pkt->daddr, &g->addr, rtpp_addr_len(sb->family))) {
+			*side = i;
+			*offset = off;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool rtpp_malformed(u8 family, const struct sk_buff *skb,
+			   const struct rtpp_pkt *pkt)
+{
+	if (pkt->fragment)
+		return true;	/* defragmentation is on: it could not be */
+	if (pkt->ulen < sizeof(struct udphdr) ||
+	    pkt->ulen > skb->len - pkt->thoff)
+		return true;
+	/* IPv6 has no "no checksum" (RFC 8200 8.1) */
+	return family == NFPROTO_IPV6 && !pkt->check &&
+	       skb->ip_summed != CHECKSUM_PARTIAL;
+}
+
+static unsigned int rtpp_drop(struct rtpp_switchboard *sb,
+			      struct rtpp_stream *st, enum rtpp_counter why)
+{
+	if (st)
+		atomic64_inc(&st->drops);
+	rtpp_count(sb->counters, why, 1);
+	rtpp_count(sb->rn->counters, why, 1);
+	return NF_DROP;
+}
+
+static void rtpp_fix_csum(u8 family, struct sk_buff *skb, struct udphdr *uh,
+			  const struct rtpp_pkt *pkt,
+			  const struct rtpp_csum_tuple *to)
+{
+	struct rtpp_csum_tuple from = {
+		.saddr = pkt->saddr, .daddr = pkt->daddr,
+		.sport = pkt->sport, .dport = pkt->dport,
+	};
+	__wsum sum;
+
+	if (skb->ip_summed == CHECKSUM_PARTIAL) {
+		/* The device or the stack completes it from the pseudo header. */
+		if (family == NFPROTO_IPV4)
+			uh->check = ~csum_tcpudp_magic(to->saddr.ip, to->daddr.ip,
+						       pkt->ulen, IPPROTO_UDP, 0);
+		else
+			uh->check = ~csum_ipv6_magic(&to->saddr.in6,
+						     &to->daddr.in6, pkt->ulen,
+						     IPPROTO_UDP, 0);
+		return;
+	}
+	skb->ip_summed = CHECKSUM_NONE;
+	if (!uh->check)
+		return;		/* IPv4 sender chose no checksum */
+	/*
+	 * Incremental update (RFC 1624): a corrupt packet stays corrupt for
+	 * the receiver to notice, and the payload is not read again.
+	 */
+	sum = ~csum_unfold(uh->check);
+	sum = csum_sub(sum, csum_partial(&from, sizeof(from), 0));
+	sum = csum_add(sum, csum_partial(to, sizeof(*to), 0));
+	uh->check = csum_fold(sum) ?: CSUM_MANGLED_0;
+}
+
+/*
+ * Make the packet a fresh UDP datagram from @to->saddr to @to->daddr, with
+ * room for a network header of @nhlen in front of the UDP header. Options
+ * and extension headers of the original are left behind.
+ */
+static int rtpp_rewrite(u8 family, struct sk_buff *skb,
+			const struct rtpp_pkt *pkt,
+			const struct rtpp_csum_tuple *to, unsigned int nhlen)
+{
+	struct udphdr *uh;
+
+	if (skb_ensure_writable(skb, pkt->thoff + sizeof(*uh)) ||
+	    pskb_trim_rcsum(skb, pkt->thoff + pkt->ulen))
+		return -ENOMEM;
+	uh = (struct udphdr *)(skb->data + pkt->thoff);
+	rtpp_fix_csum(family, skb, uh, pkt, to);
+	uh->source = to->sport;
+	uh->dest = to->dport;
+
+	skb_scrub_packet(skb, false);
+	skb_orphan(skb);
+	__skb_pull(skb, pkt->thoff);
+	skb_reset_transport_header(skb);
+	__skb_push(skb, nhlen);
+	skb_reset_network_header(skb);
+	if (skb->ip_summed == CHECKSUM_PARTIAL) {
+		skb->csum_start = skb_transport_header(skb) - skb->head;
+		skb->csum_offset = offsetof(struct udphdr, check);
+	}
+	return 0;
+}
+
+static int rtpp_local_out(struct net *net, struct sk_buff *skb, bool ipv4)
+{
+	int err;
+
+	/* Pins the CPU for the depth counter, also when called in process context. */
+	local_bh_disable();
+	if (unlikely(__this_cpu_read(rtpp_xmit_depth) >= RTPP_XMIT_MAX_DEPTH)) {
+		kfree_skb(skb);
+		err = -ELOOP;
+	} else {
+		__this_cpu_inc(rtpp_xmit_depth);
+		err = ipv4 ? ip_local_out(net, NULL, skb) :
+			     ip6_local_out(net, NULL, skb);
+		__this_cpu_dec(rtpp_xmit_depth);
+		err = net_xmit_eval(err);
+	}
+	local_bh_enable();
+	return err;
+}
+
+static int rtpp_xmit4(struct net *net, struct sk_buff *skb,
+		      const struct rtpp_pkt *pkt,
+		      const struct rtpp_csum_tuple *to)
+{
+	struct flowi4 fl4 = {
+		.flowi4_mark = skb->mark,
+		.flowi4_tos = RT_TOS(pkt->tos),
+		.flowi4_proto = IPPROTO_UDP,
+		.saddr = to->saddr.ip,
+		.daddr = to->daddr.ip,
+		.fl4_sport = to->sport,
+		.fl4_dport = to->dport,
+	};
+	struct iphdr *iph;
+	struct rtable *rt;
+
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt)) {
+		kfree_skb(skb);
+		return PTR_ERR(rt);
+	}
+	if (rtpp_rewrite(NFPROTO_IPV4, skb, pkt, to, sizeof(*iph))) {
+		ip_rt_put(rt);
+		kfree_skb(skb);
+		return -ENOMEM;
+	}
+	skb_dst_set(skb, &rt->dst);
+	iph = ip_hdr(skb);
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) / 4;
+	iph->tos = pkt->tos;
+	iph->tot_len = htons(skb->len);
+	iph->frag_off = pkt->df ? htons(IP_DF) : 0;
+	iph->ttl = ip4_dst_hoplimit(&rt->dst);
+	iph->protocol = IPPROTO_UDP;
+	iph->saddr = to->saddr.ip;
+	iph->daddr = to->daddr.ip;
+	ip_select_ident(net, skb, NULL);
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+	skb->protocol = htons(ETH_P_IP);
+	return rtpp_local_out(net, skb, true);
+}
+
+static int rtpp_xmit6(struct net *net, struct sk_buff *skb,
+		      const struct rtpp_pkt *pkt,
+		      const struct rtpp_csum_tuple *to)
+{
+	struct flowi6 fl6 = {
+		.flowi6_mark = skb->mark,
+		.flowi6_proto = IPPROTO_UDP,
+		.saddr = to->saddr.in6,
+		.daddr = to->daddr.in6,
+		.fl6_sport = to->sport,
+		.fl6_dport = to->dport,
+	};
+	struct dst_entry *dst;
+	struct ipv6hdr *ip6h;
+	int err;
+
+	dst = ip6_route_output(net, NULL, &fl6);
+	err = dst->error;
+	if (err) {
+		dst_release(dst);
+		kfree_skb(skb);
+		return err;
+	}
+	if (rtpp_rewrite(NFPROTO_IPV6, skb, pkt, to, sizeof(*ip6h))) {
+		dst_release(dst);
+		kfree_skb(skb);
+		return -ENOMEM;
+	}
+	skb_dst_set(skb, dst);
+	ip6h = ipv6_hdr(skb);
+	ip6_flow_hdr(ip6h, pkt->tos, 0);
+	ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
+	ip6h->nexthdr = IPPROTO_UDP;
+	ip6h->hop_limit = ip6_dst_hoplimit(dst);
+	ip6h->saddr = to->saddr.in6;
+	ip6h->daddr = to->daddr.in6;
+	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+	skb->protocol = htons(ETH_P_IPV6);
+	return rtpp_local_out(net, skb, false);
+}
+
+static bool rtpp_is_sender(const struct rtpp_endpoint *ep,
+			   const struct rtpp_pkt *pkt, u8 family)
+{
+	return ep->port == pkt->sport &&
+	       !memcmp(&ep->addr, &pkt->saddr, rtpp_addr_len(family));
+}
+
+static unsigned int rtpp_relay_packet(struct net *net,
+				      struct rtpp_switchboard *sb,
+				      struct sk_buff *skb,
+				      const struct rtpp_pkt *pkt,
+				      int side, u32 offset)
+{
+	unsigned int rtcp = offset & 1, in = side * 2 + rtcp;
+	unsigned int out = (1 - side) * 2 + rtcp;
+	unsigned long now = jiffies;
+	struct rtpp_endpoint src, dst;
+	struct rtpp_csum_tuple to;
+	struct rtpp_session *sess;
+	struct rtpp_stream *st;
+	unsigned int payload;
+	int err;
+
+	sess = rcu_dereference(sb->slots[offset / 2]);
+	if (!sess)
+		return rtpp_drop(sb, NULL, RTPP_CNT_DROP_NO_SESSION);
+	st = &sess->stream[in];
+	if (rtpp_malformed(sb->family, skb, pkt))
+		return rtpp_drop(sb, st, RTPP_CNT_DROP_MALFORMED);
+	if (rtpp_session_expired(sess, sb, now))
+		return rtpp_drop(sb, st, RTPP_CNT_DROP_EXPIRED);
+
+	rtpp_endpoint_read(sess, in, &src);
+	if (rtpp_endpoint_learning(&src, now)) {
+		if (!rtpp_is_sender(&src, pkt, sb->family) ||
+		    !(src.flags & RTPP_STREAM_ALWAYS))
+			rtpp_session_learn(sess, in, &pkt->saddr, pkt->sport);
+	} else if (!src.port || !rtpp_is_sender(&src, pkt, sb->family)) {
+		return rtpp_drop(sb, st, RTPP_CNT_DROP_SOURCE);
+	}
+	rtpp_endpoint_read(sess, out, &dst);
+	if (!dst.port)
+		return rtpp_drop(sb, st, RTPP_CNT_DROP_NO_DEST);
+
+	to.saddr = sb->gate[1 - side].addr;
+	to.sport = htons(sb->gate[1 - side].port + offset);
+	to.daddr = dst.addr;
+	to.dport = dst.port;
+	payload = pkt->ulen - sizeof(struct udphdr);
+	if (sb->family == NFPROTO_IPV4)
+		err = rtpp_xmit4(net, skb, pkt, &to);
+	else
+		err = rtpp_xmit6(net, skb, pkt, &to);
+	if (err) {
+		rtpp_drop(sb, st, RTPP_CNT_DROP_XMIT);
+		return NF_STOLEN;	/* freed on the way */
+	}
+
+	atomic64_inc(&st->packets);
+	atomic64_add(payload, &st->bytes);
+	WRITE_ONCE(st->last, now);
+	WRITE_ONCE(sess->active, now);
+	rtpp_count(sb->counters, RTPP_CNT_PACKETS, 1);
+	rtpp_count(sb->counters, RTPP_CNT_BYTES, payload);
+	rtpp_count(sb->rn->counters, RTPP_CNT_PACKETS, 1);
+	rtpp_count(sb->rn->counters, RTPP_CNT_BYTES, payload);
+	return NF_STOLEN;
+}
+
+/* A GRO or GSO super-packet is relayed as the datagrams it stands for. */
+static unsigned int rtpp_relay_gso(struct net *net,
+				   struct rtpp_switchboard *sb,
+				   struct sk_buff *skb)
+{
+	struct sk_buff *segs, *seg, *next;
+
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs))
+		return rtpp_drop(sb, NULL, RTPP_CNT_DROP_MALFORMED);
+	consume_skb(skb);
+	skb_list_walk_safe(segs, seg, next) {
+		skb_mark_not_on_list(seg);
+		if (rtpp_relay(net, sb, seg) != NF_STOLEN)
+			kfree_skb(seg);
+	}
+	return NF_STOLEN;
+}
+
+/**
+ * rtpp_relay - the target's verdict on a packet
+ * @net: the namespace of the hook
+ * @sb: the rule's switchboard
+ * @skb: the packet, network header at skb->data
+ *
+ * Return: XT_CONTINUE for packets not addressed to a gate port, NF_STOLEN
+ * for relayed ones, NF_DROP for dropped ones (counted by reason).
+ */
+unsigned int rtpp_relay(struct net *net, struct rtpp_switchboard *sb,
+			struct sk_buff *skb)
+{
+	struct rtpp_pkt pkt;
+	u32 offset;
+	int side;
+
+	if (!rtpp_parse(sb->family, skb, &pkt) ||
+	    !rtpp_gate_of(sb, &pkt, &side, &offset))
+		return XT_CONTINUE;
+	if (skb_is_gso(skb))
+		return rtpp_relay_gso(net, sb, skb);
+	return rtpp_relay_packet(net, sb, skb, &pkt, side, offset);
+}

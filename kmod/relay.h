@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The packet path: a packet at a gate port goes to the opposite client. */
+#ifndef _RTPP_RELAY_H
+#define _RTPP_RELAY_H
+
+#include <linux/skbuff.h>
+#include "switchboard.h"
+
+unsigned int rtpp_relay(struct net *net, struct rtpp_switchboard *sb,
+			struct sk_buff *skb);
+
+#endif /* _RTPP_RELAY_H */

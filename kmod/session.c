@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sessions: allocation, update, deletion and expiry. Every change happens
+ * under the namespace's mutex; the packet path reads sessions under RCU and
+ * the stream endpoints under the session's seqlock.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include "session.h"
+
+static struct kmem_cache *rtpp_session_cache __read_mostly;
+
+int rtpp_session_cache_init(void)
+{
+	rtpp_session_cache = KMEM_CACHE(rtpp_session, 0);
+	return rtpp_session_cache ? 0 : -ENOMEM;
+}
+
+void rtpp_session_cache_exit(void)
+{
+	kmem_cache_destroy(rtpp_session_cache);
+}
+
+static void rtpp_session_free_rcu(struct rcu_head *rcu)
+{
+	kmem_cache_free(rtpp_session_cache,
+			container_of(rcu, struct rtpp_session, rcu));
+}
+
+/**
+ * rtpp_session_get - the session in a slot
+ * @sb: the switchboard, with its namespace's mutex held
+ * @id: slot, below sb->max_sess
+ *
+ * Return: the session or NULL.
+ */
+struct rtpp_session *rtpp_session_get(struct rtpp_switchboard *sb, u32 id)
+{
+	return rcu_dereference_protected(sb->slots[id],
+					 lockdep_is_held(&sb->rn->lock));
+}
+
+static void rtpp_stream_apply(struct rtpp_stream *st,
+			      const struct rtpp_stream_params *p,
+			      unsigned long now)
+{
+	if (p->clear_addr) {
+		memset(&st->addr, 0, sizeof(st->addr));
+		st->port = 0;
+		st->flags &= ~RTPP_STREAM_LEARNED;
+	}
+	if (p->set_addr) {
+		st->addr = p->addr;
+		st->port = p->port;
+		st->flags &= ~RTPP_STREAM_LEARNED;
+	}
+	if (p->set_learn) {
+		st->flags &= ~(RTPP_STREAM_LEARNING | RTPP_STREAM_LEARNED);
+		if (p->learn_ms) {
+			st->learn_until = now + msecs_to_jiffies(p->learn_ms);
+			st->flags |= RTPP_STREAM_LEARNING;
+		}
+	}
+	if (p->set_always) {
+		if (p->always)
+			st->flags |= RTPP_STREAM_ALWAYS;
+		else
+			st->flags &= ~RTPP_STREAM_ALWAYS;
+	}
+}
+
+/**
+ * rtpp_session_apply - change a session's streams as a request asks
+ * @sess: the session, with its namespace's mutex held
+ * @p: the validated changes
+ */
+void rtpp_session_apply(struct rtpp_session *sess,
+			const struct rtpp_session_params *p)
+{
+	unsigned long now = jiffies;
+	int i;
+
+	write_seqlock_bh(&sess->lock);
+	for (i = 0; i < RTPPROXY_STREAMS; i++)
+		rtpp_stream_apply(&sess->stream[i], &p->stream[i], now);
+	write_sequnlock_bh(&sess->lock);
+}
+
+/**
+ * rtpp_session_resurrect - make a session live again, as if just allocated
+ * @sess: the session, with its namespace's mutex held
+ */
+void rtpp_session_resurrect(struct rtpp_session *sess)
+{
+	WRITE_ONCE(sess->active, jiffies);
+	sess->expiry_counted = false;
+}
+
+static int rtpp_session_find_slot(struct rtpp_switchboard *sb)
+{
+	unsigned long id;
+
+	/* Next fit: a freed slot is reused as late as possible. */
+	id = find_next_zero_bit(sb->used, sb->max_sess, sb->next_id);
+	if (id >= sb->max_sess)
+		id = find_first_zero_bit(sb->used, sb->max_sess);
+	if (id >= sb->max_sess)
+		return -ENOSPC;
+	sb->next_id = id + 1 < sb->max_sess ? id + 1 : 0;
+	return id;
+}
+
+/**
+ * rtpp_session_new - allocate a session in a free slot
+ * @sb: the switchboard, with its namespace's mutex held
+ * @p: the streams' addresses and learning
+ * @extack: for the error message
+ *
+ * Return: the new session or an ERR_PTR.
+ */
+struct rtpp_session *rtpp_session_new(struct rtpp_switchboard *sb,
+				      const struct rtpp_session_params *p,
+				      struct netlink_ext_ack *extack)
+{
+	struct rtpp_session *sess;
+	int id;
+
+	id = rtpp_session_find_slot(sb);
+	if (id < 0) {
+		NL_SET_ERR_MSG(extack, "switchboard is full: no free session slot");
+		return ERR_PTR(id);
+	}
+	sess = kmem_cache_zalloc(rtpp_session_cache, GFP_KERNEL);
+	if (!sess)
+		return ERR_PTR(-ENOMEM);
+	seqlock_init(&sess->lock);
+	sess->id = id;
+	sess->created = jiffies;
+	sess->active = sess->created;
+	rtpp_session_apply(sess, p);
+
+	set_bit(id, sb->used);
+	sb->sessions++;
+	rcu_assign_pointer(sb->slots[id], sess);
+	rtpp_count(sb->counters, RTPP_CNT_SESS_CREATED, 1);
+	rtpp_count(sb->rn->counters, RTPP_CNT_SESS_CREATED, 1);
+	return sess;
+}
+
+static void rtpp_session_unlink(struct rtpp_switchboard *sb, u32 id)
+{
+	struct rtpp_session *sess = rtpp_session_get(sb, id);
+
+	RCU_INIT_POINTER(sb->slots[id], NULL);
+	clear_bit(id, sb->used);
+	sb->sessions--;
+	call_rcu(&sess->rcu, rtpp_session_free_rcu);
+}
+
+/**
+ * rtpp_session_delete - free a slot on request
+ * @sb: the switchboard, with its namespace's mutex held
+ * @id: a slot holding a session
+ */
+void rtpp_session_delete(struct rtpp_switchboard *sb, u32 id)
+{
+	rtpp_session_unlink(sb, id);
+	rtpp_count(sb->counters, RTPP_CNT_SESS_DELETED, 1);
+	rtpp_count(sb->rn->counters, RTPP_CNT_SESS_DELETED, 1);
+}
+
+/**
+ * rtpp_session_reset_counters - zero the per-stream packet counters
+ * @sess: the session
+ */
+void rtpp_session_reset_counters(struct rtpp_session *sess)
+{
+	int i;
+
+	for (i = 0; i < RTPPROXY_STREAMS; i++) {
+		struct rtpp_stream *st = &sess->stream[i];
+
+		atomic64_set(&st->packets, 0);
+		atomic64_set(&st->bytes, 0);
+		atomic64_set(&st->drops, 0);
+		WRITE_ONCE(st->last, 0);
+	}
+}
+
+/**
+ * rtpp_switchboard_expire - mark idle sessions expired, free old ones
+ * @sb: the switchboard, with its namespace's mutex held
+ *
+ * Return: sessions that expired or were freed.
+ */
+unsigned int rtpp_switchboard_expire(struct rtpp_switchboard *sb)
+{
+	unsigned long now = jiffies;
+	unsigned long expires = READ_ONCE(sb->expires);
+	unsigned long resurrection = READ_ONCE(sb->resurrection);
+	unsigned int id, changed = 0;
+
+	for_each_set_bit(id, sb->used, sb->max_sess) {
+		struct rtpp_session *sess = rtpp_session_get(sb, id);
+		unsigned long active = READ_ONCE(sess->active);
+
+		if (!time_after(now, active + expires))
+			continue;
+		if (!sess->expiry_counted) {
+			sess->expiry_counted = true;
+			rtpp_count(sb->counters, RTPP_CNT_SESS_EXPIRED, 1);
+			rtpp_count(sb->rn->counters, RTPP_CNT_SESS_EXPIRED, 1);
+			changed++;
+		}
+		if (time_after(now, active + expires + resurrection)) {
+			rtpp_session_unlink(sb, id);
+			changed++;
+		}
+	}
+	return changed;
+}
+
+/**
+ * rtpp_session_learn - take a packet's source as a stream's client
+ * @sess: the session, under RCU
+ * @idx: the stream
+ * @addr: the source address
+ * @port: the source port
+ *
+ * Called from the packet path when the stream is learning.
+ */
+void rtpp_session_learn(struct rtpp_session *sess, int idx,
+			const union nf_inet_addr *addr, __be16 port)
+{
+	struct rtpp_stream *st = &sess->stream[idx];
+
+	write_seqlock_bh(&sess->lock);
+	st->addr = *addr;
+	st->port = port;
+	if (st->flags & RTPP_STREAM_LEARNING)
+		st->flags |= RTPP_STREAM_LEARNED;
+	write_sequnlock_bh(&sess->lock);
+}
+
+/**
+ * rtpp_switchboard_free_sessions - free every session of a dead switchboard
+ * @sb: the switchboard, unreachable and past an RCU grace period
+ */
+void rtpp_switchboard_free_sessions(struct rtpp_switchboard *sb)
+{
+	unsigned int id;
+
+	for_each_set_bit(id, sb->used, sb->max_sess)
+		kmem_cache_free(rtpp_session_cache,
+				rcu_dereference_protected(sb->slots[id], 1));
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Sessions: the slots of a switchboard and their four client streams. */
+#ifndef _RTPP_SESSION_H
+#define _RTPP_SESSION_H
+
+#include <linux/atomic.h>
+#include <linux/seqlock.h>
+#include "switchboard.h"
+
+#define RTPP_STREAM_LEARNING	BIT(0)	/* a learning window was opened */
+#define RTPP_STREAM_LEARNED	BIT(1)	/* a packet closed the window */
+#define RTPP_STREAM_ALWAYS	BIT(2)	/* re-learn from every packet */
+
+struct rtpp_stream {
+	/* Under the session's seqlock: */
+	union nf_inet_addr addr;
+	__be16 port;			/* 0: client unknown */
+	u8 flags;
+	unsigned long learn_until;	/* jiffies */
+	/* Touched by the packet path without the lock: */
+	unsigned long last;		/* jiffies of the last relayed packet */
+	atomic64_t packets, bytes, drops;
+};
+
+struct rtpp_session {
+	struct rcu_head rcu;
+	seqlock_t lock;			/* stream addresses and flags */
+	u32 id;
+	bool expiry_counted;
+	unsigned long created;
+	unsigned long active;		/* last relayed packet or (re)start */
+	struct rtpp_stream stream[RTPPROXY_STREAMS];
+};
+
+/* A snapshot of a stream's endpoint, read consistently. */
+struct rtpp_endpoint {
+	union nf_inet_addr addr;
+	__be16 port;
+	u8 flags;
+	unsigned long learn_until;
+};
+
+/* What a request asks to change in one stream. */
+struct rtpp_stream_params {
+	bool set_addr, clear_addr, set_learn, set_always;
+	union nf_inet_addr addr;
+	__be16 port;
+	u32 learn_ms;
+	bool always;
+};
+
+struct rtpp_session_params {
+	struct rtpp_stream_params stream[RTPPROXY_STREAMS];
+};
+
+static inline bool rtpp_session_expired(const struct rtpp_session *sess,
+					const struct rtpp_switchboard *sb,
+					unsigned long now)
+{
+	return time_after(now, READ_ONCE(sess->active) + READ_ONCE(sb->expires));
+}
+
+static inline void rtpp_endpoint_read(struct rtpp_session *sess, int idx,
+				      struct rtpp_endpoint *ep)
+{
+	const struct rtpp_stream *st = &sess->stream[idx];
+	unsigned int seq;
+
+	do {
+		seq = read_seqbegin(&sess->lock);
+		ep->addr = st->addr;
+		ep->port = st->port;
+		ep->flags = st->flags;
+		ep->learn_until = st->learn_until;
+	} while (read_seqretry(&sess->lock, seq));
+}
+
+static inline bool rtpp_endpoint_learning(const struct rtpp_endpoint *ep,
+					  unsigned long now)
+{
+	if (ep->flags & RTPP_STREAM_ALWAYS)
+		return true;
+	return (ep->flags & (RTPP_STREAM_LEARNING | RTPP_STREAM_LEARNED)) ==
+		RTPP_STREAM_LEARNING && time_before(now, ep->learn_until);
+}
+
+int rtpp_session_cache_init(void);
+void rtpp_session_cache_exit(void);
+struct rtpp_session *rtpp_session_get(struct rtpp_switchboard *sb, u32 id);
+struct rtpp_session *rtpp_session_new(struct rtpp_switchboard *sb,
+				      const struct rtpp_session_params *p,
+				      struct netlink_ext_ack *extack);
+void rtpp_session_apply(struct rtpp_session *sess,
+			const struct rtpp_session_params *p);
+void rtpp_session_resurrect(struct rtpp_session *sess);
+void rtpp_session_delete(struct rtpp_switchboard *sb, u32 id);
+void rtpp_session_reset_counters(struct rtpp_session *sess);
+unsigned int rtpp_switchboard_expire(struct rtpp_switchboard *sb);
+void rtpp_session_learn(struct rtpp_session *sess, int idx,
+			const union nf_inet_addr *addr, __be16 port);
+void rtpp_switchboard_free_sessions(struct rtpp_switchboard *sb);
+
+#endif /* _RTPP_SESSION_H */

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Switchboards live in their network namespace, not in a rule: iptables
+ * re-creates every rule of a table on each change, so the rules only hold
+ * references and the sessions survive a reload of the table.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitmap.h>
+#include <linux/slab.h>
+#include "session.h"
+#include "switchboard.h"
+
+static bool rtpp_addr_eq(u8 family, const union nf_inet_addr *a,
+			 const union nf_inet_addr *b)
+{
+	return !memcmp(a, b, rtpp_addr_len(family));
+}
+
+static bool rtpp_gates_overlap(u8 family, const struct rtpp_gate *g1, u32 n1,
+			       const struct rtpp_gate *g2, u32 n2)
+{
+	if (!rtpp_addr_eq(family, &g1->addr, &g2->addr))
+		return false;
+	return g1->port < g2->port + 2 * n2 && g2->port < g1->port + 2 * n1;
+}
+
+static bool rtpp_same_gates(const struct rtpp_switchboard *sb, u8 family,
+			    const struct rtpp_gate *gate)
+{
+	int i;
+
+	if (sb->family != family)
+		return false;
+	for (i = 0; i < 2; i++)
+		if (sb->gate[i].port != gate[i].port ||
+		    !rtpp_addr_eq(family, &sb->gate[i].addr, &gate[i].addr))
+			return false;
+	return true;
+}
+
+static bool rtpp_overlaps(const struct rtpp_switchboard *sb, u8 family,
+			  const struct rtpp_gate *gate, u32 max_sess)
+{
+	int i, j;
+
+	if (sb->family != family)
+		return false;
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 2; j++)
+			if (rtpp_gates_overlap(family, &sb->gate[i], sb->max_sess,
+					       &gate[j], max_sess))
+				return true;
+	return false;
+}
+
+static void rtpp_switchboard_set_timeouts(struct rtpp_switchboard *sb,
+					  const struct xt_rtpproxy_tginfo *info)
+{
+	sb->expires_sec = info->expires_timeout;
+	sb->resurrection_sec = info->resurrection_timeout;
+	WRITE_ONCE(sb->expires, (unsigned long)info->expires_timeout * HZ);
+	WRITE_ONCE(sb->resurrection,
+		   (unsigned long)info->resurrection_timeout * HZ);
+}
+
+static void rtpp_switchboard_free_work(struct work_struct *work)
+{
+	struct rtpp_switchboard *sb = container_of(to_rcu_work(work),
+						   struct rtpp_switchboard,
+						   free_work);
+	struct rtpp_net *rn = sb->rn;
+
+	rtpp_switchboard_free_sessions(sb);
+	free_percpu(sb->counters);
+	bitmap_free(sb->used);
+	kvfree(sb);
+	rtpp_net_put(rn);
+}
+
+static struct rtpp_switchboard *
+rtpp_switchboard_create(struct rtpp_net *rn, u8 family,
+			const struct rtpp_gate *gate,
+			const struct xt_rtpproxy_tginfo *info)
+{
+	struct rtpp_switchboard *sb;
+
+	sb = kvzalloc(struct_size(sb, slots, info->max_sess), GFP_KERNEL);
+	if (!sb)
+		return ERR_PTR(-ENOMEM);
+	sb->used = bitmap_zalloc(info->max_sess, GFP_KERNEL);
+	if (!sb->used)
+		goto err_free_sb;
+	sb->counters = alloc_percpu(struct rtpp_counters);
+	if (!sb->counters)
+		goto err_free_used;
+
+	sb->family = family;
+	memcpy(sb->gate, gate, sizeof(sb->gate));
+	sb->max_sess = info->max_sess;
+	rtpp_switchboard_set_timeouts(sb, info);
+	sb->rules = 1;
+	sb->created = jiffies;
+	sb->serial = ++rn->next_serial;
+	INIT_RCU_WORK(&sb->free_work, rtpp_switchboard_free_work);
+	kref_get(&rn->ref);
+	sb->rn = rn;
+	list_add_tail(&sb->list, &rn->switchboards);
+	rn->sb_count++;
+	rn->gen++;
+	return sb;
+
+err_free_used:
+	bitmap_free(sb->used);
+err_free_sb:
+	kvfree(sb);
+	return ERR_PTR(-ENOMEM);
+}
+
+/**
+ * rtpp_switchboard_get - find or create the switchboard of a rule
+ * @net: the rule's namespace
+ * @family: NFPROTO_IPV4 or NFPROTO_IPV6
+ * @info: the validated rule options
+ *
+ * Return: the switchboard with one more rule reference, or an ERR_PTR.
+ */
+struct rtpp_switchboard *rtpp_switchboard_get(struct net *net, u8 family,
+					      const struct xt_rtpproxy_tginfo *info)
+{
+	struct rtpp_net *rn = rtpp_net(net);
+	struct rtpp_switchboard *sb, *found = NULL;
+	struct rtpp_gate gate[2] = {};
+
+	gate[RTPP_SIDE_A].addr = info->addr_a;
+	gate[RTPP_SIDE_A].port = info->port_a;
+	gate[RTPP_SIDE_B].addr = info->addr_b;
+	gate[RTPP_SIDE_B].port = info->port_b;
+	if (family == NFPROTO_IPV4) {
+		/* Only the first word counts; ignore what userspace left. */
+		memset(&gate[0].addr.all[1], 0, 3 * sizeof(__be32));
+		memset(&gate[1].addr.all[1], 0, 3 * sizeof(__be32));
+	}
+
+	mutex_lock(&rn->lock);
+	list_for_each_entry(sb, &rn->switchboards, list) {
+		if (rtpp_same_gates(sb, family, gate)) {
+			found = sb;
+			break;
+		}
+		if (rtpp_overlaps(sb, family, gate, info->max_sess)) {
+			if (family == NFPROTO_IPV4)
+				pr_info_ratelimited("gate ports overlap switchboard %pI4:%u\n",
+						    &sb->gate[0].addr.ip,
+						    sb->gate[0].port);
+			else
+				pr_info_ratelimited("gate ports overlap switchboard [%pI6c]:%u\n",
+						    &sb->gate[0].addr.in6,
+						    sb->gate[0].port);
+			found = ERR_PTR(-EADDRINUSE);
+			break;
+		}
+	}
+	if (IS_ERR(found)) {
+		sb = found;
+	} else if (found) {
+		sb = found;
+		if (sb->max_sess != info->max_sess) {
+			pr_info_ratelimited("switchboard with these gates exists with --max-sess %u\n",
+					    sb->max_sess);
+			sb = ERR_PTR(-EEXIST);
+		} else {
+			sb->rules++;
+			rtpp_switchboard_set_timeouts(sb, info);
+		}
+	} else {
+		sb = rtpp_switchboard_create(rn, family, gate, info);
+	}
+	mutex_unlock(&rn->lock);
+	return sb;
+}
+
+/**
+ * rtpp_switchboard_put - drop a rule's reference
+ * @sb: the switchboard
+ *
+ * The last reference unlinks the switchboard and frees it with its sessions
+ * after an RCU grace period.
+ */
+void rtpp_switchboard_put(struct rtpp_switchboard *sb)
+{
+	struct rtpp_net *rn = sb->rn;
+	bool last;
+
+	mutex_lock(&rn->lock);
+	last = --sb->rules == 0;
+	if (last) {
+		list_del(&sb->list);
+		rn->sb_count--;
+		rn->gen++;
+	}
+	mutex_unlock(&rn->lock);
+	if (last)
+		queue_rcu_work(rtpp_wq, &sb->free_work);
+}
+
+/**
+ * rtpp_switchboard_matches - does a request's selector name this switchboard
+ * @sb: the switchboard
+ * @sel: the selector; what it does not give matches anything
+ *
+ * Return: true if every address and port given is equal.
+ */
+bool rtpp_switchboard_matches(const struct rtpp_switchboard *sb,
+			      const struct rtpp_selector *sel)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (sel->has_port[i] && sel->port[i] != sb->gate[i].port)
+			return false;
+		if (!sel->has_addr[i])
+			continue;
+		if (sel->addr_len[i] != rtpp_addr_len(sb->family) ||
+		    memcmp(&sel->addr[i], &sb->gate[i].addr, sel->addr_len[i]))
+			return false;
+	}
+	return true;
+}
+
+/**
+ * rtpp_switchboard_count_sessions - count live and expired sessions
+ * @sb: the switchboard, with rn->lock held
+ * @live: live sessions
+ * @expired: expired sessions still holding a slot
+ */
+void rtpp_switchboard_count_sessions(const struct rtpp_switchboard *sb,
+				     u32 *live, u32 *expired)
+{
+	unsigned long now = jiffies;
+	unsigned int id;
+
+	*live = 0;
+	*expired = 0;
+	for_each_set_bit(id, sb->used, sb->max_sess) {
+		struct rtpp_session *sess;
+
+		sess = rcu_dereference_protected(sb->slots[id],
+						 lockdep_is_held(&sb->rn->lock));
+		if (rtpp_session_expired(sess, sb, now))
+			(*expired)++;
+		else
+			(*live)++;
+	}
+}

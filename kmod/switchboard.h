@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Switchboards: two gates of port ranges, created by the iptables rules. */
+#ifndef _RTPP_SWITCHBOARD_H
+#define _RTPP_SWITCHBOARD_H
+
+#include <linux/netfilter.h>
+#include <linux/workqueue.h>
+#include <linux/netfilter/xt_RTPPROXY.h>
+#include "netns.h"
+
+struct rtpp_session;
+
+enum rtpp_side { RTPP_SIDE_A, RTPP_SIDE_B };
+
+struct rtpp_gate {
+	union nf_inet_addr addr;
+	u16 port;			/* lowest port, host order */
+};
+
+/* What a netlink request names: any of the gates' addresses and ports. */
+struct rtpp_selector {
+	bool has_addr[2], has_port[2];
+	union nf_inet_addr addr[2];
+	unsigned int addr_len[2];
+	u16 port[2];
+};
+
+struct xt_rtpproxy_switchboard {
+	struct list_head list;		/* in rtpp_net.switchboards */
+	struct rtpp_net *rn;		/* pinned */
+	u64 serial;			/* resumes dumps */
+	u8 family;			/* NFPROTO_IPV4 or NFPROTO_IPV6 */
+	struct rtpp_gate gate[2];
+	u32 max_sess;
+	u32 expires_sec, resurrection_sec;
+	unsigned long expires;		/* jiffies, read by the packet path */
+	unsigned long resurrection;	/* jiffies */
+	unsigned int rules;		/* under rn->lock */
+	unsigned int sessions;		/* slots in use, under rn->lock */
+	unsigned int next_id;		/* where allocation looks first */
+	unsigned long created;
+	unsigned long *used;		/* bitmap of slots holding a session */
+	struct rtpp_counters __percpu *counters;
+	struct rcu_work free_work;
+	struct rtpp_session __rcu *slots[];
+};
+
+#define rtpp_switchboard xt_rtpproxy_switchboard
+
+static inline unsigned int rtpp_addr_len(u8 family)
+{
+	return family == NFPROTO_IPV4 ? sizeof(__be32) : sizeof(struct in6_addr);
+}
+
+static inline int rtpp_af(u8 family)
+{
+	return family == NFPROTO_IPV4 ? AF_INET : AF_INET6;
+}
+
+struct rtpp_switchboard *rtpp_switchboard_get(struct net *net, u8 family,
+					      const struct xt_rtpproxy_tginfo *info);
+void rtpp_switchboard_put(struct rtpp_switchboard *sb);
+bool rtpp_switchboard_matches(const struct rtpp_switchboard *sb,
+			      const struct rtpp_selector *sel);
+void rtpp_switchboard_count_sessions(const struct rtpp_switchboard *sb,
+				     u32 *live, u32 *expired);
+
+#endif /* _RTPP_SWITCHBOARD_H */
