@@ -189,6 +189,8 @@ static int rtpp_rewrite(u8 family, struct sk_buff *skb,
 	uh->dest = to->dport;
 
 	skb_scrub_packet(skb, false);
+	/* A receive timestamp must not read as a departure time to fq. */
+	skb_clear_tstamp(skb);
 	skb_orphan(skb);
 	__skb_pull(skb, pkt->thoff);
 	skb_reset_transport_header(skb);
