@@ -1,0 +1,134 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# PID 1 of the test VM: runs the tests named in the plan, records their verdicts, powers off.
+#
+# For each test it leaves in /results: TEST.started before it runs, then
+# TEST.log (output), TEST.dmesg (kernel log during the test), TEST.taint-before
+# and TEST.taint-after (/proc/sys/kernel/tainted), TEST.secs, and TEST.rc (exit
+# status) last. run.sh treats "started but no .rc" as a kernel crash.
+# Console lines "xtrp: start TEST" / "xtrp: end TEST rc=N" let run.sh follow.
+
+results=/results
+. "$results/plan"
+repo=$XTRP_REPO
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LANG=C.UTF-8 TERM=dumb
+export XTRP_REPO
+# Our iptables extension first, the distribution's for everything else.
+export XTABLES_LIBDIR=$repo/build/iptables-ext:${XTRP_XTLIBDIR:-/usr/lib/x86_64-linux-gnu/xtables}
+
+say() {
+	echo "xtrp-guest: $*"
+}
+
+power_off() {
+	sync
+	echo o >/proc/sysrq-trigger
+	sleep 30
+}
+
+# The host's root is read-only underneath: give the guest fresh, private
+# copies of the places tools write to.
+setup_system() {
+	mount -t tmpfs -o mode=1777 tmpfs /tmp
+	mount -t tmpfs -o mode=0755 tmpfs /run
+	mkdir -p /run/netns /run/lock /dev/pts /dev/shm
+	mount -t devpts devpts /dev/pts
+	mount -t tmpfs tmpfs /dev/shm
+	mount -t tmpfs tmpfs /var/tmp
+	mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	ln -sf /proc/self/fd /dev/fd
+	hostname xtrp-vm
+	ip link set lo up
+}
+
+# Puts the kernel back the way the next test expects: no namespaces, no
+# rules in the initial namespace, our module unloaded. A module that refuses
+# to unload after everything using it is gone leaks a reference: report it.
+reset_state() {
+	local ns
+	# Everything but PID 1 (us) belongs to the test that just ended.
+	kill -9 -1 2>/dev/null
+	sleep 0.2
+	for ns in $(ip netns list | awk '{print $1}'); do
+		ip netns delete "$ns"
+	done
+	iptables-legacy-save 2>/dev/null | grep -q . && {
+		for t in mangle filter nat raw; do
+			iptables-legacy -t $t -F 2>/dev/null
+			iptables-legacy -t $t -X 2>/dev/null
+			ip6tables-legacy -t $t -F 2>/dev/null
+			ip6tables-legacy -t $t -X 2>/dev/null
+		done
+	}
+	nft flush ruleset 2>/dev/null
+
+	grep -q '^xt_RTPPROXY ' /proc/modules || return 0
+	local i
+	# Namespaces are torn down by a workqueue: give it time to drop them.
+	for i in $(seq 1 30); do
+		rmmod xt_RTPPROXY 2>/dev/null && return 0
+		sleep 1
+	done
+	echo "guest.sh: xt_RTPPROXY does not unload after the test: $(grep '^xt_RTPPROXY ' /proc/modules)"
+	return 1
+}
+
+run_test() {
+	local t=$1 rc start
+	local script=$repo/tests/vm/$t.sh
+	echo "xtrp: start $t"
+	cat /proc/sys/kernel/tainted >"$results/$t.taint-before"
+	dmesg -C
+	: >"$results/$t.started"
+	start=$(date +%s)
+	(
+		cd "$repo" &&
+			exec timeout -k 10 "$XTRP_TEST_TIMEOUT" bash "$script"
+	) >"$results/$t.log" 2>&1 </dev/null
+	rc=$?
+	((rc != 124)) || echo "guest.sh: $t timed out after $XTRP_TEST_TIMEOUT s" >>"$results/$t.log"
+	if ! reset_state >>"$results/$t.log" 2>&1; then
+		((rc != 0)) || rc=99
+	fi
+	echo $(($(date +%s) - start)) >"$results/$t.secs"
+	dmesg >"$results/$t.dmesg"
+	cat /proc/sys/kernel/tainted >"$results/$t.taint-after"
+	echo "$rc" >"$results/$t.rc.tmp"
+	mv "$results/$t.rc.tmp" "$results/$t.rc"
+	echo "xtrp: end $t rc=$rc"
+}
+
+main() {
+	setup_system
+	case $XTRP_MODE in
+	tests)
+		local t
+		# The console is only a log here: let it show everything that
+		# could explain a crash (warnings are also caught in TEST.dmesg).
+		dmesg -n 7
+		for t in $XTRP_TESTS; do
+			run_test "$t"
+		done
+		;;
+	demo)
+		local rc
+		(cd "$repo" && exec bash tests/vm/demo.sh) 2>&1 | tee "$results/demo.log"
+		rc=${PIPESTATUS[0]}
+		echo "$rc" >"$results/demo.rc"
+		;;
+	shell)
+		say "debug shell; the repository is $repo; exit to power off"
+		setsid -c bash -l </dev/ttyS0 >/dev/ttyS0 2>&1
+		;;
+	*)
+		say "unknown mode '$XTRP_MODE'"
+		;;
+	esac
+	power_off
+}
+
+main
+# PID 1 must never exit: the kernel would panic.
+power_off

@@ -1,0 +1,293 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boots Debian's kernel under qemu (TCG) and runs the VM tests or the demo in it.
+#
+# Usage: tests/vm/run.sh [TEST...]   run the given tests (default: every t_*.sh)
+#        tests/vm/run.sh demo        narrated relayed call (tests/vm/demo.sh)
+#        tests/vm/run.sh shell       interactive shell in the VM, for debugging
+#
+# Environment: KVER (default: newest in /lib/modules), VM_TEST_TIMEOUT (seconds
+# per test inside the VM, default 300), VM_IDLE_TIMEOUT (seconds without any
+# console output before the VM is killed, default VM_TEST_TIMEOUT + 60),
+# VERBOSE=1 (echo the whole console).
+#
+# One boot runs every test in turn (the guest reloads the module and deletes
+# all namespaces between tests). If the kernel dies, the test that was running
+# is marked failed and the VM boots again for the tests left. The verdict of a
+# test comes from its exit status written to the results share, its dmesg and
+# the kernel's taint flags: a missing status means the kernel crashed.
+
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+vmdir=$repo/tests/vm
+out=$repo/build/vm
+KVER=${KVER:-$(ls /lib/modules | sort -V | tail -n 1)}
+test_timeout=${VM_TEST_TIMEOUT:-300}
+idle_timeout=${VM_IDLE_TIMEOUT:-$((test_timeout + 60))}
+verbose=${VERBOSE:-0}
+
+# Kernel log lines that fail a test wherever they show up.
+kernel_trouble='BUG:|WARNING:|Oops|Call Trace|general protection fault|Kernel panic|kernel BUG|UBSAN:|KASAN:|refcount_t:|list_(add|del) corruption|rcu_(sched|preempt).*stall|blocked for more than'
+# Taint bits that loading our own module sets: O (out of tree), E (unsigned).
+allowed_taint=$(((1 << 12) | (1 << 13)))
+
+die() {
+	echo "run.sh: $*" >&2
+	exit 1
+}
+
+# Copies the virtio, 9p and overlay modules with their dependencies (in
+# modules.dep order) and busybox into a cpio archive. Rebuilt only when an
+# input changes.
+build_initramfs() {
+	local moddir=/lib/modules/$KVER
+	local initrd=$out/initramfs-$KVER.cpio.gz
+	local stamp=$out/initramfs-$KVER.stamp
+	local busybox=/bin/busybox
+	# The initramfs has no libc: only a static busybox runs there.
+	if [ ! -x "$busybox" ] || ldd "$busybox" >/dev/null 2>&1; then
+		die "$busybox is missing or not static (apt-get install busybox-static)"
+	fi
+	local inputs
+	inputs=$(sha256sum "$vmdir/init.sh" "$busybox" "$moddir/modules.dep" | sha256sum)
+	if [ -f "$initrd" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$inputs" ]; then
+		echo "$initrd"
+		return
+	fi
+
+	local root
+	root=$(mktemp -d "$out/initramfs.XXXXXX")
+	mkdir -p "$root"/{bin,dev,proc,sys,modules}
+	cp "$busybox" "$root/bin/busybox"
+	cp "$vmdir/init.sh" "$root/init"
+	chmod 0755 "$root/init"
+
+	local wanted="kernel/drivers/virtio/virtio_pci kernel/net/9p/9pnet_virtio kernel/fs/9p/9p kernel/fs/overlayfs/overlay"
+	local -A seen=()
+	local mod line dep deps i
+	: >"$root/modules/order"
+	for mod in $wanted; do
+		line=$(grep -E "^$mod\.ko(\.[a-z]+)?:" "$moddir/modules.dep") ||
+			die "$mod is not a module of $KVER (modules.dep)"
+		read -ra deps <<<"${line#*:}"
+		# modules.dep lists the deepest dependency last: load it first.
+		for ((i = ${#deps[@]} - 1; i >= -1; i--)); do
+			if ((i >= 0)); then dep=${deps[i]}; else dep=${line%%:*}; fi
+			[ -z "${seen[$dep]:-}" ] || continue
+			seen[$dep]=1
+			local name
+			name=$(basename "$dep")
+			name=${name%%.ko*}.ko
+			case $dep in
+			*.ko.xz) xz -dc "$moddir/$dep" >"$root/modules/$name" ;;
+			*.ko.zst) zstd -qdc "$moddir/$dep" >"$root/modules/$name" ;;
+			*.ko.gz) gzip -dc "$moddir/$dep" >"$root/modules/$name" ;;
+			*) cp "$moddir/$dep" "$root/modules/$name" ;;
+			esac
+			echo "$name" >>"$root/modules/order"
+		done
+	done
+
+	(cd "$root" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) | gzip -1 >"$initrd.tmp"
+	mv "$initrd.tmp" "$initrd"
+	echo "$inputs" >"$stamp"
+	rm -rf "$root"
+	echo "$initrd"
+}
+
+# Prints the verdict of one test from the files the guest left (once: later
+# calls are quiet), returns 0 if it passed.
+judge() {
+	local t=$1 why=() rc taint_before taint_after new_taint console
+	if [ -f "$results/$t.rc" ]; then
+		rc=$(cat "$results/$t.rc")
+		[ "$rc" = 0 ] || why+=("exit status $rc")
+		if [ -f "$results/$t.dmesg" ] && grep -Eq "$kernel_trouble" "$results/$t.dmesg"; then
+			why+=("kernel warning in dmesg")
+		fi
+		taint_before=$(cat "$results/$t.taint-before" 2>/dev/null || echo 0)
+		taint_after=$(cat "$results/$t.taint-after" 2>/dev/null || echo 0)
+		new_taint=$(((taint_after & ~taint_before) & ~allowed_taint))
+		((new_taint == 0)) || why+=("kernel tainted ($taint_before -> $taint_after)")
+	elif [ -f "$results/$t.started" ]; then
+		why+=("no exit status: kernel crash or VM timeout")
+	else
+		why+=("not run")
+	fi
+	# Oopses that happen while the test runs reach the console even with quiet.
+	for console in "$out"/console-[0-9]*.log; do
+		[ -f "$console" ] || continue
+		if awk -v t="$t" '
+			/xtrp: start / { cur = $3 }
+			/xtrp: end / { cur = "" }
+			cur == t { print }' "$console" | grep -Eq "$kernel_trouble"; then
+			why+=("kernel trouble on the console")
+			break
+		fi
+	done
+	local quiet=0
+	[ ! -f "$results/$t.judged" ] || quiet=1
+	touch "$results/$t.judged"
+
+	local secs=""
+	[ -f "$results/$t.secs" ] && secs=" ($(cat "$results/$t.secs") s)"
+	if ((${#why[@]} == 0)); then
+		((quiet)) || echo "PASS $t$secs"
+		return 0
+	fi
+	((quiet)) && return 1
+	local IFS=';'
+	echo "FAIL $t$secs: ${why[*]}"
+	unset IFS
+	if [ -s "$results/$t.log" ]; then
+		echo "---- $t: last lines of its output ($results/$t.log)"
+		tail -n 40 "$results/$t.log" | sed 's/^/  | /'
+	fi
+	if [ -f "$results/$t.dmesg" ] && grep -Eq "$kernel_trouble" "$results/$t.dmesg"; then
+		echo "---- $t: kernel log ($results/$t.dmesg)"
+		tail -n 60 "$results/$t.dmesg" | sed 's/^/  | /'
+	fi
+	console=$(grep -l "xtrp: start $t\$" "$out"/console-[0-9]*.log 2>/dev/null | tail -n 1)
+	if [ ! -f "$results/$t.rc" ] && [ -n "$console" ]; then
+		echo "---- $t: end of the console ($console)"
+		tail -n 60 "$console" | sed 's/^/  | /'
+	fi
+	return 1
+}
+
+# Boots once. The guest reads its orders from $results/plan. Streams the
+# console into $1 and prints progress; kills the VM when it falls silent.
+boot() {
+	local console=$1 mode=$2
+	shift 2
+	{
+		echo "XTRP_REPO='$repo'"
+		echo "XTRP_MODE='$mode'"
+		echo "XTRP_TESTS='$*'"
+		echo "XTRP_TEST_TIMEOUT='$test_timeout'"
+		echo "XTRP_XTLIBDIR='$(pkg-config --variable=xtlibdir xtables 2>/dev/null || true)'"
+	} >"$results/plan"
+
+	local qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 1024
+		-nographic -no-reboot -nodefaults -serial stdio -nic none
+		-kernel "/boot/vmlinuz-$KVER" -initrd "$initrd"
+		-append "console=ttyS0 panic=-1 oops=panic quiet mitigations=off"
+		-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap
+		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
+		-fsdev "local,id=results,path=$results,security_model=none"
+		-device virtio-9p-pci,fsdev=results,mount_tag=results)
+
+	if [ "$mode" = shell ]; then
+		"${qemu[@]}"
+		return
+	fi
+
+	local fd qemu_pid line
+	exec {fd}< <(exec "${qemu[@]}" </dev/null 2>&1)
+	qemu_pid=$!
+	: >"$console"
+	while true; do
+		if IFS= read -r -t "$idle_timeout" -u "$fd" line; then
+			:
+		else
+			(($? > 128)) || break # EOF: qemu exited
+			echo "run.sh: no console output for $idle_timeout s, killing the VM" | tee -a "$console"
+			kill "$qemu_pid" 2>/dev/null || true
+			break
+		fi
+		line=${line%$'\r'}
+		printf '%s\n' "$line" >>"$console"
+		if [ "$mode" = demo ] || [ "$verbose" = 1 ]; then
+			printf '%s\n' "$line"
+		elif [[ $line == "xtrp: end "* ]]; then
+			judge "$(awk '{print $3}' <<<"$line")" || true
+		elif [[ $line == xtrp-init:* || $line == xtrp-guest:* ]]; then
+			printf '%s\n' "$line"
+		fi
+	done
+	exec {fd}<&-
+	wait "$qemu_pid" 2>/dev/null || true
+}
+
+main() {
+	[ -r "/boot/vmlinuz-$KVER" ] ||
+		die "no /boot/vmlinuz-$KVER: install linux-image-$KVER (or set KVER)"
+	mkdir -p "$out"
+	initrd=$(build_initramfs)
+	results=$out/results
+	rm -rf "$results" "$out"/console-*.log
+	mkdir -p "$results"
+
+	local mode=tests tests=() t
+	case ${1:-} in
+	demo | shell)
+		mode=$1
+		boot "$out/console-$mode.log" "$mode"
+		[ "$mode" = demo ] || return 0
+		local rc
+		rc=$(cat "$results/demo.rc" 2>/dev/null || echo crash)
+		if [ "$rc" != 0 ] || grep -Eq "$kernel_trouble" "$out/console-demo.log"; then
+			echo "run.sh: the demo failed (status $rc); console log: $out/console-demo.log" >&2
+			return 1
+		fi
+		return 0
+		;;
+	esac
+
+	if (($# == 0)); then
+		for t in "$vmdir"/t_*.sh; do tests+=("$(basename "$t" .sh)"); done
+	else
+		for t in "$@"; do
+			t=$(basename "$t" .sh)
+			[ -f "$vmdir/$t.sh" ] || die "no such test: $vmdir/$t.sh"
+			tests+=("$t")
+		done
+	fi
+	[ -f "$repo/kmod/xt_RTPPROXY.ko" ] ||
+		echo "run.sh: warning: kmod/xt_RTPPROXY.ko is not built (make kmod)" >&2
+	[ -x "$repo/build/iptrtpproxy/iptrtpproxy" ] ||
+		echo "run.sh: warning: build/iptrtpproxy/iptrtpproxy is not built (make userspace)" >&2
+
+	echo "VM tests on $KVER: ${tests[*]}"
+	local pending=("${tests[@]}") boots=0 left started
+	while ((${#pending[@]})); do
+		boots=$((boots + 1))
+		local console=$out/console-$boots.log
+		boot "$console" tests "${pending[@]}"
+		left=() started=0
+		for t in "${pending[@]}"; do
+			if [ -f "$results/$t.rc" ]; then
+				started=1
+			elif [ -f "$results/$t.started" ]; then
+				# Died with the kernel: judged now, not run again.
+				started=1
+				judge "$t" || true
+			else
+				left+=("$t")
+			fi
+		done
+		if ((started == 0)); then
+			echo "run.sh: the VM ran no test; console log $console:" >&2
+			tail -n 40 "$console" >&2
+			break
+		fi
+		((${#left[@]} == 0)) || echo "run.sh: booting again for: ${left[*]}"
+		pending=("${left[@]}")
+	done
+
+	local passed=0 failed=0 failed_names=()
+	for t in "${tests[@]}"; do
+		if judge "$t"; then
+			passed=$((passed + 1))
+		else
+			failed=$((failed + 1))
+			failed_names+=("$t")
+		fi
+	done
+	((failed == 0)) || echo "failed: ${failed_names[*]}"
+	echo "$passed passed, $failed failed"
+	((failed == 0))
+}
+
+main "$@"
