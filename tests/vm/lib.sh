@@ -1,0 +1,372 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared topology, namespace helpers and assertions for the VM tests (sourced).
+#
+#   clienta                  mallory                      clientb
+#   eth0 10.0.1.2/24         eth0 10.0.1.3/24             eth0 10.0.2.2/24
+#        fd00:1::2/64             fd00:1::3/64                 fd00:2::2/64
+#     |                         |                            |
+#     +----------+  +-----------+                            |
+#                |  |                                        |
+#            pa  |  | pm   (bridged: one LAN on A's side)    | pb
+#   +-------------------------------------------------------------------+
+#   | proxy      br-a 10.0.1.1/24 fd00:1::1/64  = gate A address       |
+#   |            pb   10.0.2.1/24 fd00:2::1/64  = gate B address       |
+#   |            lo   10.0.0.1/32 fd00::1/128   = single-address gates |
+#   |            ip_forward=0, forwarding=0: only the target relays    |
+#   +-------------------------------------------------------------------+
+#
+# Clients route everything through the proxy, so they reach 10.0.0.1 too.
+# Namespaces: "proxy", "clienta", "clientb", "mallory"; np/na/nb/nm run a
+# command in one of them. The tests run with `set -e` and every namespace
+# is deleted by the exit trap (and again by guest.sh between tests).
+
+set -eEuo pipefail
+
+REPO=${XTRP_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+VMDIR=$REPO/tests/vm
+KMOD=$REPO/kmod/xt_RTPPROXY.ko
+RTPP=${RTPP:-$REPO/build/iptrtpproxy/iptrtpproxy}
+PYTHON=${PYTHON:-/usr/bin/python3}
+UDP="$PYTHON $VMDIR/udp.py"
+# iptables-nft is Debian's default; a test may switch to iptables-legacy.
+IPT=${IPT:-iptables-nft}
+IP6T=${IP6T:-ip6tables-nft}
+
+GATE_A=10.0.1.1
+GATE_B=10.0.2.1
+GATE=10.0.0.1
+CLIENT_A=10.0.1.2
+CLIENT_B=10.0.2.2
+MALLORY=10.0.1.3
+GATE6_A=fd00:1::1
+GATE6_B=fd00:2::1
+GATE6=fd00::1
+CLIENT6_A=fd00:1::2
+CLIENT6_B=fd00:2::2
+MALLORY6=fd00:1::3
+
+NAMESPACES=(proxy clienta clientb mallory)
+TEST_NAME=$(basename "$0" .sh)
+TMP=$(mktemp -d "/tmp/$TEST_NAME.XXXXXX")
+
+np() { ip netns exec proxy "$@"; }
+na() { ip netns exec clienta "$@"; }
+nb() { ip netns exec clientb "$@"; }
+nm() { ip netns exec mallory "$@"; }
+
+# iptrtpproxy and the iptables variant in use, in the proxy's namespace.
+rtpp() { np "$RTPP" "$@"; }
+ipt() { np "$IPT" "$@"; }
+ip6t() { np "$IP6T" "$@"; }
+
+# ---- output --------------------------------------------------------------
+
+step() {
+	printf '\n== %s\n' "$*"
+}
+
+pretty() {
+	printf '+'
+	printf ' %q' "$@"
+	printf '\n'
+}
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# ---- assertions ----------------------------------------------------------
+
+# expect_eq WHAT EXPECTED ACTUAL
+expect_eq() {
+	if [ "$2" != "$3" ]; then
+		fail "$1: expected '$2', got '$3'"
+	fi
+	echo "ok: $1 = $3"
+}
+
+# expect_match WHAT REGEX TEXT (extended regex, whole text must match)
+expect_match() {
+	if ! [[ $3 =~ ^$2$ ]]; then
+		fail "$1: '$3' does not match '$2'"
+	fi
+	echo "ok: $1 matches"
+}
+
+# expect_contains WHAT NEEDLE HAYSTACK
+expect_contains() {
+	case $3 in
+	*"$2"*) echo "ok: $1 contains '$2'" ;;
+	*) fail "$1: '$2' not found in: $3" ;;
+	esac
+}
+
+# expect_fail CODE COMMAND...: the command must exit with CODE; its stderr is
+# left in $TMP/stderr and its stdout in $TMP/stdout.
+expect_fail() {
+	local want=$1 rc=0
+	shift
+	"$@" >"$TMP/stdout" 2>"$TMP/stderr" || rc=$?
+	if [ "$rc" != "$want" ]; then
+		echo "stdout: $(cat "$TMP/stdout")" >&2
+		echo "stderr: $(cat "$TMP/stderr")" >&2
+		fail "'$*' exited $rc, expected $want"
+	fi
+	echo "ok: '$*' exits $rc: $(head -c 300 "$TMP/stderr" | tr '\n' ' ')"
+}
+
+# expect_ok COMMAND...: like expect_fail 0 but shows what went wrong.
+expect_ok() {
+	expect_fail 0 "$@"
+}
+
+# ---- counters --------------------------------------------------------------
+
+# info_get KEY: a value from `iptrtpproxy info`.
+info_get() {
+	local value
+	value=$(rtpp info | awk -v k="$1" -F': ' '$1 == k { print $2; found = 1 } END { exit !found }') ||
+		fail "iptrtpproxy info has no '$1'"
+	echo "$value"
+}
+
+# sb_get KEY [LIST-FILTER-OPTIONS...]: KEY=value of the first switchboard
+# line of `iptrtpproxy list` (with the given switchboard options).
+sb_get() {
+	local key=$1 value
+	shift
+	value=$(rtpp list "$@" | awk -v k="$key" '
+		$1 == "switchboard" {
+			for (i = 2; i <= NF; i++) {
+				split($i, kv, "=")
+				if (kv[1] == k) { print substr($i, length(k) + 2); found = 1; exit }
+			}
+		}
+		END { exit !found }') || fail "no switchboard field '$key' in iptrtpproxy list"
+	echo "$value"
+}
+
+# list_session ID [LIST-OPTIONS...]: the session line of session ID and its
+# stream lines.
+list_session() {
+	local id=$1
+	shift
+	rtpp list "$@" | awk -v id="$id" '
+		/^switchboard / { insess = 0 }
+		/^  session / { insess = ($2 == "id=" id) }
+		insess { print }'
+}
+
+# sess_get ID KEY [LIST-OPTIONS...]: a field of a session line ("-" if the
+# session is not listed).
+sess_get() {
+	local id=$1 key=$2
+	shift 2
+	list_session "$id" "$@" | awk -v k="$key" '
+		/^  session / {
+			for (i = 2; i <= NF; i++) {
+				split($i, kv, "=")
+				if (kv[1] == k) { print substr($i, length(k) + 2); found = 1 }
+			}
+		}
+		END { if (!found) print "-" }'
+}
+
+# stream_get ID STREAM KEY [LIST-OPTIONS...]: a field of a stream line
+# (rtp-a, rtcp-a, rtp-b, rtcp-b); flags without "=" give 1 when present,
+# "-" means missing.
+stream_get() {
+	local id=$1 stream=$2 key=$3
+	shift 3
+	list_session "$id" "$@" | awk -v s="$stream" -v k="$key" '
+		$1 == s {
+			for (i = 2; i <= NF; i++) {
+				if ($i == k) { print 1; found = 1 }
+				split($i, kv, "=")
+				if (kv[1] == k && index($i, "=")) { print substr($i, length(k) + 2); found = 1 }
+			}
+		}
+		END { if (!found) print "-" }'
+}
+
+# alloc_field LINE KEY: a field of the line `iptrtpproxy alloc` prints.
+alloc_field() {
+	local field
+	for field in $1; do
+		if [ "${field%%=*}" = "$2" ]; then
+			echo "${field#*=}"
+			return
+		fi
+	done
+	fail "no '$2' in alloc output '$1'"
+}
+
+# ---- traffic ---------------------------------------------------------------
+
+# recv_start NAME NS BIND-ADDR:PORT COUNT [udp.py recv options]: starts a
+# receiver in the background and returns once its socket is bound.
+recv_start() {
+	local name=$1 ns=$2 bind=$3 count=$4 i
+	shift 4
+	rm -f "$TMP/$name.ready"
+	ip netns exec "$ns" $UDP recv --bind "$bind" --count "$count" --ready "$TMP/$name.ready" -v \
+		"$@" >"$TMP/$name.out" 2>&1 &
+	echo $! >"$TMP/$name.pid"
+	for i in $(seq 1 200); do
+		[ -e "$TMP/$name.ready" ] && return 0
+		kill -0 "$(cat "$TMP/$name.pid")" 2>/dev/null || break
+		sleep 0.05
+	done
+	cat "$TMP/$name.out" >&2
+	fail "receiver $name did not start"
+}
+
+# recv_wait NAME: waits for a receiver; its summary goes to stdout; fails
+# the test if the receiver was not satisfied.
+recv_wait() {
+	local name=$1 rc=0
+	wait "$(cat "$TMP/$name.pid")" || rc=$?
+	sed "s/^/  $name: /" "$TMP/$name.out"
+	[ "$rc" = 0 ] || fail "receiver $name: exit $rc"
+}
+
+# recv_field NAME KEY: a key of a receiver's summary line.
+recv_field() {
+	tail -n 1 "$TMP/$1.out" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print substr($0, length(k) + 2) }'
+}
+
+# send NS FROM TO COUNT [udp.py send options]
+send() {
+	local ns=$1 from=$2 to=$3 count=$4
+	shift 4
+	ip netns exec "$ns" $UDP send --from "$from" --to "$to" --count "$count" "$@" >/dev/null
+}
+
+# relay_check NAME FROM-NS FROM TO TO-NS DEST EXPECT-SRC COUNT [send options]:
+# sends COUNT packets FROM -> TO (a gate) and checks all of them arrive at
+# DEST in TO-NS, intact, from EXPECT-SRC (the opposite gate).
+relay_check() {
+	local name=$1 from_ns=$2 from=$3 to=$4 to_ns=$5 dest=$6 expect_src=$7 count=$8
+	shift 8
+	recv_start "$name" "$to_ns" "$dest" "$count" --expect-from "$expect_src" --timeout 10
+	send "$from_ns" "$from" "$to" "$count" "$@"
+	recv_wait "$name"
+	echo "ok: $name: $count packets $from -> $to arrived at $dest from $expect_src"
+}
+
+# drop_check NAME FROM-NS FROM TO TO-NS DEST COUNT: the packets must not
+# arrive at DEST.
+drop_check() {
+	local name=$1 from_ns=$2 from=$3 to=$4 to_ns=$5 dest=$6 count=$7
+	shift 7
+	recv_start "$name" "$to_ns" "$dest" 0 --timeout 1.5
+	send "$from_ns" "$from" "$to" "$count" "$@"
+	recv_wait "$name"
+	echo "ok: $name: $count packets $from -> $to did not reach $dest"
+}
+
+# ---- set-up ------------------------------------------------------------------
+
+require_product() {
+	[ -f "$KMOD" ] || fail "$KMOD is not built (make kmod)"
+	[ -x "$RTPP" ] || fail "$RTPP is not built (make userspace)"
+	[ -f "$REPO/build/iptables-ext/libxt_RTPPROXY.so" ] ||
+		fail "build/iptables-ext/libxt_RTPPROXY.so is not built (make userspace)"
+}
+
+# Loads xt_RTPPROXY.ko after what it needs (no depmod: too slow under TCG).
+load_module() {
+	grep -q '^xt_RTPPROXY ' /proc/modules && return 0
+	local dep
+	for dep in $(modinfo -F depends "$KMOD" | tr ',' ' '); do
+		modprobe "$dep"
+	done
+	insmod "$KMOD"
+}
+
+unload_module() {
+	grep -q '^xt_RTPPROXY ' /proc/modules || return 0
+	rmmod xt_RTPPROXY
+}
+
+module_loaded() {
+	grep -q '^xt_RTPPROXY ' /proc/modules
+}
+
+cleanup() {
+	local ns
+	set +e
+	jobs -p | xargs -r kill 2>/dev/null
+	wait 2>/dev/null
+	for ns in "${NAMESPACES[@]}"; do
+		ip netns delete "$ns" 2>/dev/null
+	done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'echo "FAIL: line $LINENO: $BASH_COMMAND (exit $?)" >&2' ERR
+
+# Builds the topology drawn at the top of this file.
+setup_topology() {
+	local ns
+	for ns in "${NAMESPACES[@]}"; do
+		ip netns add "$ns"
+		ip -n "$ns" link set lo up
+		# No duplicate address detection: addresses are usable at once.
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0
+	done
+	np sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
+
+	ip -n proxy link add br-a type bridge
+	ip -n proxy link add pa type veth peer name eth0 netns clienta
+	ip -n proxy link add pm type veth peer name eth0 netns mallory
+	ip -n proxy link add pb type veth peer name eth0 netns clientb
+	ip -n proxy link set pa master br-a
+	ip -n proxy link set pm master br-a
+	for dev in br-a pa pm pb; do ip -n proxy link set "$dev" up; done
+	ip -n proxy addr add "$GATE_A/24" dev br-a
+	ip -n proxy addr add "$GATE6_A/64" dev br-a nodad
+	ip -n proxy addr add "$GATE_B/24" dev pb
+	ip -n proxy addr add "$GATE6_B/64" dev pb nodad
+	ip -n proxy addr add "$GATE/32" dev lo
+	ip -n proxy addr add "$GATE6/128" dev lo nodad
+
+	client_setup clienta "$CLIENT_A" "$CLIENT6_A" "$GATE_A" "$GATE6_A"
+	client_setup mallory "$MALLORY" "$MALLORY6" "$GATE_A" "$GATE6_A"
+	client_setup clientb "$CLIENT_B" "$CLIENT6_B" "$GATE_B" "$GATE6_B"
+}
+
+client_setup() {
+	local ns=$1 addr=$2 addr6=$3 router=$4 router6=$5
+	ip -n "$ns" link set eth0 up
+	ip -n "$ns" addr add "$addr/24" dev eth0
+	ip -n "$ns" addr add "$addr6/64" dev eth0 nodad
+	ip -n "$ns" route add default via "$router"
+	ip -n "$ns" -6 route add default via "$router6"
+}
+
+# add_switchboard [--ipt CMD] [--chain CHAIN] TARGET-OPTIONS...: defines a
+# switchboard the usual way: a chain holding the RTPPROXY rule, jumped to
+# from PREROUTING for UDP.
+add_switchboard() {
+	local cmd=$IPT chain=rtpproxy
+	while :; do
+		case ${1:-} in
+		--ipt) cmd=$2; shift 2 ;;
+		--chain) chain=$2; shift 2 ;;
+		*) break ;;
+		esac
+	done
+	np "$cmd" -t mangle -N "$chain"
+	np "$cmd" -t mangle -A "$chain" -j RTPPROXY "$@"
+	np "$cmd" -t mangle -A PREROUTING -p udp -j "$chain"
+}
+
+# Everything most tests start with.
+setup_all() {
+	require_product
+	load_module
+	setup_topology
+}
