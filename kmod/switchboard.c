@@ -142,6 +142,12 @@ struct rtpp_switchboard *rtpp_switchboard_get(struct net *net, u8 family,
 		memset(&gate[1].addr.all[1], 0, 3 * sizeof(__be32));
 	}
 
+	if (rtpp_gates_overlap(family, &gate[0], info->max_sess, &gate[1],
+			       info->max_sess)) {
+		pr_info_ratelimited("gate A and gate B overlap\n");
+		return ERR_PTR(-EINVAL);
+	}
+
 	mutex_lock(&rn->lock);
 	list_for_each_entry(sb, &rn->switchboards, list) {
 		if (rtpp_same_gates(sb, family, gate)) {
