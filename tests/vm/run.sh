@@ -6,7 +6,8 @@
 #        tests/vm/run.sh demo        narrated relayed call (tests/vm/demo.sh)
 #        tests/vm/run.sh shell       interactive shell in the VM, for debugging
 #
-# Environment: KVER (default: newest in /lib/modules), VM_TEST_TIMEOUT (seconds
+# Environment: KVER (default: the newest kernel in /lib/modules with headers
+# and a /boot/vmlinuz, as in the Makefile), VM_TEST_TIMEOUT (seconds
 # per test inside the VM, default 300), VM_IDLE_TIMEOUT (seconds without any
 # console output before the VM is killed, default VM_TEST_TIMEOUT + 60),
 # VERBOSE=1 (echo the whole console).
@@ -22,7 +23,17 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 vmdir=$repo/tests/vm
 out=$repo/build/vm
-KVER=${KVER:-$(ls /lib/modules | sort -V | tail -n 1)}
+# The newest kernel with headers (to build the module) and an image to boot.
+default_kver() {
+	local v
+	for v in $(ls /lib/modules 2>/dev/null | sort -Vr); do
+		if [ -e "/lib/modules/$v/build" ] && [ -e "/boot/vmlinuz-$v" ]; then
+			echo "$v"
+			return
+		fi
+	done
+}
+KVER=${KVER:-$(default_kver)}
 test_timeout=${VM_TEST_TIMEOUT:-300}
 idle_timeout=${VM_IDLE_TIMEOUT:-$((test_timeout + 60))}
 verbose=${VERBOSE:-0}
