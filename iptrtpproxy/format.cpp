@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+// Output formatting: plain key=value text that scripts can split on spaces.
+#include "format.hpp"
+
+#include <sstream>
+
+namespace iptrtpproxy {
+
+using xtrtpproxy::SessionState;
+using xtrtpproxy::StreamIndex;
+
+std::string format_info(const xtrtpproxy::Info& info) {
+    const auto& c = info.counters;
+    std::ostringstream out;
+    out << "version: " << info.version << "\n"
+        << "uptime-ms: " << info.uptime_ms << "\n"
+        << "switchboards: " << info.switchboards << "\n"
+        << "sessions: " << info.sessions << "\n"
+        << "packets: " << c.packets << "\n"
+        << "bytes: " << c.bytes << "\n"
+        << "drop-no-session: " << c.drop_no_session << "\n"
+        << "drop-source: " << c.drop_source << "\n"
+        << "drop-expired: " << c.drop_expired << "\n"
+        << "drop-malformed: " << c.drop_malformed << "\n"
+        << "drop-no-dest: " << c.drop_no_dest << "\n"
+        << "drop-xmit: " << c.drop_xmit << "\n"
+        << "sessions-created: " << c.sessions_created << "\n"
+        << "sessions-expired: " << c.sessions_expired << "\n"
+        << "sessions-deleted: " << c.sessions_deleted << "\n";
+    return out.str();
+}
+
+std::string format_switchboard(const xtrtpproxy::Switchboard& sb) {
+    const auto& c = sb.counters;
+    std::ostringstream out;
+    out << "switchboard addr-a=" << sb.gate_a.addr.to_string() << " port-a=" << sb.gate_a.port
+        << " addr-b=" << sb.gate_b.addr.to_string() << " port-b=" << sb.gate_b.port
+        << " max-sess=" << sb.max_sess << " expires-timeout=" << sb.expires_timeout
+        << " resurrection-timeout=" << sb.resurrection_timeout << " rules=" << sb.rules
+        << " live=" << sb.live << " expired=" << sb.expired << " packets=" << c.packets
+        << " bytes=" << c.bytes << " drop-no-session=" << c.drop_no_session
+        << " drop-source=" << c.drop_source << " drop-expired=" << c.drop_expired
+        << " drop-malformed=" << c.drop_malformed << " drop-no-dest=" << c.drop_no_dest
+        << " drop-xmit=" << c.drop_xmit << "\n";
+    return out.str();
+}
+
+std::string format_stream(std::size_t index, const xtrtpproxy::Stream& stream) {
+    std::ostringstream out;
+    out << "    " << xtrtpproxy::stream_name(index) << " gate-port=" << stream.gate_port
+        << " client=" << (stream.client ? stream.client->to_string() : "-");
+    if (stream.learn_ms) out << " learn-ms=" << *stream.learn_ms;
+    if (stream.learned) out << " learned";
+    if (stream.always_learn) out << " always-learn";
+    out << " packets=" << stream.packets << " bytes=" << stream.bytes << " drops=" << stream.drops;
+    if (stream.last_ms) out << " last-ms=" << *stream.last_ms;
+    out << "\n";
+    return out.str();
+}
+
+std::string format_session(const xtrtpproxy::Session& session) {
+    std::ostringstream out;
+    const char* state = session.state == SessionState::live      ? "live"
+                        : session.state == SessionState::expired ? "expired"
+                                                                 : "unknown";
+    out << "  session id=" << session.id << " state=" << state << " age-ms=" << session.age_ms
+        << " idle-ms=" << session.idle_ms << "\n";
+    for (std::size_t i = 0; i < xtrtpproxy::kStreams; ++i)
+        out << format_stream(i, session.streams[i]);
+    return out.str();
+}
+
+std::string format_list(const std::vector<xtrtpproxy::Switchboard>& switchboards,
+                        const std::vector<xtrtpproxy::SessionEntry>& sessions, bool with_sessions) {
+    std::string out;
+    for (const auto& sb : switchboards) {
+        out += format_switchboard(sb);
+        if (!with_sessions) continue;
+        for (const auto& entry : sessions)
+            if (entry.switchboard.same_gates(sb)) out += format_session(entry.session);
+    }
+    return out;
+}
+
+std::string format_alloc(const xtrtpproxy::SessionEntry& entry) {
+    const auto& sb = entry.switchboard;
+    const auto& session = entry.session;
+    // The kernel reports each stream's gate port; the ABI's arithmetic is the fallback.
+    const auto port = [&](StreamIndex index, const xtrtpproxy::Gate& gate, unsigned rtcp) {
+        const std::uint16_t reported = session.stream(index).gate_port;
+        return reported ? reported : static_cast<unsigned>(gate.port) + 2 * session.id + rtcp;
+    };
+    std::ostringstream out;
+    out << "sess-id=" << session.id << " addr-a=" << sb.gate_a.addr.to_string()
+        << " rtp-port-a=" << port(StreamIndex::rtp_a, sb.gate_a, 0)
+        << " rtcp-port-a=" << port(StreamIndex::rtcp_a, sb.gate_a, 1)
+        << " addr-b=" << sb.gate_b.addr.to_string()
+        << " rtp-port-b=" << port(StreamIndex::rtp_b, sb.gate_b, 0)
+        << " rtcp-port-b=" << port(StreamIndex::rtcp_b, sb.gate_b, 1) << "\n";
+    return out.str();
+}
+
+}  // namespace iptrtpproxy

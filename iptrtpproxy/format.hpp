@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0
+// The output formats of iptrtpproxy, as its man page documents them.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "xtrtpproxy/types.hpp"
+
+namespace iptrtpproxy {
+
+// "key: value" lines of `info`.
+std::string format_info(const xtrtpproxy::Info& info);
+// One "switchboard ..." line, newline included.
+std::string format_switchboard(const xtrtpproxy::Switchboard& sb);
+// "    rtp-a gate-port=..." line of stream index, newline included.
+std::string format_stream(std::size_t index, const xtrtpproxy::Stream& stream);
+// "  session ..." line followed by its four stream lines.
+std::string format_session(const xtrtpproxy::Session& session);
+// Every switchboard, each followed by its sessions unless with_sessions is false. Sessions of
+// switchboards not in the list are left out.
+std::string format_list(const std::vector<xtrtpproxy::Switchboard>& switchboards,
+                        const std::vector<xtrtpproxy::SessionEntry>& sessions, bool with_sessions);
+// The one line `alloc` prints: id, gate addresses and the gate ports for the SDP.
+std::string format_alloc(const xtrtpproxy::SessionEntry& entry);
+
+}  // namespace iptrtpproxy

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-2.0
+// `iptrtpproxy list`: switchboards and their sessions.
+#include <iostream>
+
+#include "commands.hpp"
+#include "format.hpp"
+
+namespace iptrtpproxy {
+
+int run_list(const Options& options) {
+    xtrtpproxy::Client client;
+    const auto selector = optional_selector(options);
+    run_other_options(client, options, selector);
+    // --no-switchboard lists nothing: what is left are the audit and reset options.
+    if (options.no_switchboard) return 0;
+
+    const auto switchboards = client.switchboards(options.selector);
+    std::vector<xtrtpproxy::SessionEntry> sessions;
+    if (!options.no_session && !switchboards.empty())
+        sessions = client.sessions(selector, options.range);
+    std::cout << format_list(switchboards, sessions, !options.no_session);
+    return 0;
+}
+
+}  // namespace iptrtpproxy

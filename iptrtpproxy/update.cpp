@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-2.0
+// `iptrtpproxy update`: change clients or learning of sessions, or resurrect expired ones.
+#include <stdexcept>
+
+#include "commands.hpp"
+
+namespace iptrtpproxy {
+
+int run_update(const Options& options) {
+    xtrtpproxy::Client client;
+    run_other_options(client, options, optional_selector(options));
+    const auto selector = resolve_switchboard(client, options);
+    const auto updated = client.update(selector, options.range, options.params);
+    verbose(options, std::to_string(updated) + " session(s) updated");
+    if (options.range && updated == 0) throw std::runtime_error("no session in range");
+    return 0;
+}
+
+}  // namespace iptrtpproxy

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Layout and numbering of the ABI, checked at compile time by both the C and the C++ test. */
+#ifndef ABI_ASSERTS_H
+#define ABI_ASSERTS_H
+
+#ifndef __cplusplus
+#define static_assert _Static_assert
+#endif
+
+/* The xt target's info struct is copied between 64-bit kernels and userspace as is. */
+static_assert(sizeof(struct xt_rtpproxy_tginfo) == 64, "tginfo size");
+static_assert(offsetof(struct xt_rtpproxy_tginfo, addr_a) == 0, "addr_a offset");
+static_assert(offsetof(struct xt_rtpproxy_tginfo, addr_b) == 16, "addr_b offset");
+static_assert(offsetof(struct xt_rtpproxy_tginfo, port_a) == 32, "port_a offset");
+static_assert(offsetof(struct xt_rtpproxy_tginfo, port_b) == 34, "port_b offset");
+static_assert(offsetof(struct xt_rtpproxy_tginfo, max_sess) == 36, "max_sess offset");
+static_assert(offsetof(struct xt_rtpproxy_tginfo, expires_timeout) == 40, "expires offset");
+static_assert(offsetof(struct xt_rtpproxy_tginfo, resurrection_timeout) == 44,
+              "resurrection offset");
+static_assert(offsetof(struct xt_rtpproxy_tginfo, flags) == 48, "flags offset");
+static_assert(offsetof(struct xt_rtpproxy_tginfo, sb) == 56, "sb offset");
+
+static_assert(XT_RTPPROXY_REVISION == 0, "revision");
+static_assert(XT_RTPPROXY_MAX_SESS == 32767, "max sessions");
+static_assert(XT_RTPPROXY_GENL_VERSION == 1, "genl version");
+
+/* Netlink numbering: changing any of these breaks old binaries. */
+static_assert(RTPPROXY_CMD_GET_INFO == 1, "cmd");
+static_assert(RTPPROXY_CMD_GET_SWITCHBOARD == 2, "cmd");
+static_assert(RTPPROXY_CMD_NEW_SESSION == 3, "cmd");
+static_assert(RTPPROXY_CMD_SET_SESSION == 4, "cmd");
+static_assert(RTPPROXY_CMD_DEL_SESSION == 5, "cmd");
+static_assert(RTPPROXY_CMD_GET_SESSION == 6, "cmd");
+static_assert(RTPPROXY_CMD_RESET_COUNTERS == 7, "cmd");
+static_assert(RTPPROXY_CMD_AUDIT == 8, "cmd");
+static_assert(RTPPROXY_CMD_MAX == 8, "cmd max");
+
+static_assert(RTPPROXY_A_PAD == 1, "attr");
+static_assert(RTPPROXY_A_VERSION == 2, "attr");
+static_assert(RTPPROXY_A_COUNTERS == 6, "attr");
+static_assert(RTPPROXY_A_SWITCHBOARD == 7, "attr");
+static_assert(RTPPROXY_A_SESSION == 8, "attr");
+static_assert(RTPPROXY_A_SESS_ID_LO == 9, "attr");
+static_assert(RTPPROXY_A_SESS_ID_HI == 10, "attr");
+static_assert(RTPPROXY_A_AFFECTED == 11, "attr");
+static_assert(RTPPROXY_A_RESET == 12, "attr");
+static_assert(RTPPROXY_A_MAX == 12, "attr max");
+
+static_assert(RTPPROXY_RESET_GLOBAL == 1, "reset bit");
+static_assert(RTPPROXY_RESET_SWITCHBOARD == 2, "reset bit");
+static_assert(RTPPROXY_RESET_SESSIONS == 4, "reset bit");
+static_assert(RTPPROXY_RESET_ALL == 7, "reset bits");
+
+static_assert(RTPPROXY_SB_A_FAMILY == 2, "sb attr");
+static_assert(RTPPROXY_SB_A_GATE_A == 3, "sb attr");
+static_assert(RTPPROXY_SB_A_GATE_B == 4, "sb attr");
+static_assert(RTPPROXY_SB_A_AGE_MS == 11, "sb attr");
+static_assert(RTPPROXY_SB_A_COUNTERS == 12, "sb attr");
+static_assert(RTPPROXY_SB_A_MAX == 12, "sb attr max");
+
+static_assert(RTPPROXY_GATE_A_ADDR == 1, "gate attr");
+static_assert(RTPPROXY_GATE_A_PORT == 2, "gate attr");
+static_assert(RTPPROXY_GATE_A_MAX == 2, "gate attr max");
+
+static_assert(RTPPROXY_SESS_LIVE == 1, "state");
+static_assert(RTPPROXY_SESS_EXPIRED == 2, "state");
+
+static_assert(RTPPROXY_SESS_A_ID == 2, "sess attr");
+static_assert(RTPPROXY_SESS_A_STATE == 3, "sess attr");
+static_assert(RTPPROXY_SESS_A_RTP_A == 6, "sess attr");
+static_assert(RTPPROXY_SESS_A_RTCP_A == 7, "sess attr");
+static_assert(RTPPROXY_SESS_A_RTP_B == 8, "sess attr");
+static_assert(RTPPROXY_SESS_A_RTCP_B == 9, "sess attr");
+static_assert(RTPPROXY_SESS_A_MAX == 9, "sess attr max");
+
+static_assert(RTPPROXY_STREAM_RTP_A == 0, "stream index");
+static_assert(RTPPROXY_STREAM_RTCP_B == 3, "stream index");
+static_assert(RTPPROXY_STREAMS == 4, "streams");
+
+static_assert(RTPPROXY_STREAM_A_GATE_PORT == 2, "stream attr");
+static_assert(RTPPROXY_STREAM_A_ADDR == 3, "stream attr");
+static_assert(RTPPROXY_STREAM_A_PORT == 4, "stream attr");
+static_assert(RTPPROXY_STREAM_A_LEARN_TIMEOUT_MS == 5, "stream attr");
+static_assert(RTPPROXY_STREAM_A_ALWAYS_LEARN == 6, "stream attr");
+static_assert(RTPPROXY_STREAM_A_LEARNED == 7, "stream attr");
+static_assert(RTPPROXY_STREAM_A_LAST_MS == 11, "stream attr");
+static_assert(RTPPROXY_STREAM_A_CLEAR_ADDR == 12, "stream attr");
+static_assert(RTPPROXY_STREAM_A_MAX == 12, "stream attr max");
+
+static_assert(RTPPROXY_CNT_A_PACKETS == 2, "counter attr");
+static_assert(RTPPROXY_CNT_A_DROP_XMIT == 9, "counter attr");
+static_assert(RTPPROXY_CNT_A_SESS_DELETED == 12, "counter attr");
+static_assert(RTPPROXY_CNT_A_MAX == 12, "counter attr max");
+
+#endif /* ABI_ASSERTS_H */
