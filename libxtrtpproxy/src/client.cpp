@@ -6,6 +6,7 @@
 #include <string>
 #include <system_error>
 
+#include "xtrtpproxy/dump.hpp"
 #include "xtrtpproxy/error.hpp"
 #include "xtrtpproxy/message.hpp"
 
@@ -13,15 +14,10 @@ namespace xtrtpproxy {
 
 template <class T, class Parse>
 std::vector<T> Client::dump_all(Request& request, std::string_view what, Parse parse) {
-    for (int attempt = 0; attempt < kDumpAttempts; ++attempt) {
-        std::vector<T> items;
-        const bool consistent =
-            socket_.dump(request, what, [&](const nlmsghdr* nlh) { items.push_back(parse(nlh)); });
-        if (consistent) return items;
-    }
-    throw std::system_error(EAGAIN, std::generic_category(),
-                            std::string(what) + ": interrupted by concurrent changes " +
-                                std::to_string(kDumpAttempts) + " times in a row, try again");
+    return retry_dump<T>(what, kDumpAttempts, [&](std::vector<T>& items) {
+        return socket_.dump(request, what,
+                            [&](const nlmsghdr* nlh) { items.push_back(parse(nlh)); });
+    });
 }
 
 std::uint32_t Client::affected(Request& request, std::string_view what) {
