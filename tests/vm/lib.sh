@@ -27,7 +27,8 @@ VMDIR=$REPO/tests/vm
 KMOD=$REPO/kmod/xt_RTPPROXY.ko
 RTPP=${RTPP:-$REPO/build/iptrtpproxy/iptrtpproxy}
 PYTHON=${PYTHON:-/usr/bin/python3}
-UDP="$PYTHON $VMDIR/udp.py"
+# -S -E: no site packages, no environment; it starts faster under emulation.
+UDP="$PYTHON -S -E $VMDIR/udp.py"
 # iptables-nft is Debian's default; a test may switch to iptables-legacy.
 IPT=${IPT:-iptables-nft}
 IP6T=${IP6T:-ip6tables-nft}
@@ -73,7 +74,27 @@ pretty() {
 
 fail() {
 	echo "FAIL: $*" >&2
+	diagnostics >&2
 	exit 1
+}
+
+# What the kernel thinks, to explain a failure.
+diagnostics() {
+	[ -z "${IN_DIAGNOSTICS:-}" ] || return 0
+	IN_DIAGNOSTICS=1
+	if ip netns list | grep -qw proxy; then
+		echo "---- state of the proxy namespace"
+		if [ -x "$RTPP" ] && module_loaded; then
+			rtpp info 2>&1 | tr '\n' ' '
+			echo
+			rtpp list 2>&1
+		fi
+		np "$IPT-save" -t mangle 2>&1 | grep -v '^#'
+		np ip neigh 2>&1
+	fi
+	echo "---- kernel log (last lines)"
+	dmesg | tail -n 15
+	unset IN_DIAGNOSTICS
 }
 
 # ---- assertions ----------------------------------------------------------
@@ -119,6 +140,19 @@ expect_fail() {
 # expect_ok COMMAND...: like expect_fail 0 but shows what went wrong.
 expect_ok() {
 	expect_fail 0 "$@"
+}
+
+# wait_until SECONDS WHAT COMMAND...: polls until the command succeeds. The
+# VM is slow and its speed varies: timing checks poll rather than sleep.
+wait_until() {
+	local limit=$1 what=$2 deadline
+	shift 2
+	deadline=$(($(date +%s) + limit))
+	until "$@" >/dev/null 2>&1; do
+		(($(date +%s) < deadline)) || fail "$what: not within $limit s"
+		sleep 0.3
+	done
+	echo "ok: $what"
 }
 
 # ---- counters --------------------------------------------------------------
@@ -245,11 +279,13 @@ send() {
 
 # relay_check NAME FROM-NS FROM TO TO-NS DEST EXPECT-SRC COUNT [send options]:
 # sends COUNT packets FROM -> TO (a gate) and checks all of them arrive at
-# DEST in TO-NS, intact, from EXPECT-SRC (the opposite gate).
+# DEST in TO-NS, intact, from EXPECT-SRC (the opposite gate). The receiver
+# waits RELAY_TIMEOUT seconds at most.
 relay_check() {
 	local name=$1 from_ns=$2 from=$3 to=$4 to_ns=$5 dest=$6 expect_src=$7 count=$8
 	shift 8
-	recv_start "$name" "$to_ns" "$dest" "$count" --expect-from "$expect_src" --timeout 10
+	recv_start "$name" "$to_ns" "$dest" "$count" --expect-from "$expect_src" \
+		--timeout "${RELAY_TIMEOUT:-15}"
 	send "$from_ns" "$from" "$to" "$count" "$@"
 	recv_wait "$name"
 	echo "ok: $name: $count packets $from -> $to arrived at $dest from $expect_src"
