@@ -101,6 +101,8 @@ run_test() {
 }
 
 main() {
+	# The firmware leaves the console mid-line: start ours on a fresh one.
+	echo
 	setup_system
 	case $XTRP_MODE in
 	tests)
@@ -114,9 +116,11 @@ main() {
 		;;
 	demo)
 		local rc
+		echo "xtrp: demo start"
 		(cd "$repo" && exec bash tests/vm/demo.sh) 2>&1 | tee "$results/demo.log"
 		rc=${PIPESTATUS[0]}
 		echo "$rc" >"$results/demo.rc"
+		echo "xtrp: demo end rc=$rc"
 		;;
 	shell)
 		say "debug shell; the repository is $repo; exit to power off"

@@ -17,6 +17,8 @@
 # is marked failed and the VM boots again for the tests left. The verdict of a
 # test comes from its exit status written to the results share, its dmesg and
 # the kernel's taint flags: a missing status means the kernel crashed.
+# Everything a run leaves (console logs, per-test output and dmesg) is in
+# build/vm/runs/<time>/, build/vm/latest points at the last one.
 
 set -euo pipefail
 
@@ -100,8 +102,10 @@ build_initramfs() {
 		done
 	done
 
-	(cd "$root" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) | gzip -1 >"$initrd.tmp"
-	mv "$initrd.tmp" "$initrd"
+	local tmp
+	tmp=$(mktemp "$out/initramfs.cpio.XXXXXX")
+	(cd "$root" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) | gzip -1 >"$tmp"
+	mv "$tmp" "$initrd"
 	echo "$inputs" >"$stamp"
 	rm -rf "$root"
 	echo "$initrd"
@@ -127,10 +131,10 @@ judge() {
 		why+=("not run")
 	fi
 	# Oopses that happen while the test runs reach the console even with quiet.
-	for console in "$out"/console-[0-9]*.log; do
+	for console in "$rundir"/console-[0-9]*.log; do
 		[ -f "$console" ] || continue
 		if awk -v t="$t" '
-			/xtrp: start / { cur = $3 }
+			/xtrp: start / { cur = substr($0, index($0, "xtrp: start ") + 12) }
 			/xtrp: end / { cur = "" }
 			cur == t { print }' "$console" | grep -Eq "$kernel_trouble"; then
 			why+=("kernel trouble on the console")
@@ -159,7 +163,7 @@ judge() {
 		echo "---- $t: kernel log ($results/$t.dmesg)"
 		tail -n 60 "$results/$t.dmesg" | sed 's/^/  | /'
 	fi
-	console=$(grep -l "xtrp: start $t\$" "$out"/console-[0-9]*.log 2>/dev/null | tail -n 1)
+	console=$(grep -l "xtrp: start $t\$" "$rundir"/console-[0-9]*.log 2>/dev/null | tail -n 1)
 	if [ ! -f "$results/$t.rc" ] && [ -n "$console" ]; then
 		echo "---- $t: end of the console ($console)"
 		tail -n 60 "$console" | sed 's/^/  | /'
@@ -194,7 +198,7 @@ boot() {
 		return
 	fi
 
-	local fd qemu_pid line
+	local fd qemu_pid line demo_shown=0
 	exec {fd}< <(exec "${qemu[@]}" </dev/null 2>&1)
 	qemu_pid=$!
 	: >"$console"
@@ -209,8 +213,15 @@ boot() {
 		fi
 		line=${line%$'\r'}
 		printf '%s\n' "$line" >>"$console"
-		if [ "$mode" = demo ] || [ "$verbose" = 1 ]; then
+		if [ "$verbose" = 1 ]; then
 			printf '%s\n' "$line"
+		elif [ "$mode" = demo ]; then
+			# The demo's own output, without firmware noise before it.
+			case $line in
+			*"xtrp: demo start") demo_shown=1 ;;
+			*"xtrp: demo end"*) demo_shown=0 ;;
+			*) ((demo_shown)) && printf '%s\n' "$line" ;;
+			esac
 		elif [[ $line == "xtrp: end "* ]]; then
 			judge "$(awk '{print $3}' <<<"$line")" || true
 		elif [[ $line == xtrp-init:* || $line == xtrp-guest:* ]]; then
@@ -226,20 +237,25 @@ main() {
 		die "no /boot/vmlinuz-$KVER: install linux-image-$KVER (or set KVER)"
 	mkdir -p "$out"
 	initrd=$(build_initramfs)
-	results=$out/results
-	rm -rf "$results" "$out"/console-*.log
+	# Each run gets its own folder: runs may overlap (several checkouts
+	# share nothing, but two shells in one checkout would). Keep a few.
+	mkdir -p "$out/runs"
+	rundir=$(mktemp -d "$out/runs/$(date +%Y%m%d-%H%M%S).XXXX")
+	results=$rundir/results
 	mkdir -p "$results"
+	ln -sfn "$rundir" "$out/latest"
+	ls -d "$out"/runs/* | sort | head -n -5 | xargs -r rm -rf
 
 	local mode=tests tests=() t
 	case ${1:-} in
 	demo | shell)
 		mode=$1
-		boot "$out/console-$mode.log" "$mode"
+		boot "$rundir/console-$mode.log" "$mode"
 		[ "$mode" = demo ] || return 0
 		local rc
 		rc=$(cat "$results/demo.rc" 2>/dev/null || echo crash)
-		if [ "$rc" != 0 ] || grep -Eq "$kernel_trouble" "$out/console-demo.log"; then
-			echo "run.sh: the demo failed (status $rc); console log: $out/console-demo.log" >&2
+		if [ "$rc" != 0 ] || grep -Eq "$kernel_trouble" "$rundir/console-demo.log"; then
+			echo "run.sh: the demo failed (status $rc); console log: $rundir/console-demo.log" >&2
 			return 1
 		fi
 		return 0
@@ -264,7 +280,7 @@ main() {
 	local pending=("${tests[@]}") boots=0 left started
 	while ((${#pending[@]})); do
 		boots=$((boots + 1))
-		local console=$out/console-$boots.log
+		local console=$rundir/console-$boots.log
 		boot "$console" tests "${pending[@]}"
 		left=() started=0
 		for t in "${pending[@]}"; do
