@@ -9,6 +9,7 @@
 #   make test          both
 #   make demo          a narrated relayed RTP call in the VM
 #   make check         clang-format on userspace C++, checkpatch on the module
+#   sudo make install  module (+ depmod), iptables extension, CLI, man pages
 #
 # KVER picks the kernel to build for and to boot: by default the newest one in
 # /lib/modules that has both headers and a /boot/vmlinuz (recursive variables:
@@ -20,6 +21,9 @@ KVER ?= $(shell for v in $$(ls /lib/modules 2>/dev/null | sort -Vr); do \
 KDIR ?= /lib/modules/$(KVER)/build
 BUILD ?= build
 JOBS ?= 2
+PREFIX ?= /usr/local
+DESTDIR ?=
+XTLIBDIR ?= $(shell pkg-config --variable=xtlibdir xtables 2>/dev/null || echo /usr/lib/x86_64-linux-gnu/xtables)
 
 DEB_PACKAGES := build-essential cmake pkg-config python3 cpio kmod iproute2 \
 	iptables nftables libcap2-bin \
@@ -35,7 +39,7 @@ KMOD_SOURCES = $(wildcard kmod/*.c kmod/*.h)
 CHECKPATCH ?= $(firstword $(shell command -v checkpatch.pl) \
 	$(wildcard /usr/src/linux-source-*/scripts/checkpatch.pl))
 
-.PHONY: all deps kmod userspace unit vm-test test demo check clean
+.PHONY: all deps kmod userspace unit vm-test test demo check install clean
 
 all: kmod userspace
 
@@ -70,6 +74,14 @@ check:
 	else \
 		echo "check: checkpatch.pl not found (apt-get install linux-source-6.1 and extract scripts/), skipped"; \
 	fi
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod INSTALL_MOD_PATH=$(DESTDIR) modules_install
+	depmod -a $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
+	install -D -m 0644 $(BUILD)/iptables-ext/libxt_RTPPROXY.so $(DESTDIR)$(XTLIBDIR)/libxt_RTPPROXY.so
+	install -D -m 0755 $(BUILD)/iptrtpproxy/iptrtpproxy $(DESTDIR)$(PREFIX)/sbin/iptrtpproxy
+	install -D -m 0644 docs/iptrtpproxy.8 $(DESTDIR)$(PREFIX)/share/man/man8/iptrtpproxy.8
+	install -D -m 0644 docs/xt_RTPPROXY.8 $(DESTDIR)$(PREFIX)/share/man/man8/xt_RTPPROXY.8
 
 clean:
 	-[ -z "$(KVER)" ] || $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
