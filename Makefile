@@ -8,7 +8,8 @@
 #   make vm-test       VM tests under qemu with Debian's kernel
 #   make test          both
 #   make demo          a narrated relayed RTP call in the VM
-#   make check         clang-format on userspace C++, checkpatch on the module
+#   make check         clang-format on userspace C++, checkpatch on the module,
+#                      shellcheck on the test scripts (when installed)
 #   sudo make install  module (+ depmod), iptables extension, CLI, man pages
 #
 # KVER picks the kernel to build for and to boot: by default the newest one in
@@ -73,6 +74,13 @@ check:
 		$(CHECKPATCH) --strict --no-tree --show-types -q -f $(KMOD_SOURCES); \
 	else \
 		echo "check: checkpatch.pl not found (apt-get install linux-source-6.1 and extract scripts/), skipped"; \
+	fi
+	@if command -v shellcheck >/dev/null; then \
+		echo "shellcheck tests/vm .ci/run"; \
+		shellcheck -x -s bash -e SC1091,SC2154 $(filter-out tests/vm/init.sh,$(wildcard tests/vm/*.sh)) .ci/run && \
+		shellcheck -s sh tests/vm/init.sh; \
+	else \
+		echo "check: shellcheck not found, shell scripts not checked"; \
 	fi
 
 install: all

@@ -9,6 +9,7 @@
 # Console lines "xtrp: start TEST" / "xtrp: end TEST rc=N" let run.sh follow.
 
 results=/results
+# shellcheck source=/dev/null
 . "$results/plan"
 repo=$XTRP_REPO
 
@@ -65,9 +66,8 @@ reset_state() {
 	nft flush ruleset 2>/dev/null
 
 	grep -q '^xt_RTPPROXY ' /proc/modules || return 0
-	local i
 	# Namespaces are torn down by a workqueue: give it time to drop them.
-	for i in $(seq 1 30); do
+	for _ in $(seq 1 30); do
 		rmmod xt_RTPPROXY 2>/dev/null && return 0
 		sleep 1
 	done

@@ -36,6 +36,7 @@ mkdir -p /newroot/results
 mount -t 9p -o "$p9opts" results /newroot/results || die "cannot mount the results share"
 
 [ -r /newroot/results/plan ] || die "no plan in the results share"
+# shellcheck source=/dev/null
 . /newroot/results/plan
 [ -r "/newroot$XTRP_REPO/tests/vm/guest.sh" ] || die "no guest.sh under $XTRP_REPO"
 

@@ -28,7 +28,7 @@ KMOD=$REPO/kmod/xt_RTPPROXY.ko
 RTPP=${RTPP:-$REPO/build/iptrtpproxy/iptrtpproxy}
 PYTHON=${PYTHON:-/usr/bin/python3}
 # -S -E: no site packages, no environment; it starts faster under emulation.
-UDP="$PYTHON -S -E $VMDIR/udp.py"
+UDP=("$PYTHON" -S -E "$VMDIR/udp.py")
 # iptables-nft is Debian's default; a test may switch to iptables-legacy.
 IPT=${IPT:-iptables-nft}
 IP6T=${IP6T:-ip6tables-nft}
@@ -241,13 +241,13 @@ alloc_field() {
 # recv_start NAME NS BIND-ADDR:PORT COUNT [udp.py recv options]: starts a
 # receiver in the background and returns once its socket is bound.
 recv_start() {
-	local name=$1 ns=$2 bind=$3 count=$4 i
+	local name=$1 ns=$2 bind=$3 count=$4
 	shift 4
 	rm -f "$TMP/$name.ready"
-	ip netns exec "$ns" $UDP recv --bind "$bind" --count "$count" --ready "$TMP/$name.ready" -v \
+	ip netns exec "$ns" "${UDP[@]}" recv --bind "$bind" --count "$count" --ready "$TMP/$name.ready" -v \
 		"$@" >"$TMP/$name.out" 2>&1 &
 	echo $! >"$TMP/$name.pid"
-	for i in $(seq 1 200); do
+	for _ in $(seq 1 200); do
 		[ -e "$TMP/$name.ready" ] && return 0
 		kill -0 "$(cat "$TMP/$name.pid")" 2>/dev/null || break
 		sleep 0.05
@@ -274,7 +274,7 @@ recv_field() {
 send() {
 	local ns=$1 from=$2 to=$3 count=$4
 	shift 4
-	ip netns exec "$ns" $UDP send --from "$from" --to "$to" --count "$count" "$@" >/dev/null
+	ip netns exec "$ns" "${UDP[@]}" send --from "$from" --to "$to" --count "$count" "$@" >/dev/null
 }
 
 # relay_check NAME FROM-NS FROM TO TO-NS DEST EXPECT-SRC COUNT [send options]:

@@ -28,6 +28,7 @@ out=$repo/build/vm
 # The newest kernel with headers (to build the module) and an image to boot.
 default_kver() {
 	local v
+	# shellcheck disable=SC2012 # kernel versions have no odd characters
 	for v in $(ls /lib/modules 2>/dev/null | sort -Vr); do
 		if [ -e "/lib/modules/$v/build" ] && [ -e "/boot/vmlinuz-$v" ]; then
 			echo "$v"
@@ -184,6 +185,7 @@ boot() {
 		echo "XTRP_XTLIBDIR='$(pkg-config --variable=xtlibdir xtables 2>/dev/null || true)'"
 	} >"$results/plan"
 
+	# shellcheck disable=SC2054 # commas belong to qemu's option values
 	local qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 1024
 		-nographic -no-reboot -nodefaults -serial stdio -nic none
 		-kernel "/boot/vmlinuz-$KVER" -initrd "$initrd"
@@ -244,7 +246,7 @@ main() {
 	results=$rundir/results
 	mkdir -p "$results"
 	ln -sfn "$rundir" "$out/latest"
-	ls -d "$out"/runs/* | sort | head -n -5 | xargs -r rm -rf
+	find "$out/runs" -mindepth 1 -maxdepth 1 | sort | head -n -5 | xargs -r rm -rf
 
 	local mode=tests tests=() t
 	case ${1:-} in

@@ -11,6 +11,7 @@ for args in "-N my_rtpproxy" \
 	"-A PREROUTING -p udp -j my_rtpproxy" \
 	"-A OUTPUT -p udp -j my_rtpproxy" \
 	"-A POSTROUTING -p udp -j my_rtpproxy"; do
+	# shellcheck disable=SC2086 # $args are words
 	pretty iptables -t mangle $args
 	# shellcheck disable=SC2086
 	np "$IPT" -t mangle $args

@@ -13,11 +13,11 @@ start_call() {
 	done
 	rtpp list --no-session
 	# Both ways, ~8 s of 2 ms packets per stream: still running when we pull the plug.
-	ip netns exec clienta $UDP send --from "$CLIENT_A:4000" --to "$GATE_A:50000" --count 4000 --interval 0.002 &
+	ip netns exec clienta "${UDP[@]}" send --from "$CLIENT_A:4000" --to "$GATE_A:50000" --count 4000 --interval 0.002 &
 	sender_a=$!
-	ip netns exec clientb $UDP send --from "$CLIENT_B:6010" --to "$GATE_B:52002" --count 4000 --interval 0.002 &
+	ip netns exec clientb "${UDP[@]}" send --from "$CLIENT_B:6010" --to "$GATE_B:52002" --count 4000 --interval 0.002 &
 	sender_b=$!
-	ip netns exec clientb $UDP recv --bind "$CLIENT_B:6000" --timeout 60 >/dev/null &
+	ip netns exec clientb "${UDP[@]}" recv --bind "$CLIENT_B:6000" --timeout 60 >/dev/null &
 	sink=$!
 	relayed() { [ "$(info_get packets)" -gt 50 ]; }
 	wait_until 30 "traffic is being relayed" relayed
@@ -35,7 +35,7 @@ unloaded() { rmmod xt_RTPPROXY; }
 wait_until 20 "module unloaded" unloaded
 kill -0 "$sender_a" && echo "ok: sender A still running"
 kill -0 "$sender_b" && echo "ok: sender B still running"
-! module_loaded
+if module_loaded; then fail "xt_RTPPROXY still loaded"; fi
 
 step "load it again: a clean slate, the call can be set up again"
 load_module
