@@ -29,15 +29,24 @@ power_off() {
 	sleep 30
 }
 
-# The host's root is read-only underneath: give the guest fresh, private
-# copies of the places tools write to.
+# A fresh tmpfs on DIR, unless the repository lives under it (a clone in
+# /tmp): the overlay root is writable anyway, only not empty.
+fresh_tmpfs() {
+	case $repo/ in
+	"$1"/*) return 0 ;;
+	esac
+	mount -t tmpfs -o "mode=$2" tmpfs "$1"
+}
+
+# The root is the host's, under a writable overlay: give the guest empty,
+# private copies of the places tools write to.
 setup_system() {
-	mount -t tmpfs -o mode=1777 tmpfs /tmp
-	mount -t tmpfs -o mode=0755 tmpfs /run
+	fresh_tmpfs /tmp 1777
+	fresh_tmpfs /run 0755
+	fresh_tmpfs /var/tmp 1777
 	mkdir -p /run/netns /run/lock /dev/pts /dev/shm
 	mount -t devpts devpts /dev/pts
 	mount -t tmpfs tmpfs /dev/shm
-	mount -t tmpfs tmpfs /var/tmp
 	mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 	ln -sf /proc/self/fd /dev/fd
 	hostname xtrp-vm

@@ -383,20 +383,29 @@ client_setup() {
 	ip -n "$ns" -6 route add default via "$router6"
 }
 
-# add_switchboard [--ipt CMD] [--chain CHAIN] TARGET-OPTIONS...: defines a
-# switchboard the usual way: a chain holding the RTPPROXY rule, jumped to
-# from PREROUTING for UDP.
+# add_switchboard [--ipt CMD] [--chain CHAIN] [--defaults] TARGET-OPTIONS...:
+# defines a switchboard the usual way: a chain holding the RTPPROXY rule,
+# jumped to from PREROUTING for UDP. Unless the options say otherwise (or
+# --defaults keeps the target's), sessions expire after an hour: a loaded
+# host can slow the VM down enough for the default minute to run out in the
+# middle of a test that is not about expiry.
 add_switchboard() {
-	local cmd=$IPT chain=rtpproxy
+	local cmd=$IPT chain=rtpproxy defaults=0
 	while :; do
 		case ${1:-} in
 		--ipt) cmd=$2; shift 2 ;;
 		--chain) chain=$2; shift 2 ;;
+		--defaults) defaults=1; shift ;;
 		*) break ;;
 		esac
 	done
+	local extra=()
+	case " $* " in
+	*" --expires-timeout "*) ;;
+	*) ((defaults)) || extra=(--expires-timeout 3600) ;;
+	esac
 	np "$cmd" -t mangle -N "$chain"
-	np "$cmd" -t mangle -A "$chain" -j RTPPROXY "$@"
+	np "$cmd" -t mangle -A "$chain" -j RTPPROXY "$@" "${extra[@]}"
 	np "$cmd" -t mangle -A PREROUTING -p udp -j "$chain"
 }
 

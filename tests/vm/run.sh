@@ -106,6 +106,7 @@ build_initramfs() {
 	local tmp
 	tmp=$(mktemp "$out/initramfs.cpio.XXXXXX")
 	(cd "$root" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) | gzip -1 >"$tmp"
+	chmod 0644 "$tmp"
 	mv "$tmp" "$initrd"
 	echo "$inputs" >"$stamp"
 	rm -rf "$root"

@@ -5,7 +5,7 @@
 
 setup_all
 add_switchboard --addr-a "$GATE_A" --port-a 50000 --addr-b "$GATE_B" --port-b 52000 --max-sess 4
-np "$IPT" -t mangle -A rtpproxy -j RTPPROXY --addr-a "$GATE" --port-a 40000 --max-sess 2
+np "$IPT" -t mangle -A rtpproxy -j RTPPROXY --addr-a "$GATE" --port-a 40000 --max-sess 2 --expires-timeout 3600
 sb=(--addr-a "$GATE_A" --port-a 50000)
 sb2=(--addr-a "$GATE" --port-a 40000)
 

@@ -11,15 +11,15 @@ check_variant() {
 	local v=$1 ipt=iptables-$1 ip6t=ip6tables-$1
 	step "$v: rules with every option (IPv4) and with defaults only (IPv6)"
 	add_switchboard --ipt "$ipt" --addr-a "$GATE_A" --port-a 50000 --addr-b "$GATE_B" --port-b 52000 \
-		--max-sess 8 --expires-timeout 30 --resurrection-timeout 10
-	add_switchboard --ipt "$ip6t" --addr-a "$GATE6" --port-a 30000 --max-sess 2
+		--max-sess 8 --expires-timeout 3000 --resurrection-timeout 10
+	add_switchboard --ipt "$ip6t" --defaults --addr-a "$GATE6" --port-a 30000 --max-sess 2
 	np "$ipt" -t mangle -L -n -v
 	np "$ip6t" -t mangle -L -n
 
 	step "$v: what iptables-save prints"
 	rules_of "$ipt" | tee "$TMP/$v.rules4"
 	rules_of "$ip6t" | tee "$TMP/$v.rules6"
-	expect_eq "saved IPv4 rule" "-A rtpproxy -j RTPPROXY --addr-a $GATE_A --port-a 50000 --addr-b $GATE_B --port-b 52000 --max-sess 8 --expires-timeout 30 --resurrection-timeout 10" \
+	expect_eq "saved IPv4 rule" "-A rtpproxy -j RTPPROXY --addr-a $GATE_A --port-a 50000 --addr-b $GATE_B --port-b 52000 --max-sess 8 --expires-timeout 3000 --resurrection-timeout 10" \
 		"$(grep RTPPROXY "$TMP/$v.rules4")"
 	expect_eq "saved IPv6 rule (defaults filled in)" "-A rtpproxy -j RTPPROXY --addr-a $GATE6 --port-a 30000 --addr-b $GATE6 --port-b 30004 --max-sess 2 --expires-timeout 60 --resurrection-timeout 30" \
 		"$(grep RTPPROXY "$TMP/$v.rules6")"

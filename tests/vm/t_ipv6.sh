@@ -47,7 +47,7 @@ expect_fail 2 np "$IP6T" -t mangle -A rtpproxy -j RTPPROXY --addr-a "$GATE_A" --
 
 step "IPv4 and IPv6 switchboards side by side, single-address IPv6 gates"
 add_switchboard --chain rtpproxy4 --addr-a "$GATE_A" --port-a 50000 --addr-b "$GATE_B" --port-b 52000 --max-sess 4
-np "$IP6T" -t mangle -A rtpproxy -j RTPPROXY --addr-a "$GATE6" --port-a 30000 --max-sess 2
+np "$IP6T" -t mangle -A rtpproxy -j RTPPROXY --addr-a "$GATE6" --port-a 30000 --max-sess 2 --expires-timeout 3600
 expect_eq "switchboards" 3 "$(info_get switchboards)"
 out=$(rtpp alloc --addr-a "$GATE6" --port-a 30000 --rtp-addr-a "$CLIENT6_A" --rtp-port-a 4200 --rtp-addr-b "$CLIENT6_B" --rtp-port-b 6200)
 echo "$out"

@@ -6,7 +6,7 @@
 setup_all
 add_switchboard --addr-a "$GATE_A" --port-a 50000 --addr-b "$GATE_B" --port-b 52000 --max-sess 4
 np "$IPT" -t mangle -A rtpproxy -j RTPPROXY --addr-a "$GATE" --port-a 40000 --max-sess 2 \
-	--expires-timeout 20 --resurrection-timeout 5
+	--expires-timeout 7200 --resurrection-timeout 5
 sb=(--addr-a "$GATE_A" --port-a 50000)
 
 step "alloc prints one line"
@@ -32,9 +32,9 @@ step "list: switchboard, session and stream lines"
 rtpp list >"$TMP/list"
 cat "$TMP/list"
 n='[0-9]+'
-sbline="switchboard addr-a=$GATE_A port-a=50000 addr-b=$GATE_B port-b=52000 max-sess=4 expires-timeout=60 resurrection-timeout=30 rules=1 live=1 expired=0 packets=1 bytes=172 drop-no-session=0 drop-source=0 drop-expired=0 drop-malformed=0 drop-no-dest=0 drop-xmit=0"
+sbline="switchboard addr-a=$GATE_A port-a=50000 addr-b=$GATE_B port-b=52000 max-sess=4 expires-timeout=3600 resurrection-timeout=30 rules=1 live=1 expired=0 packets=1 bytes=172 drop-no-session=0 drop-source=0 drop-expired=0 drop-malformed=0 drop-no-dest=0 drop-xmit=0"
 expect_eq "first switchboard" "$sbline" "$(grep "^switchboard addr-a=$GATE_A " "$TMP/list")"
-expect_match "second switchboard" "switchboard addr-a=$GATE port-a=40000 addr-b=$GATE port-b=40004 max-sess=2 expires-timeout=20 resurrection-timeout=5 rules=1 live=1 expired=0 packets=0 bytes=0( drop-[a-z-]+=0){6}" \
+expect_match "second switchboard" "switchboard addr-a=$GATE port-a=40000 addr-b=$GATE port-b=40004 max-sess=2 expires-timeout=7200 resurrection-timeout=5 rules=1 live=1 expired=0 packets=0 bytes=0( drop-[a-z-]+=0){6}" \
 	"$(grep "^switchboard addr-a=$GATE " "$TMP/list")"
 expect_match "session line" "  session id=0 state=live age-ms=$n idle-ms=$n" "$(list_session 0 "${sb[@]}" | head -n 1)"
 expect_match "fixed stream, with traffic" "    rtp-b gate-port=52000 client=$CLIENT_B:6000 packets=1 bytes=172 drops=0 last-ms=$n" \

@@ -39,11 +39,11 @@ check_variant() {
 	expect_eq "rtp-a packets" 7 "$(stream_get "$id" rtp-a packets)"
 
 	step "$v: restore with new timeouts for the same gates: sessions stay, timeouts change"
-	sed 's/--expires-timeout 60 --resurrection-timeout 30/--expires-timeout 90 --resurrection-timeout 45/' \
+	sed 's/--expires-timeout 3600 --resurrection-timeout 30/--expires-timeout 7200 --resurrection-timeout 45/' \
 		"$TMP/$v.save" >"$TMP/$v.new"
-	grep -q 'expires-timeout 90' "$TMP/$v.new"
+	grep -q 'expires-timeout 7200' "$TMP/$v.new"
 	np "$ipt-restore" <"$TMP/$v.new"
-	expect_eq "expires-timeout" 90 "$(sb_get expires-timeout)"
+	expect_eq "expires-timeout" 7200 "$(sb_get expires-timeout)"
 	expect_eq "resurrection-timeout" 45 "$(sb_get resurrection-timeout)"
 	expect_eq "session state" live "$(sess_get "$id" state)"
 	relay_check "$v-retimed" clienta "$CLIENT_A:4000" "$GATE_A:$pa" clientb "$CLIENT_B:6000" "$GATE_B:$pb" 1

@@ -87,7 +87,7 @@ echo "$out"
 expect_eq "sessions" 2 "$(info_get sessions)"
 
 step "a second switchboard, then delete without switchboard or range: everything goes"
-np "$IPT" -t mangle -A rtpproxy -j RTPPROXY --addr-a "$GATE" --port-a 30000 --max-sess 2
+np "$IPT" -t mangle -A rtpproxy -j RTPPROXY --addr-a "$GATE" --port-a 30000 --max-sess 2 --expires-timeout 3600
 rtpp alloc --addr-a "$GATE" --port-a 30000 --rtp-learning-timeout-a 600000
 expect_eq "sessions" 3 "$(info_get sessions)"
 rtpp -v delete 2>"$TMP/err"
