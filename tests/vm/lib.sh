@@ -239,15 +239,17 @@ alloc_field() {
 # ---- traffic ---------------------------------------------------------------
 
 # recv_start NAME NS BIND-ADDR:PORT COUNT [udp.py recv options]: starts a
-# receiver in the background and returns once its socket is bound.
+# receiver in the background and returns once its socket is bound. It waits
+# 60 s unless told otherwise: a python start in a loaded VM can take seconds,
+# and a receiver with a count returns as soon as everything arrived.
 recv_start() {
 	local name=$1 ns=$2 bind=$3 count=$4
 	shift 4
 	rm -f "$TMP/$name.ready"
 	ip netns exec "$ns" "${UDP[@]}" recv --bind "$bind" --count "$count" --ready "$TMP/$name.ready" -v \
-		"$@" >"$TMP/$name.out" 2>&1 &
+		--timeout 60 "$@" >"$TMP/$name.out" 2>&1 &
 	echo $! >"$TMP/$name.pid"
-	for _ in $(seq 1 200); do
+	for _ in $(seq 1 600); do
 		[ -e "$TMP/$name.ready" ] && return 0
 		kill -0 "$(cat "$TMP/$name.pid")" 2>/dev/null || break
 		sleep 0.05
@@ -265,6 +267,14 @@ recv_wait() {
 	[ "$rc" = 0 ] || fail "receiver $name: exit $rc"
 }
 
+# recv_stop NAME: ends a receiver started with count 0 (expecting nothing)
+# DROP_GRACE (1.5) seconds from now, then like recv_wait.
+recv_stop() {
+	sleep "${DROP_GRACE:-1.5}"
+	kill -TERM "$(cat "$TMP/$1.pid")"
+	recv_wait "$1"
+}
+
 # recv_field NAME KEY: a key of a receiver's summary line.
 recv_field() {
 	tail -n 1 "$TMP/$1.out" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print substr($0, length(k) + 2) }'
@@ -280,25 +290,25 @@ send() {
 # relay_check NAME FROM-NS FROM TO TO-NS DEST EXPECT-SRC COUNT [send options]:
 # sends COUNT packets FROM -> TO (a gate) and checks all of them arrive at
 # DEST in TO-NS, intact, from EXPECT-SRC (the opposite gate). The receiver
-# waits RELAY_TIMEOUT seconds at most.
+# waits RELAY_TIMEOUT (60) seconds at most.
 relay_check() {
 	local name=$1 from_ns=$2 from=$3 to=$4 to_ns=$5 dest=$6 expect_src=$7 count=$8
 	shift 8
 	recv_start "$name" "$to_ns" "$dest" "$count" --expect-from "$expect_src" \
-		--timeout "${RELAY_TIMEOUT:-15}"
+		--timeout "${RELAY_TIMEOUT:-60}"
 	send "$from_ns" "$from" "$to" "$count" "$@"
 	recv_wait "$name"
 	echo "ok: $name: $count packets $from -> $to arrived at $dest from $expect_src"
 }
 
 # drop_check NAME FROM-NS FROM TO TO-NS DEST COUNT: the packets must not
-# arrive at DEST.
+# arrive at DEST within DROP_GRACE (1.5) seconds after they were sent.
 drop_check() {
 	local name=$1 from_ns=$2 from=$3 to=$4 to_ns=$5 dest=$6 count=$7
 	shift 7
-	recv_start "$name" "$to_ns" "$dest" 0 --timeout 1.5
+	recv_start "$name" "$to_ns" "$dest" 0 --timeout 600
 	send "$from_ns" "$from" "$to" "$count" "$@"
-	recv_wait "$name"
+	recv_stop "$name"
 	echo "ok: $name: $count packets $from -> $to did not reach $dest"
 }
 

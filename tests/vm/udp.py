@@ -4,8 +4,11 @@
 #
 #   udp.py send --from ADDR:PORT --to ADDR:PORT [--count N] [--size B] ...
 #   udp.py recv --bind ADDR:PORT [--count N] [--timeout S] [--expect-from ADDR:PORT]
+#               (SIGTERM ends the wait early and still reports)
 #   udp.py echo --bind ADDR:PORT [--count N] [--timeout S]
 #   udp.py ping --from ADDR:PORT --to ADDR:PORT [--count N] [--expect-from ADDR:PORT]
+#   udp.py raw4 --from ADDR:PORT --to ADDR:PORT [--udp-len L] [--checksum C|--bad-checksum]
+#               [--truncate N]   (IPv4 only, needs CAP_NET_RAW: hand-made broken UDP)
 #
 # Every packet starts with a 12-byte RTP header (version 2, sequence number,
 # timestamp, SSRC; payload type 200 for --kind rtcp, which is what an RTCP
@@ -21,6 +24,7 @@
 import argparse
 import os
 import select
+import signal
 import socket
 import struct
 import sys
@@ -130,8 +134,16 @@ class Tally:
         return self.bad == 0 and self.unexpected == 0
 
 
+class Stop(Exception):
+    """SIGTERM: stop receiving, report what arrived."""
+
+
+def stop(signum, frame):
+    raise Stop()
+
+
 def receive(sock, tally, count, timeout, reply=False):
-    """Receives until count packets arrived (count 0: until timeout)."""
+    """Receives until count packets arrived (count 0: until timeout or SIGTERM)."""
     deadline = time.monotonic() + timeout
     while count == 0 or tally.received < count:
         left = deadline - time.monotonic()
@@ -163,11 +175,15 @@ def cmd_send(args):
 def cmd_recv(args):
     sock = bound_socket(args.bind)
     tally = Tally(args.verbose, args.expect_from)
+    signal.signal(signal.SIGTERM, stop)
     announce_ready(args.ready)
-    receive(sock, tally, args.count, args.timeout)
-    # Anything beyond what was expected is as wrong as too little.
-    if args.count:
-        receive(sock, tally, 0, args.linger)
+    try:
+        receive(sock, tally, args.count, args.timeout)
+        # Anything beyond what was expected is as wrong as too little.
+        if args.count:
+            receive(sock, tally, 0, args.linger)
+    except Stop:
+        pass
     tally.summary()
     return 0 if tally.received == args.count and tally.clean() else 1
 
@@ -203,6 +219,45 @@ def cmd_ping(args):
             time.sleep(args.interval)
     tally.summary(sent=args.count, mismatched=mismatched)
     return 0 if tally.received == args.count and tally.clean() and not mismatched else 1
+
+
+def inet_checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def cmd_raw4(args):
+    """Sends one UDP datagram built by hand, as broken as asked."""
+    for family, _, _ in (args.from_, args.to):
+        if family != socket.AF_INET:
+            raise SystemExit("udp.py: raw4 is IPv4 only")
+    src, sport = socket.inet_aton(args.from_[1]), args.from_[2]
+    dst, dport = socket.inet_aton(args.to[1]), args.to[2]
+    payload = make_packet(args.kind, args.seq, args.ssrc, args.size)
+    ulen = 8 + len(payload) if args.udp_len is None else args.udp_len
+    pseudo = src + dst + struct.pack("!BBH", 0, socket.IPPROTO_UDP, 8 + len(payload))
+    checksum = inet_checksum(pseudo + struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) +
+                             payload) or 0xFFFF
+    if args.checksum is not None:
+        checksum = args.checksum
+    elif args.bad_checksum:
+        checksum ^= 0x5555
+    datagram = struct.pack("!HHHH", sport, dport, ulen, checksum) + payload
+    if args.truncate is not None:
+        datagram = datagram[:args.truncate]
+    # The kernel fills in the IP total length and header checksum.
+    header = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 0, os.getpid() & 0xFFFF, 0, 64,
+                         socket.IPPROTO_UDP, 0, src, dst)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    for _ in range(args.count):
+        sock.sendto(header + datagram, (args.to[1], 0))
+    print(f"sent={args.count} udp-len={ulen} checksum=0x{checksum:04x} bytes={len(datagram)}",
+          flush=True)
+    return 0
 
 
 def endpoint_text(text):
@@ -259,6 +314,16 @@ def main():
                       help="every reply must come from this ADDR:PORT")
     packet_options(ping)
     ping.set_defaults(handler=cmd_ping)
+
+    raw4 = sub.add_parser("raw4", help="send hand-made, possibly broken, IPv4 UDP")
+    raw4.add_argument("--from", dest="from_", type=parse_endpoint, required=True)
+    raw4.add_argument("--to", type=parse_endpoint, required=True)
+    raw4.add_argument("--udp-len", type=int, help="UDP length field (default: the real one)")
+    raw4.add_argument("--checksum", type=lambda s: int(s, 0), help="UDP checksum field")
+    raw4.add_argument("--bad-checksum", action="store_true", help="a wrong UDP checksum")
+    raw4.add_argument("--truncate", type=int, help="cut the UDP datagram to this many bytes")
+    packet_options(raw4)
+    raw4.set_defaults(handler=cmd_raw4)
 
     args = parser.parse_args()
     try:
