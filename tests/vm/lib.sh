@@ -170,11 +170,12 @@ info_get() {
 sb_get() {
 	local key=$1 value
 	shift
+	# Reads everything: exiting early would break the pipe under rtpp.
 	value=$(rtpp list "$@" | awk -v k="$key" '
-		$1 == "switchboard" {
+		$1 == "switchboard" && !found {
 			for (i = 2; i <= NF; i++) {
 				split($i, kv, "=")
-				if (kv[1] == k) { print substr($i, length(k) + 2); found = 1; exit }
+				if (kv[1] == k) { print substr($i, length(k) + 2); found = 1; break }
 			}
 		}
 		END { exit !found }') || fail "no switchboard field '$key' in iptrtpproxy list"
