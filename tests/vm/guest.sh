@@ -133,7 +133,7 @@ main() {
 		;;
 	shell)
 		say "debug shell; the repository is $repo; exit to power off"
-		setsid -c bash -l </dev/ttyS0 >/dev/ttyS0 2>&1
+		(cd "$repo" && exec setsid -c bash -l </dev/ttyS0 >/dev/ttyS0 2>&1)
 		;;
 	*)
 		say "unknown mode '$XTRP_MODE'"

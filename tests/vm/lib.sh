@@ -20,7 +20,11 @@
 # command in one of them. The tests run with `set -e` and every namespace
 # is deleted by the exit trap (and again by guest.sh between tests).
 
-set -eEuo pipefail
+# Sourced by hand in `run.sh shell`, it must not turn every typo into an
+# exit of the VM's shell.
+if [[ $- != *i* ]]; then
+	set -eEuo pipefail
+fi
 
 REPO=${XTRP_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 VMDIR=$REPO/tests/vm
@@ -47,7 +51,7 @@ CLIENT6_B=fd00:2::2
 MALLORY6=fd00:1::3
 
 NAMESPACES=(proxy clienta clientb mallory)
-TEST_NAME=$(basename "$0" .sh)
+TEST_NAME=$(basename -- "$0" .sh)
 TMP=$(mktemp -d "/tmp/$TEST_NAME.XXXXXX")
 
 np() { ip netns exec proxy "$@"; }
@@ -352,7 +356,7 @@ cleanup() {
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
-trap 'echo "FAIL: line $LINENO: $BASH_COMMAND (exit $?)" >&2' ERR
+[[ $- == *i* ]] || trap 'echo "FAIL: line $LINENO: $BASH_COMMAND (exit $?)" >&2' ERR
 
 # Builds the topology drawn at the top of this file.
 setup_topology() {
