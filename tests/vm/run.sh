@@ -8,7 +8,7 @@
 #
 # Environment: KVER (default: the newest kernel in /lib/modules with headers
 # and a /boot/vmlinuz, as in the Makefile), VM_TEST_TIMEOUT (seconds
-# per test inside the VM, default 300), VM_IDLE_TIMEOUT (seconds without any
+# per test inside the VM, default 480), VM_IDLE_TIMEOUT (seconds without any
 # console output before the VM is killed, default VM_TEST_TIMEOUT + 60),
 # VERBOSE=1 (echo the whole console).
 #
@@ -37,7 +37,7 @@ default_kver() {
 	done
 }
 KVER=${KVER:-$(default_kver)}
-test_timeout=${VM_TEST_TIMEOUT:-300}
+test_timeout=${VM_TEST_TIMEOUT:-480}
 idle_timeout=${VM_IDLE_TIMEOUT:-$((test_timeout + 60))}
 verbose=${VERBOSE:-0}
 
@@ -204,6 +204,7 @@ boot() {
 	local fd qemu_pid line demo_shown=0
 	exec {fd}< <(exec "${qemu[@]}" </dev/null 2>&1)
 	qemu_pid=$!
+	running_qemu=$qemu_pid
 	: >"$console"
 	while true; do
 		if IFS= read -r -t "$idle_timeout" -u "$fd" line; then
@@ -233,7 +234,14 @@ boot() {
 	done
 	exec {fd}<&-
 	wait "$qemu_pid" 2>/dev/null || true
+	running_qemu=
 }
+
+# A run interrupted on the host takes its VM with it.
+running_qemu=
+trap '[ -z "$running_qemu" ] || kill "$running_qemu" 2>/dev/null' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 main() {
 	[ -r "/boot/vmlinuz-$KVER" ] ||
