@@ -303,6 +303,12 @@ static int rtpp_xmit6(struct net *net, struct sk_buff *skb,
 	ip6h->saddr = to->saddr.in6;
 	ip6h->daddr = to->daddr.in6;
 	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+	/*
+	 * The relay is the source of this datagram: like a local UDP socket it
+	 * may fragment it, else a datagram that arrived in fragments (or over
+	 * a larger MTU) is refused by ip6_fragment().
+	 */
+	skb->ignore_df = 1;
 	skb->protocol = htons(ETH_P_IPV6);
 	return rtpp_local_out(net, skb, false);
 }

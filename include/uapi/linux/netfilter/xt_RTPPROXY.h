@@ -379,7 +379,10 @@ enum rtpproxy_stream_attr {
  * @RTPPROXY_CNT_A_DROP_NO_SESSION: packets at a gate port with no session
  * @RTPPROXY_CNT_A_DROP_SOURCE: packets from an unexpected source
  * @RTPPROXY_CNT_A_DROP_EXPIRED: packets for an expired session
- * @RTPPROXY_CNT_A_DROP_MALFORMED: bad UDP length or checksum field
+ * @RTPPROXY_CNT_A_DROP_MALFORMED: bad UDP length, zero IPv6 UDP checksum,
+ *	or a fragment left over by defragmentation (UDP checksums are not
+ *	verified: they are updated incrementally, so a corrupt datagram stays
+ *	corrupt and its receiver drops it)
  * @RTPPROXY_CNT_A_DROP_NO_DEST: the opposite client is not known yet
  * @RTPPROXY_CNT_A_DROP_XMIT: no route to the opposite client, or the
  *	packet could not be rebuilt
