@@ -642,13 +642,21 @@ out:
 					  affected);
 }
 
-static int rtpp_nl_del_session(struct sk_buff *skb, struct genl_info *info)
+/*
+ * Runs @fn on every switchboard that the request's optional selector names,
+ * under the namespace's mutex; @fn adds what it changed to *@affected.
+ */
+typedef int (*rtpp_sb_fn)(struct rtpp_switchboard *sb, struct genl_info *info,
+			  u32 *affected);
+
+static int rtpp_on_selected(struct genl_info *info, rtpp_sb_fn fn,
+			    u32 *affected)
 {
 	struct rtpp_net *rn = rtpp_net(genl_info_net(info));
 	const struct nlattr *nla = info->attrs[RTPPROXY_A_SWITCHBOARD];
-	u32 lo, hi, affected = 0, matched = 0;
 	struct rtpp_switchboard *sb;
 	struct rtpp_selector sel;
+	unsigned int matched = 0;
 	int err;
 
 	err = rtpp_parse_selector(nla, &sel, info->extack);
@@ -656,32 +664,48 @@ static int rtpp_nl_del_session(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	mutex_lock(&rn->lock);
 	list_for_each_entry(sb, &rn->switchboards, list) {
-		unsigned int id;
-
 		if (!rtpp_switchboard_matches(sb, &sel))
 			continue;
 		matched++;
-		/* Range checks against --max-sess need one switchboard. */
-		err = rtpp_parse_range(nla ? sb : NULL, info, &lo, &hi);
+		err = fn(sb, info, affected);
 		if (err)
-			goto out;
-		id = lo;
-		for_each_set_bit_from(id, sb->used, sb->max_sess) {
-			if (id > hi)
-				break;
-			rtpp_session_delete(sb, id);
-			affected++;
-		}
+			break;
 	}
-	if (nla && !matched) {
+	mutex_unlock(&rn->lock);
+	if (!err && nla && !matched) {
 		NL_SET_ERR_MSG_ATTR(info->extack, nla,
 				    "no switchboard matches the given gates");
 		err = -ENOENT;
 	}
-out:
-	mutex_unlock(&rn->lock);
-	return err ?: rtpp_reply_affected(info, RTPPROXY_CMD_DEL_SESSION,
-					  affected);
+	return err;
+}
+
+static int rtpp_delete_range(struct rtpp_switchboard *sb,
+			     struct genl_info *info, u32 *affected)
+{
+	u32 lo, hi;
+	int err;
+
+	/* Range checks against --max-sess need one named switchboard. */
+	err = rtpp_parse_range(info->attrs[RTPPROXY_A_SWITCHBOARD] ? sb : NULL,
+			       info, &lo, &hi);
+	if (err)
+		return err;
+	for_each_set_bit_from(lo, sb->used, sb->max_sess) {
+		if (lo > hi)
+			break;
+		rtpp_session_delete(sb, lo);
+		(*affected)++;
+	}
+	return 0;
+}
+
+static int rtpp_nl_del_session(struct sk_buff *skb, struct genl_info *info)
+{
+	u32 affected = 0;
+
+	return rtpp_on_selected(info, rtpp_delete_range, &affected) ?:
+	       rtpp_reply_affected(info, RTPPROXY_CMD_DEL_SESSION, affected);
 }
 
 static int rtpp_nl_get_session(struct sk_buff *skb, struct genl_info *info)
@@ -771,13 +795,25 @@ out:
 	return skb->len;
 }
 
+static int rtpp_reset_switchboard(struct rtpp_switchboard *sb,
+				  struct genl_info *info, u32 *affected)
+{
+	u32 what = nla_get_u32(info->attrs[RTPPROXY_A_RESET]);
+	unsigned int id;
+
+	if (what & RTPPROXY_RESET_SWITCHBOARD)
+		rtpp_counters_reset(sb->counters);
+	if (what & RTPPROXY_RESET_SESSIONS)
+		for_each_set_bit(id, sb->used, sb->max_sess)
+			rtpp_session_reset_counters(rtpp_session_get(sb, id));
+	(*affected)++;
+	return 0;
+}
+
 static int rtpp_nl_reset_counters(struct sk_buff *skb, struct genl_info *info)
 {
 	struct rtpp_net *rn = rtpp_net(genl_info_net(info));
-	const struct nlattr *nla = info->attrs[RTPPROXY_A_SWITCHBOARD];
-	struct rtpp_switchboard *sb;
-	struct rtpp_selector sel;
-	u32 what, affected = 0;
+	u32 affected = 0;
 	int err;
 
 	if (!info->attrs[RTPPROXY_A_RESET] ||
@@ -786,60 +822,27 @@ static int rtpp_nl_reset_counters(struct sk_buff *skb, struct genl_info *info)
 			       "RTPPROXY_A_RESET must say what to reset");
 		return -EINVAL;
 	}
-	what = nla_get_u32(info->attrs[RTPPROXY_A_RESET]);
-	err = rtpp_parse_selector(nla, &sel, info->extack);
+	err = rtpp_on_selected(info, rtpp_reset_switchboard, &affected);
 	if (err)
 		return err;
-	mutex_lock(&rn->lock);
-	if (what & RTPPROXY_RESET_GLOBAL)
+	if (nla_get_u32(info->attrs[RTPPROXY_A_RESET]) & RTPPROXY_RESET_GLOBAL)
 		rtpp_counters_reset(rn->counters);
-	list_for_each_entry(sb, &rn->switchboards, list) {
-		unsigned int id;
-
-		if (!rtpp_switchboard_matches(sb, &sel))
-			continue;
-		affected++;
-		if (what & RTPPROXY_RESET_SWITCHBOARD)
-			rtpp_counters_reset(sb->counters);
-		if (what & RTPPROXY_RESET_SESSIONS)
-			for_each_set_bit(id, sb->used, sb->max_sess)
-				rtpp_session_reset_counters(rtpp_session_get(sb, id));
-	}
-	mutex_unlock(&rn->lock);
-	if (nla && !affected) {
-		NL_SET_ERR_MSG_ATTR(info->extack, nla,
-				    "no switchboard matches the given gates");
-		return -ENOENT;
-	}
 	return rtpp_reply_affected(info, RTPPROXY_CMD_RESET_COUNTERS, affected);
+}
+
+static int rtpp_audit_switchboard(struct rtpp_switchboard *sb,
+				  struct genl_info *info, u32 *affected)
+{
+	*affected += rtpp_switchboard_expire(sb);
+	return 0;
 }
 
 static int rtpp_nl_audit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct rtpp_net *rn = rtpp_net(genl_info_net(info));
-	const struct nlattr *nla = info->attrs[RTPPROXY_A_SWITCHBOARD];
-	struct rtpp_switchboard *sb;
-	struct rtpp_selector sel;
-	u32 affected = 0, matched = 0;
-	int err;
+	u32 affected = 0;
 
-	err = rtpp_parse_selector(nla, &sel, info->extack);
-	if (err)
-		return err;
-	mutex_lock(&rn->lock);
-	list_for_each_entry(sb, &rn->switchboards, list) {
-		if (!rtpp_switchboard_matches(sb, &sel))
-			continue;
-		matched++;
-		affected += rtpp_switchboard_expire(sb);
-	}
-	mutex_unlock(&rn->lock);
-	if (nla && !matched) {
-		NL_SET_ERR_MSG_ATTR(info->extack, nla,
-				    "no switchboard matches the given gates");
-		return -ENOENT;
-	}
-	return rtpp_reply_affected(info, RTPPROXY_CMD_AUDIT, affected);
+	return rtpp_on_selected(info, rtpp_audit_switchboard, &affected) ?:
+	       rtpp_reply_affected(info, RTPPROXY_CMD_AUDIT, affected);
 }
 
 /*
