@@ -145,25 +145,14 @@ static struct rtpp_switchboard *rtpp_select_one(struct rtpp_net *rn,
 	return found;
 }
 
-static bool rtpp_unicast(u8 family, const union nf_inet_addr *a)
-{
-	if (family == NFPROTO_IPV4)
-		return a->ip && !ipv4_is_multicast(a->ip) &&
-		       !ipv4_is_lbcast(a->ip) && !ipv4_is_zeronet(a->ip);
-	return !ipv6_addr_any(&a->in6) && !ipv6_addr_is_multicast(&a->in6);
-}
-
 /* A client at one of the switchboard's own gate ports would loop. */
 static bool rtpp_is_gate_port(const struct rtpp_switchboard *sb,
 			      const union nf_inet_addr *addr, u16 port)
 {
-	int i;
+	u32 offset;
 
-	for (i = 0; i < 2; i++)
-		if (!memcmp(addr, &sb->gate[i].addr, rtpp_addr_len(sb->family)) &&
-		    (u32)port - sb->gate[i].port < 2 * sb->max_sess)
-			return true;
-	return false;
+	return rtpp_gate_port(sb, RTPP_SIDE_A, addr, port, &offset) ||
+	       rtpp_gate_port(sb, RTPP_SIDE_B, addr, port, &offset);
 }
 
 static int rtpp_parse_stream(const struct rtpp_switchboard *sb,
@@ -198,7 +187,7 @@ static int rtpp_parse_stream(const struct rtpp_switchboard *sb,
 			return -EINVAL;
 		}
 		nla_memcpy(&sp->addr, addr, nla_len(addr));
-		if (!rtpp_unicast(sb->family, &sp->addr)) {
+		if (!rtpp_addr_unicast(sb->family, &sp->addr)) {
 			NL_SET_ERR_MSG_ATTR(extack, addr,
 					    "client address must be unicast");
 			return -EINVAL;

@@ -98,14 +98,9 @@ static bool rtpp_gate_of(const struct rtpp_switchboard *sb,
 	u16 dport = ntohs(pkt->dport);
 	int i;
 
-	for (i = 0; i < 2; i++) {
-		const struct rtpp_gate *g = &sb->gate[i];
-		u32 off = (u32)dport - g->port;
-
-		if (off < 2 * sb->max_sess &&
-		    !memcmp(&pkt->daddr, &g->addr, rtpp_addr_len(sb->family))) {
+	for (i = RTPP_SIDE_A; i <= RTPP_SIDE_B; i++) {
+		if (rtpp_gate_port(sb, i, &pkt->daddr, dport, offset)) {
 			*side = i;
-			*offset = off;
 			return true;
 		}
 	}

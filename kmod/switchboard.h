@@ -4,6 +4,8 @@
 #define _RTPP_SWITCHBOARD_H
 
 #include <linux/netfilter.h>
+#include <linux/in.h>
+#include <net/ipv6.h>
 #include <linux/workqueue.h>
 #include <linux/netfilter/xt_RTPPROXY.h>
 #include "netns.h"
@@ -55,6 +57,33 @@ static inline unsigned int rtpp_addr_len(u8 family)
 static inline int rtpp_af(u8 family)
 {
 	return family == NFPROTO_IPV4 ? AF_INET : AF_INET6;
+}
+
+/* Gates and clients must be unicast: the rule and the netlink requests agree. */
+static inline bool rtpp_addr_unicast(u8 family, const union nf_inet_addr *a)
+{
+	if (family == NFPROTO_IPV4)
+		return a->ip && !ipv4_is_multicast(a->ip) &&
+		       !ipv4_is_lbcast(a->ip) && !ipv4_is_zeronet(a->ip);
+	return !ipv6_addr_any(&a->in6) && !ipv6_addr_is_multicast(&a->in6);
+}
+
+/*
+ * Whether @addr:@port (port in host order) is one of gate @side's ports;
+ * @offset is then the port's distance from the gate's lowest port.
+ */
+static inline bool rtpp_gate_port(const struct rtpp_switchboard *sb, int side,
+				  const union nf_inet_addr *addr, u16 port,
+				  u32 *offset)
+{
+	const struct rtpp_gate *g = &sb->gate[side];
+	u32 off = (u32)port - g->port;
+
+	if (off >= 2 * sb->max_sess ||
+	    memcmp(addr, &g->addr, rtpp_addr_len(sb->family)))
+		return false;
+	*offset = off;
+	return true;
 }
 
 struct rtpp_switchboard *rtpp_switchboard_get(struct net *net, u8 family,

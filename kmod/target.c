@@ -22,19 +22,10 @@ static unsigned int rtpproxy_tg(struct sk_buff *skb,
 	return rtpp_relay(xt_net(par), info->sb, skb);
 }
 
-static bool rtpproxy_addr_ok(u8 family, const union nf_inet_addr *addr)
-{
-	if (family == NFPROTO_IPV4)
-		return addr->ip && !ipv4_is_multicast(addr->ip) &&
-		       !ipv4_is_lbcast(addr->ip) && !ipv4_is_zeronet(addr->ip);
-	return !ipv6_addr_any(&addr->in6) &&
-	       !ipv6_addr_is_multicast(&addr->in6);
-}
-
 static bool rtpproxy_gate_ok(u8 family, const union nf_inet_addr *addr,
 			     u16 port, u32 max_sess, char gate)
 {
-	if (!rtpproxy_addr_ok(family, addr)) {
+	if (!rtpp_addr_unicast(family, addr)) {
 		pr_info_ratelimited("--addr-%c must be a unicast address\n", gate);
 		return false;
 	}
