@@ -5,8 +5,9 @@
 #                      headers, qemu, iptables, ...)
 #   make all           the kernel module and the userspace build (build/)
 #   make unit          unit tests (ctest)
-#   make vm-test       VM tests under qemu with Debian's kernel
-#   make test          both
+#   make vm-test       VM tests under qemu with one kernel (KVER)
+#   make vm-test-all   VM tests on every installed kernel (KVERS)
+#   make test          unit + vm-test-all
 #   make demo          a narrated relayed RTP call in the VM
 #   make check         clang-format on userspace C++, checkpatch on the module,
 #                      shellcheck on the test scripts (when installed)
@@ -20,15 +21,24 @@ KVER ?= $(shell for v in $$(ls /lib/modules 2>/dev/null | sort -Vr); do \
 	[ -e /lib/modules/$$v/build ] && [ -e /boot/vmlinuz-$$v ] && echo $$v && break; \
 	done)
 KDIR ?= /lib/modules/$(KVER)/build
+# Every kernel `make test` covers: all with headers and an image (`make deps`
+# installs Debian's 6.1, 6.12 and 6.12-rt).
+KVERS ?= $(shell for v in $$(ls /lib/modules 2>/dev/null | sort -V); do \
+	[ -e /lib/modules/$$v/build ] && [ -e /boot/vmlinuz-$$v ] && echo $$v; \
+	done)
 BUILD ?= build
 JOBS ?= 2
+SHELL := /bin/bash
 PREFIX ?= /usr/local
 DESTDIR ?=
 XTLIBDIR ?= $(shell pkg-config --variable=xtlibdir xtables 2>/dev/null || echo /usr/lib/x86_64-linux-gnu/xtables)
 
 DEB_PACKAGES := build-essential cmake pkg-config python3 cpio kmod iproute2 \
 	iptables nftables libcap2-bin \
-	linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static \
+	linux-headers-amd64 linux-image-amd64 \
+	linux-headers-6.12-amd64 linux-image-6.12-amd64 \
+	linux-headers-6.12-rt-amd64 linux-image-6.12-rt-amd64 dwarves \
+	qemu-system-x86 busybox-static \
 	libmnl-dev libnftnl-dev libxtables-dev libcap-dev \
 	libboost-program-options-dev googletest libgtest-dev clang-format
 
@@ -40,7 +50,7 @@ KMOD_SOURCES = $(wildcard kmod/*.c kmod/*.h)
 CHECKPATCH ?= $(firstword $(shell command -v checkpatch.pl) \
 	$(wildcard /usr/src/linux-source-*/scripts/checkpatch.pl))
 
-.PHONY: all deps kmod userspace unit vm-test test demo check install clean
+.PHONY: all deps kmod userspace unit vm-test vm-test-all test demo check install clean
 
 all: kmod userspace
 
@@ -48,9 +58,15 @@ deps:
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEB_PACKAGES)
 
+# One build folder per kernel (links to the sources), so that 6.1 and 6.12
+# objects never mix: $(BUILD)/kmod/$(KVER)/xt_RTPPROXY.ko.
+KMOD_OUT = $(BUILD)/kmod/$(KVER)
+
 kmod:
 	@test -n "$(KVER)" || { echo "no kernel with headers and /boot/vmlinuz in /lib/modules: run 'sudo make deps' or set KVER" >&2; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules
+	@mkdir -p $(KMOD_OUT)
+	@for f in Kbuild $(notdir $(KMOD_SOURCES)); do ln -sfn $(CURDIR)/kmod/$$f $(KMOD_OUT)/$$f; done
+	$(MAKE) -C $(KDIR) M=$(abspath $(KMOD_OUT)) XTRP_UAPI=$(CURDIR)/include/uapi modules
 
 userspace:
 	cmake -S . -B $(BUILD)
@@ -62,7 +78,20 @@ unit: userspace
 vm-test: all
 	KVER=$(KVER) tests/vm/run.sh $(TESTS)
 
-test: unit vm-test
+# The VM suite on every kernel in KVERS, each with its own module build; one
+# summary line per kernel and a total, and a failure if any kernel failed.
+vm-test-all: userspace
+	@status=0; summary=; \
+	for k in $(KVERS); do \
+		$(MAKE) --no-print-directory kmod KVER=$$k || { status=1; summary="$$summary\n$$k: module build failed"; continue; }; \
+		KVER=$$k tests/vm/run.sh $(TESTS) 2>&1 | tee $(BUILD)/vm-$$k.log; \
+		rc=$${PIPESTATUS[0]}; [ $$rc = 0 ] || status=1; \
+		summary="$$summary\n$$k: $$(grep -E '^[0-9]+ passed, [0-9]+ failed$$' $(BUILD)/vm-$$k.log | tail -n 1)"; \
+	done; \
+	printf "\n==== VM tests per kernel$$summary\n"; \
+	exit $$status
+
+test: unit vm-test-all
 
 demo: all
 	KVER=$(KVER) tests/vm/run.sh demo
@@ -84,7 +113,7 @@ check:
 	fi
 
 install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod INSTALL_MOD_PATH=$(DESTDIR) modules_install
+	$(MAKE) -C $(KDIR) M=$(abspath $(KMOD_OUT)) XTRP_UAPI=$(CURDIR)/include/uapi INSTALL_MOD_PATH=$(DESTDIR) modules_install
 	depmod -a $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
 	install -D -m 0644 $(BUILD)/iptables-ext/libxt_RTPPROXY.so $(DESTDIR)$(XTLIBDIR)/libxt_RTPPROXY.so
 	install -D -m 0755 $(BUILD)/iptrtpproxy/iptrtpproxy $(DESTDIR)$(PREFIX)/sbin/iptrtpproxy
@@ -92,5 +121,4 @@ install: all
 	install -D -m 0644 docs/xt_RTPPROXY.8 $(DESTDIR)$(PREFIX)/share/man/man8/xt_RTPPROXY.8
 
 clean:
-	-[ -z "$(KVER)" ] || $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
 	rm -rf $(BUILD)

@@ -28,7 +28,8 @@ fi
 
 REPO=${XTRP_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 VMDIR=$REPO/tests/vm
-KMOD=$REPO/kmod/xt_RTPPROXY.ko
+# Built per kernel by `make kmod KVER=...`: the one for the kernel that runs.
+KMOD=${XTRP_KMOD:-$REPO/build/kmod/$(uname -r)/xt_RTPPROXY.ko}
 RTPP=${RTPP:-$REPO/build/iptrtpproxy/iptrtpproxy}
 PYTHON=${PYTHON:-/usr/bin/python3}
 # -S -E: no site packages, no environment; it starts faster under emulation.
