@@ -192,7 +192,9 @@ boot() {
 	local qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 1024
 		-nographic -no-reboot -nodefaults -serial stdio -nic none
 		-kernel "/boot/vmlinuz-$KVER" -initrd "$initrd"
-		-append "console=ttyS0 panic=-1 oops=panic quiet mitigations=off"
+		# slab_nomerge: the module's session cache stays its own in
+		# /proc/slabinfo, so tests can count its objects.
+		-append "console=ttyS0 panic=-1 oops=panic quiet mitigations=off slab_nomerge"
 		-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap
 		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
 		-fsdev "local,id=results,path=$results,security_model=none"

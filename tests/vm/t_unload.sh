@@ -53,6 +53,31 @@ wait_until 60 "module unloaded after the namespace is gone" gone
 kill "$sender_a" "$sender_b" "$sink" 2>/dev/null || true
 wait 2>/dev/null || true
 
+step "sessions come and go, then delete-all, rule removal and rmmod: no object left"
+load_module
+for ns in clienta clientb mallory proxy; do ip netns delete "$ns" 2>/dev/null || true; done
+setup_topology
+add_switchboard --addr-a "$GATE_A" --port-a 50000 --addr-b "$GATE_B" --port-b 52000 --max-sess 64
+# Active objects of the session cache (the VM boots with slab_nomerge).
+session_objects() { awk '$1 == "rtpp_session" { print $2 }' /proc/slabinfo; }
+for round in 1 2 3; do
+	for _ in $(seq 20); do rtpp alloc --addr-a "$GATE_A" --rtp-learning-timeout-a 600000 >/dev/null; done
+	expect_eq "sessions, round $round" 20 "$(info_get sessions)"
+	echo "session cache: $(session_objects) active objects"
+	expect_ok rtpp delete
+	expect_eq "sessions after delete-all" 0 "$(info_get sessions)"
+done
+np "$IPT" -t mangle -F
+np "$IPT" -t mangle -X
+expect_ok rmmod xt_RTPPROXY
+expect_eq "session cache after rmmod" "" "$(session_objects)"
+if dmesg | grep -E "rtpp_session|Objects remaining"; then
+	fail "the session cache complained when it was destroyed"
+fi
+echo "ok: the session cache was destroyed empty"
+# The namespaces go too: the last step builds them anew.
+for ns in clienta clientb mallory proxy; do ip netns delete "$ns" 2>/dev/null || true; done
+
 step "and once more from scratch, to see nothing was left behind"
 load_module
 setup_topology 2>/dev/null || {
