@@ -280,7 +280,9 @@ std::string help_text(std::string_view command) {
     if (!subcommand) {
         out << "Usage: iptrtpproxy <command> [options]\n"
                "       iptrtpproxy -h [command]\n"
-               "       iptrtpproxy --version\n\n"
+               "       iptrtpproxy --version\n"
+               "       iptrtpproxy [--force] -b|--batch FILE   (one command per line; '-': "
+               "stdin)\n\n"
                "Manages the RTP/RTCP sessions of the netfilter RTPPROXY target.\n\n"
                "Commands:\n";
         for (const auto& sub : subcommands()) {

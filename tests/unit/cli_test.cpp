@@ -61,3 +61,18 @@ TEST(Cli, BadCommandLinesExitTwo) {
         EXPECT_EQ(r.out.rfind("iptrtpproxy: ", 0), 0U) << args << ": " << r.out;
     }
 }
+
+TEST(Cli, BadBatchCommandLinesExitTwo) {
+    for (const char* args : {"-b", "--batch", "--force", "--force list", "-b f list", "-b f -b g",
+                             "--batch=", "--batch=f --batch=g", "info -b f"}) {
+        const RunResult r = run(args, true);
+        EXPECT_EQ(r.status, 2) << args;
+        EXPECT_EQ(r.out.rfind("iptrtpproxy: ", 0), 0U) << args << ": " << r.out;
+    }
+}
+
+TEST(Cli, BatchFileThatCannotBeReadExitsOne) {
+    const RunResult r = run("-b /nonexistent/batch", true);
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.out.find("cannot read /nonexistent/batch"), std::string::npos) << r.out;
+}
