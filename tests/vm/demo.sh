@@ -7,8 +7,8 @@
 # "phone-a$"/"phone-b$" are the two phones behind their NATs.
 . "$(dirname "$0")/lib.sh"
 
-export PATH=$REPO/build/iptrtpproxy:$VMDIR:$PATH
-export PYTHONDONTWRITEBYTECODE=1
+# The CLI and the traffic tool (tests/vm/udpt.c) by their plain names.
+export PATH=$REPO/build/iptrtpproxy:${UDP[0]%/*}:$PATH
 
 declare -A host_ns=([proxy]=proxy [phone-a]=clienta [phone-b]=clientb)
 
@@ -60,26 +60,26 @@ cat <<EOF
 EOF
 
 say "Phone B sends first (its NAT opens; the proxy learns B, but A is still unknown)"
-run phone-b udp.py send --from "$CLIENT_B:6000" --to "$GATE_B:$pb" --count 1
+run phone-b udpt send --from "$CLIENT_B:6000" --to "$GATE_B:$pb" --count 1
 
 say "Phone B echoes what it hears; phone A talks: 50 packets of 20 ms, each must come back intact from gate A"
-ip netns exec clientb "$PYTHON" -S -E "$VMDIR/udp.py" echo --bind "$CLIENT_B:6000" --count 50 --timeout 60 \
+ip netns exec clientb "${UDP[@]}" echo --bind "$CLIENT_B:6000" --count 50 --timeout 60 \
 	--ready "$TMP/echo.ready" >"$TMP/echo.out" &
 echo_pid=$!
 wait_until 30 "phone B listens" test -e "$TMP/echo.ready" >/dev/null
-run phone-a udp.py ping --from "$CLIENT_A:4000" --to "$GATE_A:$pa" --count 50 --interval 0.02 \
+run phone-a udpt ping --from "$CLIENT_A:4000" --to "$GATE_A:$pa" --count 50 --interval 0.02 \
 	--expect-from "$GATE_A:$pa"
 wait "$echo_pid"
 printf 'phone-b: what phone B heard: %s\n' "$(cat "$TMP/echo.out")"
 echo "    Phone B heard phone A from gate B ($GATE_B:$pb), never from A's own address."
 
 say "RTCP takes the next port of each gate"
-run phone-b udp.py send --from "$CLIENT_B:6001" --to "$GATE_B:$((pb + 1))" --count 1 --kind rtcp --size 52
-ip netns exec clientb "$PYTHON" -S -E "$VMDIR/udp.py" recv --bind "$CLIENT_B:6001" --count 5 --timeout 30 \
+run phone-b udpt send --from "$CLIENT_B:6001" --to "$GATE_B:$((pb + 1))" --count 1 --kind rtcp --size 52
+ip netns exec clientb "${UDP[@]}" recv --bind "$CLIENT_B:6001" --count 5 --timeout 30 \
 	--ready "$TMP/rtcp.ready" >"$TMP/rtcp.out" &
 rtcp_pid=$!
 wait_until 30 "phone B listens for RTCP" test -e "$TMP/rtcp.ready" >/dev/null
-run phone-a udp.py send --from "$CLIENT_A:4001" --to "$GATE_A:$((pa + 1))" --count 5 --kind rtcp --size 52
+run phone-a udpt send --from "$CLIENT_A:4001" --to "$GATE_A:$((pa + 1))" --count 5 --kind rtcp --size 52
 wait "$rtcp_pid"
 printf 'phone-b: what phone B got: %s\n' "$(cat "$TMP/rtcp.out")"
 

@@ -31,9 +31,9 @@ VMDIR=$REPO/tests/vm
 # Built per kernel by `make kmod KVER=...`: the one for the kernel that runs.
 KMOD=${XTRP_KMOD:-$REPO/build/kmod/$(uname -r)/xt_RTPPROXY.ko}
 RTPP=${RTPP:-$REPO/build/iptrtpproxy/iptrtpproxy}
-PYTHON=${PYTHON:-/usr/bin/python3}
-# -S -E: no site packages, no environment; it starts faster under emulation.
-UDP=("$PYTHON" -S -E "$VMDIR/udp.py")
+# The traffic tool (tests/vm/udpt.c), built with the userspace; an array so
+# that a wrapper (strace, valgrind) can be put in front.
+UDP=("${UDPT:-$REPO/build/tests/vm/udpt}")
 # iptables-nft is Debian's default; a test may switch to iptables-legacy.
 IPT=${IPT:-iptables-nft}
 IP6T=${IP6T:-ip6tables-nft}
@@ -244,21 +244,33 @@ alloc_field() {
 
 # ---- traffic ---------------------------------------------------------------
 
-# recv_start NAME NS BIND-ADDR:PORT COUNT [udp.py recv options]: starts a
+# Under emulation every program started costs a few hundred milliseconds:
+# the helpers below start udpt (which enters the namespace itself) and
+# nothing else.
+
+# nap SECONDS: sleeps without starting sleep(1): a read that times out on
+# a pipe nobody writes to.
+nap() {
+	[ -n "${NAP_FD:-}" ] || exec {NAP_FD}<> <(:)
+	read -rt "$1" -u "$NAP_FD" || :
+}
+
+# recv_start NAME NS BIND-ADDR:PORT COUNT [udpt recv options]: starts a
 # receiver in the background and returns once its socket is bound. It waits
-# 60 s unless told otherwise: a python start in a loaded VM can take seconds,
-# and a receiver with a count returns as soon as everything arrived.
+# 60 s unless told otherwise: a loaded VM can stall for seconds, and a
+# receiver with a count returns as soon as everything arrived.
 recv_start() {
-	local name=$1 ns=$2 bind=$3 count=$4
+	local name=$1 ns=$2 bind=$3 count=$4 pid i
 	shift 4
 	rm -f "$TMP/$name.ready"
-	ip netns exec "$ns" "${UDP[@]}" recv --bind "$bind" --count "$count" --ready "$TMP/$name.ready" -v \
+	"${UDP[@]}" recv --netns "$ns" --bind "$bind" --count "$count" --ready "$TMP/$name.ready" -v \
 		--timeout 60 "$@" >"$TMP/$name.out" 2>&1 &
-	echo $! >"$TMP/$name.pid"
-	for _ in $(seq 1 600); do
+	pid=$!
+	echo "$pid" >"$TMP/$name.pid"
+	for ((i = 0; i < 600; i++)); do
 		[ -e "$TMP/$name.ready" ] && return 0
-		kill -0 "$(cat "$TMP/$name.pid")" 2>/dev/null || break
-		sleep 0.05
+		kill -0 "$pid" 2>/dev/null || break
+		nap 0.05
 	done
 	cat "$TMP/$name.out" >&2
 	fail "receiver $name did not start"
@@ -267,30 +279,41 @@ recv_start() {
 # recv_wait NAME: waits for a receiver; its summary goes to stdout; fails
 # the test if the receiver was not satisfied.
 recv_wait() {
-	local name=$1 rc=0
-	wait "$(cat "$TMP/$name.pid")" || rc=$?
-	sed "s/^/  $name: /" "$TMP/$name.out"
+	local name=$1 rc=0 line
+	wait "$(<"$TMP/$name.pid")" || rc=$?
+	while IFS= read -r line; do
+		echo "  $name: $line"
+	done <"$TMP/$name.out"
 	[ "$rc" = 0 ] || fail "receiver $name: exit $rc"
 }
 
 # recv_stop NAME: ends a receiver started with count 0 (expecting nothing)
 # DROP_GRACE (1.5) seconds from now, then like recv_wait.
 recv_stop() {
-	sleep "${DROP_GRACE:-1.5}"
-	kill -TERM "$(cat "$TMP/$1.pid")"
+	nap "${DROP_GRACE:-1.5}"
+	kill -TERM "$(<"$TMP/$1.pid")"
 	recv_wait "$1"
 }
 
-# recv_field NAME KEY: a key of a receiver's summary line.
+# recv_field NAME KEY: a key of a receiver's summary line (its last line).
 recv_field() {
-	tail -n 1 "$TMP/$1.out" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print substr($0, length(k) + 2) }'
+	local line last="" field
+	while IFS= read -r line; do
+		last=$line
+	done <"$TMP/$1.out"
+	for field in $last; do
+		if [ "${field%%=*}" = "$2" ]; then
+			echo "${field#*=}"
+			return
+		fi
+	done
 }
 
-# send NS FROM TO COUNT [udp.py send options]
+# send NS FROM TO COUNT [udpt send options]
 send() {
 	local ns=$1 from=$2 to=$3 count=$4
 	shift 4
-	ip netns exec "$ns" "${UDP[@]}" send --from "$from" --to "$to" --count "$count" "$@" >/dev/null
+	"${UDP[@]}" send --netns "$ns" --from "$from" --to "$to" --count "$count" "$@" >/dev/null
 }
 
 # relay_check NAME FROM-NS FROM TO TO-NS DEST EXPECT-SRC COUNT [send options]:

@@ -186,6 +186,12 @@ boot() {
 		echo "XTRP_TESTS='$*'"
 		echo "XTRP_TEST_TIMEOUT='$test_timeout'"
 		echo "XTRP_XTLIBDIR='$(pkg-config --variable=xtlibdir xtables 2>/dev/null || true)'"
+		# Numbers for t_fuzz (FUZZ_COUNT, FUZZ_SEED, FUZZ_JOBS), exported to the tests.
+		local v
+		for v in FUZZ_COUNT FUZZ_SEED FUZZ_JOBS; do
+			[ -z "${!v:-}" ] || [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a number"
+			[ -z "${!v:-}" ] || echo "export $v='${!v}'"
+		done
 	} >"$results/plan"
 
 	# shellcheck disable=SC2054 # commas belong to qemu's option values

@@ -8,7 +8,7 @@ add_switchboard --addr-a "$GATE_A" --port-a 50000 --addr-b "$GATE_B" --port-b 52
 	--expires-timeout 2 --resurrection-timeout 1
 sb=(--addr-a "$GATE_A" --port-a 50000)
 
-# Two senders only: under TCG every python process costs a lot of CPU.
+# Two senders only: under TCG every sending process costs a lot of CPU.
 step "senders hammer slot 0 from both sides for the whole test"
 ip netns exec clienta "${UDP[@]}" send --from "$CLIENT_A:4000" --to "$GATE_A:50000" --count 10000000 \
 	--interval 0.005 --size 200 >"$TMP/sender_a" 2>&1 &
@@ -43,7 +43,7 @@ kill -0 "$sender_a" || fail "sender A died: $(cat "$TMP/sender_a")"
 kill -0 "$sender_b" || fail "sender B died: $(cat "$TMP/sender_b")"
 kill "$sender_a" "$sender_b"
 wait "$sender_a" "$sender_b" 2>/dev/null || true
-# Two seconds of idleness is less than a python start on a loaded host:
+# Two seconds of idleness is less than a program start on a loaded host:
 # give the switchboard a long expiry (same gates: it keeps its state).
 sed 's/--expires-timeout 2 /--expires-timeout 3600 /' "$TMP/rules" | np "$IPT-restore"
 expect_eq "expires-timeout" 3600 "$(sb_get expires-timeout)"

@@ -18,6 +18,6 @@ echo "ok: pings"
 step "the proxy does not forward: A cannot reach B without the target"
 expect_fail 1 na busybox ping -c 1 -W 1 "$CLIENT_B"
 
-step "udp.py works across a namespace boundary, both families"
+step "udpt works across a namespace boundary, both families"
 relay_check plain4 clienta "$CLIENT_A:4000" "$GATE_A:5000" proxy "$GATE_A:5000" "$CLIENT_A:4000" 3
 relay_check plain6 clientb "[$CLIENT6_B]:4000" "[$GATE6_B]:5000" proxy "[$GATE6_B]:5000" "[$CLIENT6_B]:4000" 3
