@@ -80,7 +80,7 @@ enum msg_class {
     NCLASSES
 };
 
-static const char *const class_names[NCLASSES] = {
+static const char* const class_names[NCLASSES] = {
     [RTPPROXY_CMD_UNSPEC] = "UNSPEC",
     [RTPPROXY_CMD_GET_INFO] = "GET_INFO",
     [RTPPROXY_CMD_GET_SWITCHBOARD] = "GET_SWITCHBOARD",
@@ -99,24 +99,24 @@ static const char *const class_names[NCLASSES] = {
 };
 
 enum gen_mode {
-    MODE_VALID,     /* a request the kernel should accept (state permitting) */
-    MODE_NEAR,      /* a valid request with a few wrong values */
-    MODE_GRAMMAR,   /* random attribute trees under a valid header */
-    MODE_MUTATED,   /* bytes of a (nearly) valid request corrupted */
-    MODE_HEADER,    /* valid attributes, odd netlink/genetlink header */
-    MODE_RANDOM,    /* random payload */
-    MODE_NLCTRL,    /* family and policy queries to the controller */
-    MODE_SEQUENCE,  /* valid requests in a meaningful order */
+    MODE_VALID,    /* a request the kernel should accept (state permitting) */
+    MODE_NEAR,     /* a valid request with a few wrong values */
+    MODE_GRAMMAR,  /* random attribute trees under a valid header */
+    MODE_MUTATED,  /* bytes of a (nearly) valid request corrupted */
+    MODE_HEADER,   /* valid attributes, odd netlink/genetlink header */
+    MODE_RANDOM,   /* random payload */
+    MODE_NLCTRL,   /* family and policy queries to the controller */
+    MODE_SEQUENCE, /* valid requests in a meaningful order */
     NMODES
 };
 
-static const char *const mode_names[NMODES] = {
+static const char* const mode_names[NMODES] = {
     "valid", "near_valid", "grammar", "mutated", "header", "random", "nlctrl", "sequence",
 };
 
 enum nest_id { NEST_TOP, NEST_SB, NEST_GATE, NEST_SESS, NEST_STREAM, NEST_COUNTERS, NNESTS };
 
-static const char *const nest_names[NNESTS] = {
+static const char* const nest_names[NNESTS] = {
     "top", "switchboard", "gate", "session", "stream", "counters",
 };
 
@@ -137,7 +137,7 @@ struct stats {
     uint64_t worker_failures;
 };
 
-static struct stats *stats;
+static struct stats* stats;
 
 /* ---- options and the world the fuzzer knows --------------------------------- */
 
@@ -164,7 +164,7 @@ static struct {
     unsigned int sockets;
     bool progress;
     bool verbose;
-    const char *drop_privileges;
+    const char* drop_privileges;
     unsigned int family_id; /* given: no lookup (to try the tool without the module) */
     struct switchboard sbs[MAX_SWITCHBOARDS];
     unsigned int nsbs;
@@ -180,8 +180,7 @@ static struct {
 static uint16_t family_id;
 static bool sbs_from_kernel; /* the switchboard dump was allowed */
 
-static void die(const char *fmt, ...)
-{
+static void die(const char* fmt, ...) {
     va_list ap;
 
     fprintf(stderr, "nlfuzz: ");
@@ -197,8 +196,7 @@ static void die(const char *fmt, ...)
 static uint64_t rng_state;
 
 /* splitmix64: small, fast and good enough to pick test cases. */
-static uint64_t rnd64(void)
-{
+static uint64_t rnd64(void) {
     uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
 
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -206,36 +204,25 @@ static uint64_t rnd64(void)
     return z ^ (z >> 31);
 }
 
-static uint32_t below(uint32_t n)
-{
-    return n ? (uint32_t)(rnd64() % n) : 0;
-}
+static uint32_t below(uint32_t n) { return n ? (uint32_t)(rnd64() % n) : 0; }
 
 /* True with a probability of pct percent. */
-static bool chance(unsigned int pct)
-{
-    return below(100) < pct;
-}
+static bool chance(unsigned int pct) { return below(100) < pct; }
 
-static void rnd_bytes(void *p, size_t n)
-{
-    uint8_t *b = p;
+static void rnd_bytes(void* p, size_t n) {
+    uint8_t* b = p;
 
-    while (n--)
-        *b++ = (uint8_t)rnd64();
+    while (n--) *b++ = (uint8_t)rnd64();
 }
 
 /* Picks an index by weight. */
-static unsigned int pick(const unsigned int *weights, unsigned int n)
-{
+static unsigned int pick(const unsigned int* weights, unsigned int n) {
     unsigned int total = 0, i, r;
 
-    for (i = 0; i < n; i++)
-        total += weights[i];
+    for (i = 0; i < n; i++) total += weights[i];
     r = below(total);
     for (i = 0; i < n; i++) {
-        if (r < weights[i])
-            return i;
+        if (r < weights[i]) return i;
         r -= weights[i];
     }
     return n - 1;
@@ -260,8 +247,7 @@ struct builder {
 
 static struct builder out;
 
-static bool room(size_t n)
-{
+static bool room(size_t n) {
     if (out.len + n > BUF_SIZE || out.len + n - out.start > MSG_LIMIT) {
         out.full = true;
         return false;
@@ -269,109 +255,86 @@ static bool room(size_t n)
     return true;
 }
 
-static void put(const void *p, size_t n)
-{
-    if (!n || !room(n))
-        return;
+static void put(const void* p, size_t n) {
+    if (!n || !room(n)) return;
     memcpy(out.buf + out.len, p, n);
     out.len += n;
 }
 
-static void put_zero(size_t n)
-{
-    if (!room(n))
-        return;
+static void put_zero(size_t n) {
+    if (!room(n)) return;
     memset(out.buf + out.len, 0, n);
     out.len += n;
 }
 
-static void put_random(size_t n)
-{
-    if (!room(n))
-        return;
+static void put_random(size_t n) {
+    if (!room(n)) return;
     rnd_bytes(out.buf + out.len, n);
     out.len += n;
 }
 
-static void align4(void)
-{
+static void align4(void) {
     size_t rel = out.len - out.start;
 
     put_zero(NLA_ALIGN(rel) - rel);
 }
 
-static void count_attr(int nest, uint16_t type)
-{
+static void count_attr(int nest, uint16_t type) {
     type &= NLA_TYPE_MASK;
-    if (nest >= 0 && type < MAX_ATTR_TYPE)
-        stats->attrs[nest][type]++;
+    if (nest >= 0 && type < MAX_ATTR_TYPE) stats->attrs[nest][type]++;
 }
 
 /* Opens an attribute; returns its offset for nla_close(). */
-static size_t nla_open(int nest, uint16_t type)
-{
+static size_t nla_open(int nest, uint16_t type) {
     struct nlattr nla = {.nla_len = 0, .nla_type = type};
     size_t off;
 
     align4();
     off = out.len;
-    if (!room(NLA_HDRLEN))
-        return (size_t)-1;
+    if (!room(NLA_HDRLEN)) return (size_t)-1;
     put(&nla, sizeof(nla));
-    if (out.nnla < MAX_NLA_RECORDS)
-        out.nla_off[out.nnla++] = off;
+    if (out.nnla < MAX_NLA_RECORDS) out.nla_off[out.nnla++] = off;
     count_attr(nest, type);
     return off;
 }
 
-static void nla_close(size_t off)
-{
-    struct nlattr *nla;
+static void nla_close(size_t off) {
+    struct nlattr* nla;
     size_t len;
 
-    if (off == (size_t)-1)
-        return;
+    if (off == (size_t)-1) return;
     len = out.len - off;
-    nla = (struct nlattr *)(out.buf + off);
+    nla = (struct nlattr*)(out.buf + off);
     nla->nla_len = len > 0xffff ? 0xffff : (uint16_t)len;
     align4();
 }
 
-static void nla_put_raw(int nest, uint16_t type, const void *data, size_t n)
-{
+static void nla_put_raw(int nest, uint16_t type, const void* data, size_t n) {
     size_t off = nla_open(nest, type);
 
-    if (off == (size_t)-1)
-        return;
+    if (off == (size_t)-1) return;
     put(data, n);
     nla_close(off);
 }
 
-static void nla_put_u8(int nest, uint16_t type, uint8_t v)
-{
+static void nla_put_u8(int nest, uint16_t type, uint8_t v) {
     nla_put_raw(nest, type, &v, sizeof(v));
 }
 
-static void nla_put_u16(int nest, uint16_t type, uint16_t v)
-{
+static void nla_put_u16(int nest, uint16_t type, uint16_t v) {
     nla_put_raw(nest, type, &v, sizeof(v));
 }
 
-static void nla_put_u32(int nest, uint16_t type, uint32_t v)
-{
+static void nla_put_u32(int nest, uint16_t type, uint32_t v) {
     nla_put_raw(nest, type, &v, sizeof(v));
 }
 
-static void nla_put_flag(int nest, uint16_t type)
-{
-    nla_put_raw(nest, type, NULL, 0);
-}
+static void nla_put_flag(int nest, uint16_t type) { nla_put_raw(nest, type, NULL, 0); }
 
 /* Starts a message at the end of the buffer. */
 static uint32_t next_seq;
 
-static void msg_open(uint16_t type, uint16_t flags, uint8_t cmd, uint8_t version)
-{
+static void msg_open(uint16_t type, uint16_t flags, uint8_t cmd, uint8_t version) {
     struct nlmsghdr nlh = {
         .nlmsg_type = type,
         .nlmsg_flags = flags,
@@ -380,8 +343,7 @@ static void msg_open(uint16_t type, uint16_t flags, uint8_t cmd, uint8_t version
     struct genlmsghdr genl = {.cmd = cmd, .version = version};
 
     /* Messages of one send follow each other at 4-byte boundaries. */
-    while (out.len & 3)
-        out.buf[out.len++] = 0;
+    while (out.len & 3) out.buf[out.len++] = 0;
     out.start = out.len;
     out.nnla = 0;
     out.full = false;
@@ -389,15 +351,9 @@ static void msg_open(uint16_t type, uint16_t flags, uint8_t cmd, uint8_t version
     put(&genl, sizeof(genl));
 }
 
-static struct nlmsghdr *msg_hdr(void)
-{
-    return (struct nlmsghdr *)(out.buf + out.start);
-}
+static struct nlmsghdr* msg_hdr(void) { return (struct nlmsghdr*)(out.buf + out.start); }
 
-static void msg_close(void)
-{
-    msg_hdr()->nlmsg_len = (uint32_t)(out.len - out.start);
-}
+static void msg_close(void) { msg_hdr()->nlmsg_len = (uint32_t)(out.len - out.start); }
 
 /* ---- the ABI as a grammar ---------------------------------------------------- */
 
@@ -502,7 +458,7 @@ static const struct attr_spec counter_attrs[] = {
 };
 
 static const struct {
-    const struct attr_spec *attrs;
+    const struct attr_spec* attrs;
     unsigned int n;
     uint16_t max;
 } nests[NNESTS] = {
@@ -517,16 +473,18 @@ static const struct {
 /* ---- values ------------------------------------------------------------------ */
 
 /* Addresses that must be refused or are otherwise special. */
-static const char *const odd_v4[] = {
-    "0.0.0.0", "255.255.255.255", "127.0.0.1", "224.0.0.1", "239.255.255.250",
-    "169.254.1.1", "10.0.1.255", "192.0.2.1",
+static const char* const odd_v4[] = {
+    "0.0.0.0",         "255.255.255.255", "127.0.0.1",  "224.0.0.1",
+    "239.255.255.250", "169.254.1.1",     "10.0.1.255", "192.0.2.1",
 };
-static const char *const odd_v6[] = {
-    "::", "::1", "ff02::1", "ff05::2", "fe80::1", "::ffff:10.0.1.2", "2001:db8::1", "64:ff9b::a00:102",
+static const char* const odd_v6[] = {
+    "::",          "::1",
+    "ff02::1",     "ff05::2",
+    "fe80::1",     "::ffff:10.0.1.2",
+    "2001:db8::1", "64:ff9b::a00:102",
 };
 
-static void odd_addr(int family, uint8_t *addr)
-{
+static void odd_addr(int family, uint8_t* addr) {
     memset(addr, 0, 16);
     if (family == AF_INET)
         inet_pton(AF_INET, odd_v4[below(ARRAY_SIZE(odd_v4))], addr);
@@ -534,28 +492,22 @@ static void odd_addr(int family, uint8_t *addr)
         inet_pton(AF_INET6, odd_v6[below(ARRAY_SIZE(odd_v6))], addr);
 }
 
-static int addr_len(int family)
-{
-    return family == AF_INET ? 4 : 16;
-}
+static int addr_len(int family) { return family == AF_INET ? 4 : 16; }
 
-static const struct switchboard *random_sb(void)
-{
+static const struct switchboard* random_sb(void) {
     static const struct switchboard none = {.family = AF_INET, .max_sess = 8};
 
     return opt.nsbs ? &opt.sbs[below(opt.nsbs)] : &none;
 }
 
 /* A client of the family: one of --client, or an odd or random address. */
-static void client_addr(int family, uint8_t *addr, uint16_t *port)
-{
+static void client_addr(int family, uint8_t* addr, uint16_t* port) {
     unsigned int i, n = 0, idx[MAX_CLIENTS];
 
     for (i = 0; i < opt.nclients; i++)
-        if (opt.clients[i].family == family)
-            idx[n++] = i;
+        if (opt.clients[i].family == family) idx[n++] = i;
     if (n && chance(85)) {
-        const struct client *c = &opt.clients[idx[below(n)]];
+        const struct client* c = &opt.clients[idx[below(n)]];
 
         memcpy(addr, c->addr, 16);
         /* The client's own port, or a neighbour (another session). */
@@ -574,51 +526,49 @@ static void client_addr(int family, uint8_t *addr, uint16_t *port)
     *port = (uint16_t)(1 + below(65535));
 }
 
-static uint32_t boundary_u32(void)
-{
+static uint32_t boundary_u32(void) {
     static const uint32_t v[] = {
-        0, 1, 2, 7, 8, 15, 16, 63, 64, 255, 256, 32766, 32767, 32768, 65535, 65536,
+        0,        1,        2,          7,          8,          15,         16,    63,
+        64,       255,      256,        32766,      32767,      32768,      65535, 65536,
         86400000, 86400001, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff,
     };
 
     return v[below(ARRAY_SIZE(v))];
 }
 
-static uint16_t boundary_u16(void)
-{
+static uint16_t boundary_u16(void) {
     static const uint16_t v[] = {0, 1, 2, 1023, 1024, 32767, 32768, 65533, 65534, 65535};
-    const struct switchboard *sb;
+    const struct switchboard* sb;
 
     if (chance(50) && opt.nsbs) {
         /* Around a gate: its base, its last port, just outside. */
         sb = random_sb();
         switch (below(4)) {
-        case 0:
-            return (uint16_t)(sb->port[below(2)] - 1);
-        case 1:
-            return (uint16_t)(sb->port[below(2)] + 2 * sb->max_sess - 1);
-        case 2:
-            return (uint16_t)(sb->port[below(2)] + 2 * sb->max_sess);
-        default:
-            return (uint16_t)(sb->port[below(2)] + below(2 * sb->max_sess));
+            case 0:
+                return (uint16_t)(sb->port[below(2)] - 1);
+            case 1:
+                return (uint16_t)(sb->port[below(2)] + 2 * sb->max_sess - 1);
+            case 2:
+                return (uint16_t)(sb->port[below(2)] + 2 * sb->max_sess);
+            default:
+                return (uint16_t)(sb->port[below(2)] + below(2 * sb->max_sess));
         }
     }
     return v[below(ARRAY_SIZE(v))];
 }
 
-static uint32_t valid_u32(enum hint hint, const struct switchboard *sb)
-{
+static uint32_t valid_u32(enum hint hint, const struct switchboard* sb) {
     static const uint32_t learn[] = {0, 1, 10, 100, 1000, 5000, 60000, 3600000, 86400000};
 
     switch (hint) {
-    case H_SESS_ID:
-        return below(sb->max_sess + (chance(10) ? 4 : 0));
-    case H_LEARN_MS:
-        return learn[below(ARRAY_SIZE(learn))];
-    case H_RESET:
-        return 1 + below(RTPPROXY_RESET_ALL);
-    default:
-        return chance(50) ? below(1000) : (uint32_t)rnd64();
+        case H_SESS_ID:
+            return below(sb->max_sess + (chance(10) ? 4 : 0));
+        case H_LEARN_MS:
+            return learn[below(ARRAY_SIZE(learn))];
+        case H_RESET:
+            return 1 + below(RTPPROXY_RESET_ALL);
+        default:
+            return chance(50) ? below(1000) : (uint32_t)rnd64();
     }
 }
 
@@ -628,10 +578,9 @@ static uint32_t valid_u32(enum hint hint, const struct switchboard *sb)
  */
 static void gen_tree(int nest, int depth, unsigned int nattrs);
 
-static void gen_value(int nest, const struct attr_spec *a, uint16_t type, unsigned int quality,
-                      int depth)
-{
-    const struct switchboard *sb = random_sb();
+static void gen_value(int nest, const struct attr_spec* a, uint16_t type, unsigned int quality,
+                      int depth) {
+    const struct switchboard* sb = random_sb();
     uint8_t addr[16];
     uint16_t port;
     size_t off;
@@ -652,79 +601,76 @@ static void gen_value(int nest, const struct attr_spec *a, uint16_t type, unsign
         return;
     }
     switch (a->kind) {
-    case K_U8:
-        if (a->hint == H_FAMILY && quality == 0)
-            nla_put_u8(nest, type, chance(50) ? AF_INET : AF_INET6);
-        else if (a->hint == H_STATE && quality == 0)
-            nla_put_u8(nest, type, (uint8_t)(1 + below(2)));
-        else
-            nla_put_u8(nest, type, (uint8_t)(chance(50) ? below(3) : rnd64()));
-        break;
-    case K_U16:
-        if (quality == 1) {
-            nla_put_u16(nest, type, boundary_u16());
-        } else if (a->hint == H_GATE_PORT) {
-            nla_put_u16(nest, type, sb->port[below(2)]);
-        } else if (a->hint == H_CLIENT_PORT) {
-            client_addr(sb->family, addr, &port);
-            nla_put_u16(nest, type, port);
-        } else {
-            nla_put_u16(nest, type, (uint16_t)rnd64());
-        }
-        break;
-    case K_U32:
-        nla_put_u32(nest, type, quality == 1 ? boundary_u32() : valid_u32(a->hint, sb));
-        break;
-    case K_U64: {
-        uint64_t v = quality == 1 ? (chance(50) ? 0 : UINT64_MAX) : rnd64();
-
-        nla_put_raw(nest, type, &v, sizeof(v));
-        break;
-    }
-    case K_FLAG:
-        nla_put_flag(nest, type);
-        break;
-    case K_ADDR: {
-        int family = chance(50) ? AF_INET : AF_INET6;
-
-        if (quality == 1) {
-            odd_addr(family, addr);
-        } else {
-            family = sb->family;
-            if (a->hint == H_GATE_ADDR)
-                memcpy(addr, sb->addr[below(2)], 16);
+        case K_U8:
+            if (a->hint == H_FAMILY && quality == 0)
+                nla_put_u8(nest, type, chance(50) ? AF_INET : AF_INET6);
+            else if (a->hint == H_STATE && quality == 0)
+                nla_put_u8(nest, type, (uint8_t)(1 + below(2)));
             else
-                client_addr(family, addr, &port);
-        }
-        nla_put_raw(nest, type, addr, addr_len(family));
-        break;
-    }
-    case K_STRING: {
-        char s[40];
-        size_t n = below(sizeof(s));
+                nla_put_u8(nest, type, (uint8_t)(chance(50) ? below(3) : rnd64()));
+            break;
+        case K_U16:
+            if (quality == 1) {
+                nla_put_u16(nest, type, boundary_u16());
+            } else if (a->hint == H_GATE_PORT) {
+                nla_put_u16(nest, type, sb->port[below(2)]);
+            } else if (a->hint == H_CLIENT_PORT) {
+                client_addr(sb->family, addr, &port);
+                nla_put_u16(nest, type, port);
+            } else {
+                nla_put_u16(nest, type, (uint16_t)rnd64());
+            }
+            break;
+        case K_U32:
+            nla_put_u32(nest, type, quality == 1 ? boundary_u32() : valid_u32(a->hint, sb));
+            break;
+        case K_U64: {
+            uint64_t v = quality == 1 ? (chance(50) ? 0 : UINT64_MAX) : rnd64();
 
-        rnd_bytes(s, n);
-        if (quality == 0 || chance(50))
-            s[n ? n - 1 : 0] = 0;
-        nla_put_raw(nest, type, s, n ? n : 1);
-        break;
-    }
-    case K_NEST:
-        off = nla_open(nest, (uint16_t)(type | (chance(80) ? NLA_F_NESTED : 0)));
-        if (depth < 6)
-            gen_tree(a->child, depth + 1, below(quality == 0 ? 5 : 8));
-        nla_close(off);
-        break;
+            nla_put_raw(nest, type, &v, sizeof(v));
+            break;
+        }
+        case K_FLAG:
+            nla_put_flag(nest, type);
+            break;
+        case K_ADDR: {
+            int family = chance(50) ? AF_INET : AF_INET6;
+
+            if (quality == 1) {
+                odd_addr(family, addr);
+            } else {
+                family = sb->family;
+                if (a->hint == H_GATE_ADDR)
+                    memcpy(addr, sb->addr[below(2)], 16);
+                else
+                    client_addr(family, addr, &port);
+            }
+            nla_put_raw(nest, type, addr, addr_len(family));
+            break;
+        }
+        case K_STRING: {
+            char s[40];
+            size_t n = below(sizeof(s));
+
+            rnd_bytes(s, n);
+            if (quality == 0 || chance(50)) s[n ? n - 1 : 0] = 0;
+            nla_put_raw(nest, type, s, n ? n : 1);
+            break;
+        }
+        case K_NEST:
+            off = nla_open(nest, (uint16_t)(type | (chance(80) ? NLA_F_NESTED : 0)));
+            if (depth < 6) gen_tree(a->child, depth + 1, below(quality == 0 ? 5 : 8));
+            nla_close(off);
+            break;
     }
 }
 
 /* Random attributes for a nest: mostly its own, some foreign or unknown. */
-static void gen_tree(int nest, int depth, unsigned int nattrs)
-{
+static void gen_tree(int nest, int depth, unsigned int nattrs) {
     static const unsigned int quality_weights[] = {50, 25, 15, 10};
 
     while (nattrs-- && !out.full) {
-        const struct attr_spec *a;
+        const struct attr_spec* a;
         unsigned int r = below(100);
         uint16_t type;
         int from = nest;
@@ -745,10 +691,8 @@ static void gen_tree(int nest, int depth, unsigned int nattrs)
             type = chance(50) ? (uint16_t)(nests[nest].max + 1 + below(3))
                               : unknown[below(ARRAY_SIZE(unknown))];
         }
-        if (chance(3))
-            type |= NLA_F_NET_BYTEORDER;
-        if (chance(3) && a->kind != K_NEST)
-            type |= NLA_F_NESTED;
+        if (chance(3)) type |= NLA_F_NET_BYTEORDER;
+        if (chance(3) && a->kind != K_NEST) type |= NLA_F_NESTED;
         gen_value(nest, a, type, pick(quality_weights, ARRAY_SIZE(quality_weights)), depth);
     }
 }
@@ -758,17 +702,13 @@ static void gen_tree(int nest, int depth, unsigned int nattrs)
 /* Set while building a nearly valid request: some values go wrong. */
 static bool near_valid;
 
-static bool go_wrong(void)
-{
-    return near_valid && chance(10);
-}
+static bool go_wrong(void) { return near_valid && chance(10); }
 
 /*
  * A selector naming one switchboard (gate A's address and port), or several,
  * or none, or a switchboard that does not exist.
  */
-static void gen_selector(const struct switchboard *sb, bool exact)
-{
+static void gen_selector(const struct switchboard* sb, bool exact) {
     size_t sel = nla_open(NEST_TOP, RTPPROXY_A_SWITCHBOARD | NLA_F_NESTED);
     unsigned int form = exact ? (chance(85) ? 0 : 1) : below(5);
     int g = form == 1 ? 1 : 0;
@@ -781,14 +721,12 @@ static void gen_selector(const struct switchboard *sb, bool exact)
         uint8_t addr[16];
 
         memcpy(addr, sb->addr[g], 16);
-        if (go_wrong())
-            odd_addr(sb->family, addr);
+        if (go_wrong()) odd_addr(sb->family, addr);
         nla_put_raw(NEST_GATE, RTPPROXY_GATE_A_ADDR, addr,
                     go_wrong() ? (size_t)below(17) : (size_t)addr_len(sb->family));
     }
     if (form != 2)
-        nla_put_u16(NEST_GATE, RTPPROXY_GATE_A_PORT,
-                    go_wrong() ? boundary_u16() : sb->port[g]);
+        nla_put_u16(NEST_GATE, RTPPROXY_GATE_A_PORT, go_wrong() ? boundary_u16() : sb->port[g]);
     nla_close(gate);
     if (form == 1 && chance(50)) {
         /* Both gates. */
@@ -798,154 +736,120 @@ static void gen_selector(const struct switchboard *sb, bool exact)
         nla_close(gate);
     }
 done:
-    if (go_wrong())
-        gen_tree(NEST_SB, 2, 1 + below(2));
+    if (go_wrong()) gen_tree(NEST_SB, 2, 1 + below(2));
     nla_close(sel);
 }
 
-static void gen_stream(const struct switchboard *sb, int idx, bool update)
-{
+static void gen_stream(const struct switchboard* sb, int idx, bool update) {
     size_t st = nla_open(NEST_SESS, (uint16_t)((RTPPROXY_SESS_A_RTP_A + idx) | NLA_F_NESTED));
     uint8_t addr[16];
     uint16_t port;
 
     if (chance(70)) {
         client_addr(sb->family, addr, &port);
-        if (go_wrong())
-            odd_addr(sb->family, addr);
-        if (go_wrong())
-            port = chance(50) ? 0 : sb->port[below(2)];
+        if (go_wrong()) odd_addr(sb->family, addr);
+        if (go_wrong()) port = chance(50) ? 0 : sb->port[below(2)];
         if (!go_wrong())
             nla_put_raw(NEST_STREAM, RTPPROXY_STREAM_A_ADDR, addr,
                         go_wrong() ? (size_t)addr_len(sb->family == AF_INET ? AF_INET6 : AF_INET)
                                    : (size_t)addr_len(sb->family));
-        if (!go_wrong())
-            nla_put_u16(NEST_STREAM, RTPPROXY_STREAM_A_PORT, port);
+        if (!go_wrong()) nla_put_u16(NEST_STREAM, RTPPROXY_STREAM_A_PORT, port);
     }
     if (chance(40))
         nla_put_u32(NEST_STREAM, RTPPROXY_STREAM_A_LEARN_TIMEOUT_MS,
                     go_wrong() ? boundary_u32() : valid_u32(H_LEARN_MS, sb));
-    if (chance(20))
-        nla_put_flag(NEST_STREAM, RTPPROXY_STREAM_A_ALWAYS_LEARN);
+    if (chance(20)) nla_put_flag(NEST_STREAM, RTPPROXY_STREAM_A_ALWAYS_LEARN);
     if ((update && chance(15)) || go_wrong())
         nla_put_flag(NEST_STREAM, RTPPROXY_STREAM_A_CLEAR_ADDR);
-    if (go_wrong())
-        gen_tree(NEST_STREAM, 3, 1);
+    if (go_wrong()) gen_tree(NEST_STREAM, 3, 1);
     nla_close(st);
 }
 
-static void gen_session(const struct switchboard *sb, bool update)
-{
+static void gen_session(const struct switchboard* sb, bool update) {
     size_t sess = nla_open(NEST_TOP, RTPPROXY_A_SESSION | NLA_F_NESTED);
     int i;
 
     for (i = 0; i < RTPPROXY_STREAMS; i++)
-        if (chance(i == 0 ? 90 : 60))
-            gen_stream(sb, i, update);
-    if (go_wrong())
-        gen_tree(NEST_SESS, 2, 1);
+        if (chance(i == 0 ? 90 : 60)) gen_stream(sb, i, update);
+    if (go_wrong()) gen_tree(NEST_SESS, 2, 1);
     nla_close(sess);
 }
 
-static void gen_range(const struct switchboard *sb, bool single)
-{
+static void gen_range(const struct switchboard* sb, bool single) {
     uint32_t lo = valid_u32(H_SESS_ID, sb), hi;
 
-    if (go_wrong())
-        lo = boundary_u32();
+    if (go_wrong()) lo = boundary_u32();
     nla_put_u32(NEST_TOP, RTPPROXY_A_SESS_ID_LO, lo);
-    if (single && chance(80))
-        return;
+    if (single && chance(80)) return;
     hi = lo + below(sb->max_sess);
-    if (go_wrong())
-        hi = chance(50) ? lo - 1 : boundary_u32();
+    if (go_wrong()) hi = chance(50) ? lo - 1 : boundary_u32();
     nla_put_u32(NEST_TOP, RTPPROXY_A_SESS_ID_HI, hi);
 }
 
 /* Which commands are dumps, which doits, as the ABI says. */
-static bool cmd_has_dump(int cmd)
-{
+static bool cmd_has_dump(int cmd) {
     return cmd == RTPPROXY_CMD_GET_SWITCHBOARD || cmd == RTPPROXY_CMD_GET_SESSION;
 }
 
-static bool cmd_has_doit(int cmd)
-{
+static bool cmd_has_doit(int cmd) {
     return cmd >= RTPPROXY_CMD_GET_INFO && cmd <= RTPPROXY_CMD_MAX &&
            cmd != RTPPROXY_CMD_GET_SWITCHBOARD;
 }
 
 /* The attributes of a valid request of cmd. */
-static void gen_body(int cmd, bool dump)
-{
-    const struct switchboard *sb = random_sb();
+static void gen_body(int cmd, bool dump) {
+    const struct switchboard* sb = random_sb();
 
     switch (cmd) {
-    case RTPPROXY_CMD_GET_INFO:
-        break;
-    case RTPPROXY_CMD_GET_SWITCHBOARD:
-        if (chance(50))
-            gen_selector(sb, false);
-        break;
-    case RTPPROXY_CMD_NEW_SESSION:
-        if (!go_wrong())
-            gen_selector(sb, true);
-        gen_session(sb, false);
-        break;
-    case RTPPROXY_CMD_SET_SESSION:
-        if (!go_wrong())
-            gen_selector(sb, true);
-        if (chance(70))
-            gen_range(sb, false);
-        gen_session(sb, true);
-        break;
-    case RTPPROXY_CMD_DEL_SESSION:
-        if (chance(80))
-            gen_selector(sb, chance(80));
-        if (chance(85))
-            gen_range(sb, false);
-        break;
-    case RTPPROXY_CMD_GET_SESSION:
-        if (dump) {
-            if (chance(60))
-                gen_selector(sb, false);
-            if (chance(50))
-                gen_range(sb, false);
-        } else {
+        case RTPPROXY_CMD_GET_INFO:
+            break;
+        case RTPPROXY_CMD_GET_SWITCHBOARD:
+            if (chance(50)) gen_selector(sb, false);
+            break;
+        case RTPPROXY_CMD_NEW_SESSION:
+            if (!go_wrong()) gen_selector(sb, true);
+            gen_session(sb, false);
+            break;
+        case RTPPROXY_CMD_SET_SESSION:
+            if (!go_wrong()) gen_selector(sb, true);
+            if (chance(70)) gen_range(sb, false);
+            gen_session(sb, true);
+            break;
+        case RTPPROXY_CMD_DEL_SESSION:
+            if (chance(80)) gen_selector(sb, chance(80));
+            if (chance(85)) gen_range(sb, false);
+            break;
+        case RTPPROXY_CMD_GET_SESSION:
+            if (dump) {
+                if (chance(60)) gen_selector(sb, false);
+                if (chance(50)) gen_range(sb, false);
+            } else {
+                if (!go_wrong()) gen_selector(sb, true);
+                if (!go_wrong()) gen_range(sb, true);
+            }
+            break;
+        case RTPPROXY_CMD_RESET_COUNTERS:
             if (!go_wrong())
-                gen_selector(sb, true);
-            if (!go_wrong())
-                gen_range(sb, true);
-        }
-        break;
-    case RTPPROXY_CMD_RESET_COUNTERS:
-        if (!go_wrong())
-            nla_put_u32(NEST_TOP, RTPPROXY_A_RESET,
-                        go_wrong() ? boundary_u32() : valid_u32(H_RESET, sb));
-        if (chance(50))
-            gen_selector(sb, chance(50));
-        break;
-    case RTPPROXY_CMD_AUDIT:
-        if (chance(50))
-            gen_selector(sb, chance(50));
-        break;
+                nla_put_u32(NEST_TOP, RTPPROXY_A_RESET,
+                            go_wrong() ? boundary_u32() : valid_u32(H_RESET, sb));
+            if (chance(50)) gen_selector(sb, chance(50));
+            break;
+        case RTPPROXY_CMD_AUDIT:
+            if (chance(50)) gen_selector(sb, chance(50));
+            break;
     }
-    if (go_wrong())
-        gen_tree(NEST_TOP, 1, 1 + below(2));
+    if (go_wrong()) gen_tree(NEST_TOP, 1, 1 + below(2));
 }
 
-static uint16_t request_flags(bool dump)
-{
+static uint16_t request_flags(bool dump) {
     uint16_t flags = NLM_F_REQUEST;
 
-    if (chance(80))
-        flags |= NLM_F_ACK;
-    if (dump)
-        flags |= NLM_F_DUMP;
+    if (chance(80)) flags |= NLM_F_ACK;
+    if (dump) flags |= NLM_F_DUMP;
     return flags;
 }
 
-static int random_cmd(bool *dump)
-{
+static int random_cmd(bool* dump) {
     int cmd = 1 + (int)below(RTPPROXY_CMD_MAX);
 
     if (!cmd_has_doit(cmd))
@@ -957,8 +861,7 @@ static int random_cmd(bool *dump)
     return cmd;
 }
 
-static void msg_valid(bool near)
-{
+static void msg_valid(bool near) {
     bool dump;
     int cmd = random_cmd(&dump);
 
@@ -969,8 +872,7 @@ static void msg_valid(bool near)
     near_valid = false;
 }
 
-static void msg_grammar(void)
-{
+static void msg_grammar(void) {
     bool dump;
     int cmd = random_cmd(&dump);
 
@@ -980,77 +882,74 @@ static void msg_grammar(void)
 }
 
 /* Valid attributes under an odd header. */
-static void msg_header(void)
-{
+static void msg_header(void) {
     static const uint16_t odd_types[] = {NLMSG_NOOP, NLMSG_ERROR, NLMSG_DONE, NLMSG_OVERRUN, 0, 15};
     bool dump;
     int cmd = random_cmd(&dump);
     uint16_t type = family_id, flags = request_flags(dump);
     uint8_t hdr_cmd = (uint8_t)cmd, version = XT_RTPPROXY_GENL_VERSION;
-    struct genlmsghdr *genl;
+    struct genlmsghdr* genl;
 
     switch (below(8)) {
-    case 0: /* a dump of a doit-only command, or the other way round */
-        flags ^= NLM_F_DUMP;
-        break;
-    case 1: /* half a dump flag, or other request flags */
-        flags |= (uint16_t[]){NLM_F_ROOT, NLM_F_MATCH, NLM_F_ATOMIC, NLM_F_ECHO,
-                              NLM_F_EXCL | NLM_F_CREATE, NLM_F_APPEND}[below(6)];
-        break;
-    case 2:
-        flags = (uint16_t)rnd64();
-        break;
-    case 3:
-        version = (uint8_t[]){0, 2, 255}[below(3)];
-        break;
-    case 4:
-        hdr_cmd = (uint8_t)(chance(30) ? 0 : RTPPROXY_CMD_MAX + 1 + below(255 - RTPPROXY_CMD_MAX));
-        break;
-    case 5:
-        type = odd_types[below(ARRAY_SIZE(odd_types))];
-        break;
-    case 6:
-        flags &= (uint16_t)~NLM_F_REQUEST;
-        break;
-    default:
-        break; /* reserved byte below */
+        case 0: /* a dump of a doit-only command, or the other way round */
+            flags ^= NLM_F_DUMP;
+            break;
+        case 1: /* half a dump flag, or other request flags */
+            flags |= (uint16_t[]){
+                NLM_F_ROOT,  NLM_F_MATCH, NLM_F_ATOMIC, NLM_F_ECHO, NLM_F_EXCL | NLM_F_CREATE,
+                NLM_F_APPEND}[below(6)];
+            break;
+        case 2:
+            flags = (uint16_t)rnd64();
+            break;
+        case 3:
+            version = (uint8_t[]){0, 2, 255}[below(3)];
+            break;
+        case 4:
+            hdr_cmd =
+                (uint8_t)(chance(30) ? 0 : RTPPROXY_CMD_MAX + 1 + below(255 - RTPPROXY_CMD_MAX));
+            break;
+        case 5:
+            type = odd_types[below(ARRAY_SIZE(odd_types))];
+            break;
+        case 6:
+            flags &= (uint16_t)~NLM_F_REQUEST;
+            break;
+        default:
+            break; /* reserved byte below */
     }
     msg_open(type, flags, hdr_cmd, version);
-    genl = (struct genlmsghdr *)(out.buf + out.start + NLMSG_HDRLEN);
-    if (chance(20))
-        genl->reserved = (uint16_t)rnd64();
-    if (chance(10))
-        msg_hdr()->nlmsg_pid = (uint32_t)rnd64();
+    genl = (struct genlmsghdr*)(out.buf + out.start + NLMSG_HDRLEN);
+    if (chance(20)) genl->reserved = (uint16_t)rnd64();
+    if (chance(10)) msg_hdr()->nlmsg_pid = (uint32_t)rnd64();
     gen_body(cmd, dump);
     msg_close();
 }
 
-static void msg_random(void)
-{
+static void msg_random(void) {
     bool dump;
     int cmd = random_cmd(&dump);
 
     msg_open(family_id, request_flags(dump), chance(80) ? (uint8_t)cmd : (uint8_t)rnd64(),
              XT_RTPPROXY_GENL_VERSION);
     switch (below(3)) {
-    case 0:
-        /* No room for a genetlink header. */
-        out.len = out.start + NLMSG_HDRLEN + below(GENL_HDRLEN);
-        break;
-    case 1:
-        put_random(below(64));
-        break;
-    default:
-        put_random(below(chance(95) ? 1024 : MSG_LIMIT - 64));
-        break;
+        case 0:
+            /* No room for a genetlink header. */
+            out.len = out.start + NLMSG_HDRLEN + below(GENL_HDRLEN);
+            break;
+        case 1:
+            put_random(below(64));
+            break;
+        default:
+            put_random(below(chance(95) ? 1024 : MSG_LIMIT - 64));
+            break;
     }
     msg_close();
 }
 
 /* Byte-level corruption of a (nearly) valid request. */
-static void mutate(void)
-{
-    struct nlmsghdr *nlh = msg_hdr();
+static void mutate(void) {
+    struct nlmsghdr* nlh = msg_hdr();
     size_t body = out.start + NLMSG_HDRLEN; /* genetlink header onwards */
     size_t len = out.len - out.start;
     size_t n = out.len - body;
@@ -1059,119 +958,112 @@ static void mutate(void)
     while (rounds--) {
         n = out.len - body;
         switch (below(9)) {
-        case 0: /* flip bits */
-            k = 1 + below(8);
-            while (n && k--)
-                out.buf[body + below((uint32_t)n)] ^= (uint8_t)(1u << below(8));
-            break;
-        case 1: /* interesting bytes */
-            if (n)
-                out.buf[body + below((uint32_t)n)] =
-                    (uint8_t[]){0, 1, 0x7f, 0x80, 0xff}[below(5)];
-            break;
-        case 2: /* an attribute's length */
-            if (out.nnla && out.nla_off[k = below(out.nnla)] + NLA_HDRLEN <= out.len) {
-                struct nlattr *nla = (struct nlattr *)(out.buf + out.nla_off[k]);
-                static const int deltas[] = {-8, -4, -1, 1, 3, 4, 8, 256};
+            case 0: /* flip bits */
+                k = 1 + below(8);
+                while (n && k--) out.buf[body + below((uint32_t)n)] ^= (uint8_t)(1u << below(8));
+                break;
+            case 1: /* interesting bytes */
+                if (n)
+                    out.buf[body + below((uint32_t)n)] =
+                        (uint8_t[]){0, 1, 0x7f, 0x80, 0xff}[below(5)];
+                break;
+            case 2: /* an attribute's length */
+                if (out.nnla && out.nla_off[k = below(out.nnla)] + NLA_HDRLEN <= out.len) {
+                    struct nlattr* nla = (struct nlattr*)(out.buf + out.nla_off[k]);
+                    static const int deltas[] = {-8, -4, -1, 1, 3, 4, 8, 256};
 
-                if (chance(50))
-                    nla->nla_len = (uint16_t[]){0, 1, 3, 4, 5, 0xffff}[below(6)];
-                else
-                    nla->nla_len = (uint16_t)(nla->nla_len + deltas[below(ARRAY_SIZE(deltas))]);
-            }
-            break;
-        case 3: /* an attribute's type */
-            if (out.nnla && out.nla_off[k = below(out.nnla)] + NLA_HDRLEN <= out.len) {
-                struct nlattr *nla = (struct nlattr *)(out.buf + out.nla_off[k]);
-
-                if (chance(50))
-                    nla->nla_type ^= NLA_F_NESTED;
-                else
-                    nla->nla_type = (uint16_t)(chance(50) ? below(16) : rnd64());
-            }
-            break;
-        case 4: /* cut the tail, telling the truth about it or not */
-            if (n) {
-                out.len = body + below((uint32_t)n);
-                if (chance(70))
-                    msg_close();
-            }
-            break;
-        case 5: /* lie about the message's length */
-            nlh->nlmsg_len = (uint32_t)((int64_t)len + (int)below(17) - 8);
-            if (chance(20))
-                nlh->nlmsg_len = (uint32_t[]){0, 15, 16, 19, 20, 0xffffffff}[below(6)];
-            break;
-        case 6: /* an attribute again, at the end */
-            if (out.nnla) {
-                size_t off = out.nla_off[below(out.nnla)];
-                struct nlattr nla = {0};
-                size_t alen;
-
-                if (off + NLA_HDRLEN <= out.len)
-                    memcpy(&nla, out.buf + off, sizeof(nla));
-                alen = NLA_ALIGN(nla.nla_len);
-                if (off + NLA_HDRLEN <= out.len && alen >= NLA_HDRLEN && off + alen <= out.len &&
-                    room(alen)) {
-                    memmove(out.buf + out.len, out.buf + off, alen);
-                    out.len += alen;
-                    msg_close();
+                    if (chance(50))
+                        nla->nla_len = (uint16_t[]){0, 1, 3, 4, 5, 0xffff}[below(6)];
+                    else
+                        nla->nla_len = (uint16_t)(nla->nla_len + deltas[below(ARRAY_SIZE(deltas))]);
                 }
-            }
-            break;
-        case 7: /* garbage after the attributes */
-            put_random(1 + below(32));
-            if (chance(70))
-                msg_close();
-            break;
-        default: /* swap two aligned words */
-            if (n >= 8) {
-                size_t a = body + 4 * below((uint32_t)(n / 4));
-                size_t b = body + 4 * below((uint32_t)(n / 4));
-                uint32_t t;
+                break;
+            case 3: /* an attribute's type */
+                if (out.nnla && out.nla_off[k = below(out.nnla)] + NLA_HDRLEN <= out.len) {
+                    struct nlattr* nla = (struct nlattr*)(out.buf + out.nla_off[k]);
 
-                memcpy(&t, out.buf + a, 4);
-                memmove(out.buf + a, out.buf + b, 4);
-                memcpy(out.buf + b, &t, 4);
-            }
-            break;
+                    if (chance(50))
+                        nla->nla_type ^= NLA_F_NESTED;
+                    else
+                        nla->nla_type = (uint16_t)(chance(50) ? below(16) : rnd64());
+                }
+                break;
+            case 4: /* cut the tail, telling the truth about it or not */
+                if (n) {
+                    out.len = body + below((uint32_t)n);
+                    if (chance(70)) msg_close();
+                }
+                break;
+            case 5: /* lie about the message's length */
+                nlh->nlmsg_len = (uint32_t)((int64_t)len + (int)below(17) - 8);
+                if (chance(20))
+                    nlh->nlmsg_len = (uint32_t[]){0, 15, 16, 19, 20, 0xffffffff}[below(6)];
+                break;
+            case 6: /* an attribute again, at the end */
+                if (out.nnla) {
+                    size_t off = out.nla_off[below(out.nnla)];
+                    struct nlattr nla = {0};
+                    size_t alen;
+
+                    if (off + NLA_HDRLEN <= out.len) memcpy(&nla, out.buf + off, sizeof(nla));
+                    alen = NLA_ALIGN(nla.nla_len);
+                    if (off + NLA_HDRLEN <= out.len && alen >= NLA_HDRLEN &&
+                        off + alen <= out.len && room(alen)) {
+                        memmove(out.buf + out.len, out.buf + off, alen);
+                        out.len += alen;
+                        msg_close();
+                    }
+                }
+                break;
+            case 7: /* garbage after the attributes */
+                put_random(1 + below(32));
+                if (chance(70)) msg_close();
+                break;
+            default: /* swap two aligned words */
+                if (n >= 8) {
+                    size_t a = body + 4 * below((uint32_t)(n / 4));
+                    size_t b = body + 4 * below((uint32_t)(n / 4));
+                    uint32_t t;
+
+                    memcpy(&t, out.buf + a, 4);
+                    memmove(out.buf + a, out.buf + b, 4);
+                    memcpy(out.buf + b, &t, 4);
+                }
+                break;
         }
         len = out.len - out.start;
     }
 }
 
-static void msg_mutated(void)
-{
+static void msg_mutated(void) {
     msg_valid(chance(30));
     mutate();
 }
 
 /* The controller: our family by name and id, and its policy dump. */
-static void msg_nlctrl(void)
-{
-    static const char *const names[] = {XT_RTPPROXY_GENL_NAME, "xt_rtpprox", "xt_rtpproxyy", ""};
+static void msg_nlctrl(void) {
+    static const char* const names[] = {XT_RTPPROXY_GENL_NAME, "xt_rtpprox", "xt_rtpproxyy", ""};
 
     switch (below(3)) {
-    case 0: {
-        const char *name = names[chance(70) ? 0 : below(ARRAY_SIZE(names))];
+        case 0: {
+            const char* name = names[chance(70) ? 0 : below(ARRAY_SIZE(names))];
 
-        msg_open(GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_ACK, CTRL_CMD_GETFAMILY, 1);
-        nla_put_raw(-1, CTRL_ATTR_FAMILY_NAME, name, strlen(name) + (chance(90) ? 1 : 0));
-        break;
-    }
-    case 1:
-        msg_open(GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_ACK, CTRL_CMD_GETFAMILY, 1);
-        nla_put_u16(-1, CTRL_ATTR_FAMILY_ID, family_id);
-        break;
-    default:
-        msg_open(GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_DUMP, CTRL_CMD_GETPOLICY, 1);
-        if (chance(80))
+            msg_open(GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_ACK, CTRL_CMD_GETFAMILY, 1);
+            nla_put_raw(-1, CTRL_ATTR_FAMILY_NAME, name, strlen(name) + (chance(90) ? 1 : 0));
+            break;
+        }
+        case 1:
+            msg_open(GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_ACK, CTRL_CMD_GETFAMILY, 1);
             nla_put_u16(-1, CTRL_ATTR_FAMILY_ID, family_id);
-        else
-            nla_put_raw(-1, CTRL_ATTR_FAMILY_NAME, names[0], sizeof(XT_RTPPROXY_GENL_NAME));
-        if (chance(50))
-            nla_put_u32(-1, CTRL_ATTR_OP, below(RTPPROXY_CMD_MAX + 3));
-        break;
+            break;
+        default:
+            msg_open(GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_DUMP, CTRL_CMD_GETPOLICY, 1);
+            if (chance(80))
+                nla_put_u16(-1, CTRL_ATTR_FAMILY_ID, family_id);
+            else
+                nla_put_raw(-1, CTRL_ATTR_FAMILY_NAME, names[0], sizeof(XT_RTPPROXY_GENL_NAME));
+            if (chance(50)) nla_put_u32(-1, CTRL_ATTR_OP, below(RTPPROXY_CMD_MAX + 3));
+            break;
     }
     msg_close();
 }
@@ -1192,63 +1084,47 @@ static uint8_t seq_class[65536];
 static bool seq_ok[65536];
 
 /* A request counts as "ok" once, however many replies it gets. */
-static void count_ok(uint32_t seq)
-{
-    if (seq_ok[seq & 0xffff])
-        return;
+static void count_ok(uint32_t seq) {
+    if (seq_ok[seq & 0xffff]) return;
     seq_ok[seq & 0xffff] = true;
     stats->cls_ok[seq_class[seq & 0xffff]]++;
 }
 
-static void setopt_int(int fd, int level, int name, int value)
-{
+static void setopt_int(int fd, int level, int name, int value) {
     /* Some options are newer than the oldest kernel: failures do not matter. */
     (void)setsockopt(fd, level, name, &value, sizeof(value));
 }
 
-static int open_socket(bool plain)
-{
+static int open_socket(bool plain) {
     int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_GENERIC);
 
-    if (fd < 0)
-        die("socket(AF_NETLINK): %s", strerror(errno));
+    if (fd < 0) die("socket(AF_NETLINK): %s", strerror(errno));
     stats->socket_opens++;
-    if (plain)
-        return fd;
+    if (plain) return fd;
     /* Each socket asks for its replies a little differently. */
     setopt_int(fd, SOL_NETLINK, NETLINK_EXT_ACK, chance(70));
     setopt_int(fd, SOL_NETLINK, NETLINK_CAP_ACK, chance(30));
     setopt_int(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, chance(50));
-    if (chance(20))
-        setopt_int(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, 1);
-    if (chance(25))
-        /* Small: dumps come in many pieces, replies may be dropped. */
+    if (chance(20)) setopt_int(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, 1);
+    if (chance(25)) /* Small: dumps come in many pieces, replies may be dropped. */
         setopt_int(fd, SOL_SOCKET, SO_RCVBUF, (int)(1024 + below(8192)));
     return fd;
 }
 
-static void count_errno(uint64_t *table, int err)
-{
-    table[err > 0 && err < MAX_ERRNO ? err : 0]++;
-}
+static void count_errno(uint64_t* table, int err) { table[err > 0 && err < MAX_ERRNO ? err : 0]++; }
 
-static void account_reply(const struct nlmsghdr *nlh, size_t avail)
-{
+static void account_reply(const struct nlmsghdr* nlh, size_t avail) {
     unsigned int cls = seq_class[nlh->nlmsg_seq & 0xffff];
     int err;
 
     stats->replies++;
     if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE) {
-        if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
-            stats->extack_replies++;
-        if (avail < NLMSG_HDRLEN + sizeof(int))
-            return;
+        if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) stats->extack_replies++;
+        if (avail < NLMSG_HDRLEN + sizeof(int)) return;
         memcpy(&err, NLMSG_DATA(nlh), sizeof(err));
-        if (nlh->nlmsg_type == NLMSG_DONE)
-            stats->dumps_done++;
+        if (nlh->nlmsg_type == NLMSG_DONE) stats->dumps_done++;
         if (err == 0) {
-            if (nlh->nlmsg_type == NLMSG_ERROR)
-                stats->acks_ok++;
+            if (nlh->nlmsg_type == NLMSG_ERROR) stats->acks_ok++;
             count_ok(nlh->nlmsg_seq);
             return;
         }
@@ -1274,27 +1150,23 @@ static uint8_t rxbuf[128 * 1024] __attribute__((aligned(8)));
 /* Reads what is there without waiting, at most max_reads datagrams. */
 #define DRAIN_ALL 100000u
 
-static void drain(struct nlsock *s, unsigned int max_reads)
-{
+static void drain(struct nlsock* s, unsigned int max_reads) {
     unsigned int reads = 0;
 
     while (s->fd >= 0 && reads < max_reads) {
         /* Now and then a short buffer: the kernel truncates, we cope. */
         size_t cap = chance(1) ? 64 : sizeof(rxbuf);
         ssize_t n = recv(s->fd, rxbuf, cap, MSG_DONTWAIT | MSG_TRUNC);
-        const struct nlmsghdr *nlh;
+        const struct nlmsghdr* nlh;
         size_t left;
 
         if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
-                return;
-            if (errno == EINTR)
-                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+            if (errno == EINTR) continue;
             stats->recvs++;
             count_errno(stats->recv_errors, errno);
             /* ENOBUFS: replies were dropped; the socket goes on. */
-            if (errno != ENOBUFS)
-                return;
+            if (errno != ENOBUFS) return;
             reads++;
             continue;
         }
@@ -1305,7 +1177,7 @@ static void drain(struct nlsock *s, unsigned int max_reads)
             n = (ssize_t)cap;
         }
         left = (size_t)n;
-        for (nlh = (const struct nlmsghdr *)rxbuf; NLMSG_OK(nlh, left);
+        for (nlh = (const struct nlmsghdr*)rxbuf; NLMSG_OK(nlh, left);
              nlh = NLMSG_NEXT(nlh, left)) {
             account_reply(nlh, nlh->nlmsg_len);
             if (nlh->nlmsg_type == NLMSG_DONE ||
@@ -1315,19 +1187,15 @@ static void drain(struct nlsock *s, unsigned int max_reads)
     }
 }
 
-static void close_socket(struct nlsock *s)
-{
-    if (s->fd < 0)
-        return;
-    if (s->dump_running)
-        stats->dumps_closed_early++;
+static void close_socket(struct nlsock* s) {
+    if (s->fd < 0) return;
+    if (s->dump_running) stats->dumps_closed_early++;
     close(s->fd);
     s->fd = -1;
     s->dump_running = false;
 }
 
-static void reopen_socket(struct nlsock *s)
-{
+static void reopen_socket(struct nlsock* s) {
     close_socket(s);
     s->fd = open_socket(false);
 }
@@ -1337,18 +1205,16 @@ static void reopen_socket(struct nlsock *s)
  * netlink_rcv_skb() does, and points stray message types back at our family:
  * random bytes must not turn into requests to other families.
  */
-static void classify_and_send(struct nlsock *s)
-{
+static void classify_and_send(struct nlsock* s) {
     size_t off = 0;
     ssize_t n;
 
     while (out.len - off >= NLMSG_HDRLEN) {
-        struct nlmsghdr *nlh = (struct nlmsghdr *)(out.buf + off);
+        struct nlmsghdr* nlh = (struct nlmsghdr*)(out.buf + off);
         size_t mlen = nlh->nlmsg_len;
         unsigned int cls;
 
-        if (mlen < NLMSG_HDRLEN || mlen > out.len - off)
-            break;
+        if (mlen < NLMSG_HDRLEN || mlen > out.len - off) break;
         if (nlh->nlmsg_type >= NLMSG_MIN_TYPE && nlh->nlmsg_type != family_id &&
             nlh->nlmsg_type != GENL_ID_CTRL)
             nlh->nlmsg_type = family_id;
@@ -1371,43 +1237,37 @@ static void classify_and_send(struct nlsock *s)
             s->dump_running = true;
             s->dump_seq = nlh->nlmsg_seq;
         }
-        if (NLMSG_ALIGN(mlen) >= out.len - off)
-            break;
+        if (NLMSG_ALIGN(mlen) >= out.len - off) break;
         off += NLMSG_ALIGN(mlen);
     }
     stats->sends++;
     n = send(s->fd, out.buf, out.len, MSG_DONTWAIT);
-    if (n < 0)
-        count_errno(stats->send_errors, errno);
+    if (n < 0) count_errno(stats->send_errors, errno);
 }
 
 /* ---- one step ------------------------------------------------------------------ */
 
 static uint64_t sent_here; /* messages this worker has sent */
 
-static void begin_send(void)
-{
+static void begin_send(void) {
     out.len = 0;
     out.start = 0;
 }
 
 /* Sends what was built on s and reads the replies (mostly). */
-static void finish_send(struct nlsock *s, unsigned int msgs)
-{
+static void finish_send(struct nlsock* s, unsigned int msgs) {
     classify_and_send(s);
     sent_here += msgs;
     stats->messages += msgs;
-    if (chance(97))
-        drain(s, DRAIN_ALL);
+    if (chance(97)) drain(s, DRAIN_ALL);
 }
 
-static void step_fuzz(void)
-{
+static void step_fuzz(void) {
     static const unsigned int mode_weights[] = {
-        [MODE_VALID] = 20,   [MODE_NEAR] = 15,   [MODE_GRAMMAR] = 20, [MODE_MUTATED] = 25,
-        [MODE_HEADER] = 10,  [MODE_RANDOM] = 6,  [MODE_NLCTRL] = 2,   [MODE_SEQUENCE] = 0,
+        [MODE_VALID] = 20,  [MODE_NEAR] = 15,  [MODE_GRAMMAR] = 20, [MODE_MUTATED] = 25,
+        [MODE_HEADER] = 10, [MODE_RANDOM] = 6, [MODE_NLCTRL] = 2,   [MODE_SEQUENCE] = 0,
     };
-    struct nlsock *s = &socks[below(opt.sockets)];
+    struct nlsock* s = &socks[below(opt.sockets)];
     unsigned int batch = chance(10) ? 2 + below(3) : 1, i;
 
     begin_send();
@@ -1416,68 +1276,65 @@ static void step_fuzz(void)
 
         stats->mode[mode]++;
         switch (mode) {
-        case MODE_VALID:
-            msg_valid(false);
-            break;
-        case MODE_NEAR:
-            msg_valid(true);
-            break;
-        case MODE_GRAMMAR:
-            msg_grammar();
-            break;
-        case MODE_MUTATED:
-            msg_mutated();
-            break;
-        case MODE_HEADER:
-            msg_header();
-            break;
-        case MODE_RANDOM:
-            msg_random();
-            break;
-        default:
-            msg_nlctrl();
-            break;
+            case MODE_VALID:
+                msg_valid(false);
+                break;
+            case MODE_NEAR:
+                msg_valid(true);
+                break;
+            case MODE_GRAMMAR:
+                msg_grammar();
+                break;
+            case MODE_MUTATED:
+                msg_mutated();
+                break;
+            case MODE_HEADER:
+                msg_header();
+                break;
+            case MODE_RANDOM:
+                msg_random();
+                break;
+            default:
+                msg_nlctrl();
+                break;
         }
     }
     finish_send(s, batch);
-    if (chance(1))
-        reopen_socket(&socks[below(opt.sockets)]);
+    if (chance(1)) reopen_socket(&socks[below(opt.sockets)]);
 }
 
 /* One valid request of cmd on s, sent on its own. */
-static void send_one(struct nlsock *s, int cmd, bool dump, const struct switchboard *sb,
-                     unsigned int id)
-{
+static void send_one(struct nlsock* s, int cmd, bool dump, const struct switchboard* sb,
+                     unsigned int id) {
     begin_send();
     stats->mode[MODE_SEQUENCE]++;
     msg_open(family_id, (uint16_t)(NLM_F_REQUEST | NLM_F_ACK | (dump ? NLM_F_DUMP : 0)),
              (uint8_t)cmd, XT_RTPPROXY_GENL_VERSION);
     switch (cmd) {
-    case RTPPROXY_CMD_NEW_SESSION:
-        gen_selector(sb, true);
-        gen_session(sb, false);
-        break;
-    case RTPPROXY_CMD_SET_SESSION:
-        gen_selector(sb, true);
-        nla_put_u32(NEST_TOP, RTPPROXY_A_SESS_ID_LO, id);
-        if (chance(50))
-            nla_put_u32(NEST_TOP, RTPPROXY_A_SESS_ID_HI, id + below(8));
-        gen_session(sb, true);
-        break;
-    case RTPPROXY_CMD_GET_SESSION:
-        if (!dump) {
+        case RTPPROXY_CMD_NEW_SESSION:
+            gen_selector(sb, true);
+            gen_session(sb, false);
+            break;
+        case RTPPROXY_CMD_SET_SESSION:
             gen_selector(sb, true);
             nla_put_u32(NEST_TOP, RTPPROXY_A_SESS_ID_LO, id);
-        }
-        break;
-    case RTPPROXY_CMD_DEL_SESSION:
-        gen_selector(sb, true);
-        nla_put_u32(NEST_TOP, RTPPROXY_A_SESS_ID_LO, id);
-        nla_put_u32(NEST_TOP, RTPPROXY_A_SESS_ID_HI, id + below(4));
-        break;
-    default:
-        gen_body(cmd, dump);
-        break;
+            if (chance(50)) nla_put_u32(NEST_TOP, RTPPROXY_A_SESS_ID_HI, id + below(8));
+            gen_session(sb, true);
+            break;
+        case RTPPROXY_CMD_GET_SESSION:
+            if (!dump) {
+                gen_selector(sb, true);
+                nla_put_u32(NEST_TOP, RTPPROXY_A_SESS_ID_LO, id);
+            }
+            break;
+        case RTPPROXY_CMD_DEL_SESSION:
+            gen_selector(sb, true);
+            nla_put_u32(NEST_TOP, RTPPROXY_A_SESS_ID_LO, id);
+            nla_put_u32(NEST_TOP, RTPPROXY_A_SESS_ID_HI, id + below(4));
+            break;
+        default:
+            gen_body(cmd, dump);
+            break;
     }
     msg_close();
     classify_and_send(s);
@@ -1486,67 +1343,62 @@ static void send_one(struct nlsock *s, int cmd, bool dump, const struct switchbo
 }
 
 /* Valid requests in an order that builds and tears down state. */
-static void step_sequence(uint64_t budget)
-{
-    const struct switchboard *sb = random_sb();
-    struct nlsock *s = &socks[below(opt.sockets)];
+static void step_sequence(uint64_t budget) {
+    const struct switchboard* sb = random_sb();
+    struct nlsock* s = &socks[below(opt.sockets)];
     unsigned int n, i, id;
 
     switch (below(7)) {
-    case 0: /* fill a switchboard, past full */
-        n = sb->max_sess + 2;
-        if (n > 48)
-            n = 48;
-        for (i = 0; i < n && i < budget; i++) {
-            send_one(s, RTPPROXY_CMD_NEW_SESSION, false, sb, 0);
-            drain(s, DRAIN_ALL);
-        }
-        break;
-    case 1: /* update and read back a few */
-        for (i = 0; i < 8 && i < budget; i += 2) {
-            id = below(sb->max_sess);
-            send_one(s, RTPPROXY_CMD_SET_SESSION, false, sb, id);
-            drain(s, DRAIN_ALL);
-            send_one(s, RTPPROXY_CMD_GET_SESSION, false, sb, id);
-            drain(s, DRAIN_ALL);
-        }
-        break;
-    case 2: { /* a dump on a fresh socket, closed after 0 or 1 reads */
-        struct nlsock tmp = {.fd = open_socket(chance(50))};
+        case 0: /* fill a switchboard, past full */
+            n = sb->max_sess + 2;
+            if (n > 48) n = 48;
+            for (i = 0; i < n && i < budget; i++) {
+                send_one(s, RTPPROXY_CMD_NEW_SESSION, false, sb, 0);
+                drain(s, DRAIN_ALL);
+            }
+            break;
+        case 1: /* update and read back a few */
+            for (i = 0; i < 8 && i < budget; i += 2) {
+                id = below(sb->max_sess);
+                send_one(s, RTPPROXY_CMD_SET_SESSION, false, sb, id);
+                drain(s, DRAIN_ALL);
+                send_one(s, RTPPROXY_CMD_GET_SESSION, false, sb, id);
+                drain(s, DRAIN_ALL);
+            }
+            break;
+        case 2: { /* a dump on a fresh socket, closed after 0 or 1 reads */
+            struct nlsock tmp = {.fd = open_socket(chance(50))};
 
-        if (chance(30))
-            setopt_int(tmp.fd, SOL_SOCKET, SO_RCVBUF, 1024);
-        send_one(&tmp, chance(70) ? RTPPROXY_CMD_GET_SESSION : RTPPROXY_CMD_GET_SWITCHBOARD,
-                 true, sb, 0);
-        drain(&tmp, below(2));
-        close_socket(&tmp);
-        break;
-    }
-    case 3: /* a second dump while one runs, then a doit, on one socket */
-        send_one(s, RTPPROXY_CMD_GET_SESSION, true, sb, 0);
-        if (budget > 1)
-            send_one(s, RTPPROXY_CMD_GET_SWITCHBOARD, true, sb, 0);
-        if (budget > 2)
-            send_one(s, RTPPROXY_CMD_GET_INFO, false, sb, 0);
-        drain(s, DRAIN_ALL);
-        break;
-    case 4: /* delete some */
-        send_one(s, RTPPROXY_CMD_DEL_SESSION, false, sb, below(sb->max_sess));
-        drain(s, DRAIN_ALL);
-        break;
-    case 5: /* expiry scan and counter reset */
-        send_one(s, RTPPROXY_CMD_AUDIT, false, sb, 0);
-        drain(s, DRAIN_ALL);
-        if (budget > 1) {
-            send_one(s, RTPPROXY_CMD_RESET_COUNTERS, false, sb, 0);
-            drain(s, DRAIN_ALL);
+            if (chance(30)) setopt_int(tmp.fd, SOL_SOCKET, SO_RCVBUF, 1024);
+            send_one(&tmp, chance(70) ? RTPPROXY_CMD_GET_SESSION : RTPPROXY_CMD_GET_SWITCHBOARD,
+                     true, sb, 0);
+            drain(&tmp, below(2));
+            close_socket(&tmp);
+            break;
         }
-        break;
-    default: /* a full dump on a socket with a small receive buffer */
-        setopt_int(s->fd, SOL_SOCKET, SO_RCVBUF, 2048);
-        send_one(s, RTPPROXY_CMD_GET_SESSION, true, sb, 0);
-        drain(s, DRAIN_ALL);
-        break;
+        case 3: /* a second dump while one runs, then a doit, on one socket */
+            send_one(s, RTPPROXY_CMD_GET_SESSION, true, sb, 0);
+            if (budget > 1) send_one(s, RTPPROXY_CMD_GET_SWITCHBOARD, true, sb, 0);
+            if (budget > 2) send_one(s, RTPPROXY_CMD_GET_INFO, false, sb, 0);
+            drain(s, DRAIN_ALL);
+            break;
+        case 4: /* delete some */
+            send_one(s, RTPPROXY_CMD_DEL_SESSION, false, sb, below(sb->max_sess));
+            drain(s, DRAIN_ALL);
+            break;
+        case 5: /* expiry scan and counter reset */
+            send_one(s, RTPPROXY_CMD_AUDIT, false, sb, 0);
+            drain(s, DRAIN_ALL);
+            if (budget > 1) {
+                send_one(s, RTPPROXY_CMD_RESET_COUNTERS, false, sb, 0);
+                drain(s, DRAIN_ALL);
+            }
+            break;
+        default: /* a full dump on a socket with a small receive buffer */
+            setopt_int(s->fd, SOL_SOCKET, SO_RCVBUF, 2048);
+            send_one(s, RTPPROXY_CMD_GET_SESSION, true, sb, 0);
+            drain(s, DRAIN_ALL);
+            break;
     }
 }
 
@@ -1554,16 +1406,14 @@ static void step_sequence(uint64_t budget)
 
 static struct stats local_stats;
 
-static uint64_t now_ms(void)
-{
+static uint64_t now_ms(void) {
     struct timespec ts;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static void run_worker(unsigned int index, uint64_t count, struct stats *shared)
-{
+static void run_worker(unsigned int index, uint64_t count, struct stats* shared) {
     uint64_t next_report = count / 10;
     unsigned int i;
 
@@ -1573,8 +1423,7 @@ static void run_worker(unsigned int index, uint64_t count, struct stats *shared)
     rng_state = opt.seed + 0x632be59bd9b4e019ULL * index;
     next_seq = (uint32_t)rnd64();
     memset(seq_class, CL_UNKNOWN, sizeof(seq_class));
-    for (i = 0; i < opt.sockets; i++)
-        socks[i].fd = open_socket(false);
+    for (i = 0; i < opt.sockets; i++) socks[i].fd = open_socket(false);
 
     while (sent_here < count) {
         if (chance(3))
@@ -1598,50 +1447,43 @@ static void run_worker(unsigned int index, uint64_t count, struct stats *shared)
 /* ---- set-up ------------------------------------------------------------------------ */
 
 /* Waits up to 5 s for one datagram on a non-blocking socket. */
-static ssize_t recv_wait(int fd)
-{
+static ssize_t recv_wait(int fd) {
     struct pollfd pfd = {.fd = fd, .events = POLLIN};
 
-    if (poll(&pfd, 1, 5000) <= 0)
-        die("no reply from the kernel within 5 s");
+    if (poll(&pfd, 1, 5000) <= 0) die("no reply from the kernel within 5 s");
     return recv(fd, rxbuf, sizeof(rxbuf), 0);
 }
 
-static const struct nlattr *nla_find(const void *data, size_t len, uint16_t type)
-{
-    const struct nlattr *nla = data;
+static const struct nlattr* nla_find(const void* data, size_t len, uint16_t type) {
+    const struct nlattr* nla = data;
 
     while (len >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN && nla->nla_len <= len) {
         size_t step = NLA_ALIGN((size_t)nla->nla_len);
 
-        if ((nla->nla_type & NLA_TYPE_MASK) == type)
-            return nla;
-        if (step >= len)
-            break;
+        if ((nla->nla_type & NLA_TYPE_MASK) == type) return nla;
+        if (step >= len) break;
         len -= step;
-        nla = (const struct nlattr *)((const uint8_t *)nla + step);
+        nla = (const struct nlattr*)((const uint8_t*)nla + step);
     }
     return NULL;
 }
 
-#define NLA_DATA(nla) ((const uint8_t *)(nla) + NLA_HDRLEN)
+#define NLA_DATA(nla) ((const uint8_t*)(nla) + NLA_HDRLEN)
 #define NLA_PAYLOAD(nla) ((size_t)(nla)->nla_len - NLA_HDRLEN)
 
-static void resolve_family(void)
-{
+static void resolve_family(void) {
     int fd = open_socket(true);
-    const struct nlmsghdr *nlh;
-    const struct nlattr *id;
+    const struct nlmsghdr* nlh;
+    const struct nlattr* id;
     ssize_t n;
 
     begin_send();
     msg_open(GENL_ID_CTRL, NLM_F_REQUEST, CTRL_CMD_GETFAMILY, 1);
     nla_put_raw(-1, CTRL_ATTR_FAMILY_NAME, XT_RTPPROXY_GENL_NAME, sizeof(XT_RTPPROXY_GENL_NAME));
     msg_close();
-    if (send(fd, out.buf, out.len, 0) < 0)
-        die("send: %s", strerror(errno));
+    if (send(fd, out.buf, out.len, 0) < 0) die("send: %s", strerror(errno));
     n = recv_wait(fd);
-    nlh = (const struct nlmsghdr *)rxbuf;
+    nlh = (const struct nlmsghdr*)rxbuf;
     if (n < (ssize_t)NLMSG_HDRLEN || !NLMSG_OK(nlh, (size_t)n))
         die("short reply from the controller");
     if (nlh->nlmsg_type == NLMSG_ERROR) {
@@ -1650,31 +1492,25 @@ static void resolve_family(void)
         memcpy(&err, NLMSG_DATA(nlh), sizeof(err));
         die("family %s: %s (is xt_RTPPROXY loaded?)", XT_RTPPROXY_GENL_NAME, strerror(-err));
     }
-    id = nla_find((const uint8_t *)NLMSG_DATA(nlh) + GENL_HDRLEN,
+    id = nla_find((const uint8_t*)NLMSG_DATA(nlh) + GENL_HDRLEN,
                   nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, CTRL_ATTR_FAMILY_ID);
-    if (!id || NLA_PAYLOAD(id) < 2)
-        die("the controller's reply has no family id");
+    if (!id || NLA_PAYLOAD(id) < 2) die("the controller's reply has no family id");
     memcpy(&family_id, NLA_DATA(id), sizeof(family_id));
     close(fd);
 }
 
-static void parse_gate(const struct nlattr *gate, struct switchboard *sb, int g)
-{
-    const struct nlattr *a;
+static void parse_gate(const struct nlattr* gate, struct switchboard* sb, int g) {
+    const struct nlattr* a;
 
-    if (!gate)
-        return;
+    if (!gate) return;
     a = nla_find(NLA_DATA(gate), NLA_PAYLOAD(gate), RTPPROXY_GATE_A_ADDR);
-    if (a && NLA_PAYLOAD(a) <= 16)
-        memcpy(sb->addr[g], NLA_DATA(a), NLA_PAYLOAD(a));
+    if (a && NLA_PAYLOAD(a) <= 16) memcpy(sb->addr[g], NLA_DATA(a), NLA_PAYLOAD(a));
     a = nla_find(NLA_DATA(gate), NLA_PAYLOAD(gate), RTPPROXY_GATE_A_PORT);
-    if (a && NLA_PAYLOAD(a) >= 2)
-        memcpy(&sb->port[g], NLA_DATA(a), 2);
+    if (a && NLA_PAYLOAD(a) >= 2) memcpy(&sb->port[g], NLA_DATA(a), 2);
 }
 
 /* Learns the switchboards from a dump, if we may read them. */
-static void discover_switchboards(void)
-{
+static void discover_switchboards(void) {
     int fd = open_socket(true);
     bool done = false;
 
@@ -1682,17 +1518,15 @@ static void discover_switchboards(void)
     msg_open(family_id, NLM_F_REQUEST | NLM_F_DUMP, RTPPROXY_CMD_GET_SWITCHBOARD,
              XT_RTPPROXY_GENL_VERSION);
     msg_close();
-    if (send(fd, out.buf, out.len, 0) < 0)
-        die("send: %s", strerror(errno));
+    if (send(fd, out.buf, out.len, 0) < 0) die("send: %s", strerror(errno));
     while (!done) {
         ssize_t n = recv_wait(fd);
-        const struct nlmsghdr *nlh;
+        const struct nlmsghdr* nlh;
         size_t left;
 
-        if (n < 0)
-            die("recv: %s", strerror(errno));
+        if (n < 0) die("recv: %s", strerror(errno));
         left = (size_t)n;
-        for (nlh = (const struct nlmsghdr *)rxbuf; NLMSG_OK(nlh, left);
+        for (nlh = (const struct nlmsghdr*)rxbuf; NLMSG_OK(nlh, left);
              nlh = NLMSG_NEXT(nlh, left)) {
             const struct nlattr *sba, *a;
             struct switchboard sb = {0};
@@ -1703,63 +1537,53 @@ static void discover_switchboards(void)
                 memcpy(&err, NLMSG_DATA(nlh), sizeof(err));
                 sbs_from_kernel = !err;
                 if (err)
-                    fprintf(stderr, "nlfuzz: switchboards not readable (%s)%s\n",
-                            strerror(-err),
+                    fprintf(stderr, "nlfuzz: switchboards not readable (%s)%s\n", strerror(-err),
                             opt.nsbs ? ", using --switchboard" : ", none known");
                 done = true;
                 break;
             }
-            if (nlh->nlmsg_type != family_id)
-                continue;
-            sba = nla_find((const uint8_t *)NLMSG_DATA(nlh) + GENL_HDRLEN,
+            if (nlh->nlmsg_type != family_id) continue;
+            sba = nla_find((const uint8_t*)NLMSG_DATA(nlh) + GENL_HDRLEN,
                            nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, RTPPROXY_A_SWITCHBOARD);
-            if (!sba)
-                continue;
+            if (!sba) continue;
             a = nla_find(NLA_DATA(sba), NLA_PAYLOAD(sba), RTPPROXY_SB_A_FAMILY);
             sb.family = a && NLA_DATA(a)[0] == AF_INET6 ? AF_INET6 : AF_INET;
             parse_gate(nla_find(NLA_DATA(sba), NLA_PAYLOAD(sba), RTPPROXY_SB_A_GATE_A), &sb, 0);
             parse_gate(nla_find(NLA_DATA(sba), NLA_PAYLOAD(sba), RTPPROXY_SB_A_GATE_B), &sb, 1);
             a = nla_find(NLA_DATA(sba), NLA_PAYLOAD(sba), RTPPROXY_SB_A_MAX_SESS);
-            if (a && NLA_PAYLOAD(a) >= 4)
-                memcpy(&sb.max_sess, NLA_DATA(a), 4);
-            if (!sb.max_sess)
-                sb.max_sess = 1;
+            if (a && NLA_PAYLOAD(a) >= 4) memcpy(&sb.max_sess, NLA_DATA(a), 4);
+            if (!sb.max_sess) sb.max_sess = 1;
             /* The kernel's list replaces the command line's. */
             if (opt.sbs_from_options) {
                 opt.nsbs = 0;
                 opt.sbs_from_options = false;
             }
-            if (opt.nsbs < MAX_SWITCHBOARDS)
-                opt.sbs[opt.nsbs++] = sb;
+            if (opt.nsbs < MAX_SWITCHBOARDS) opt.sbs[opt.nsbs++] = sb;
         }
     }
     close(fd);
 }
 
-static void drop_privileges(const char *spec)
-{
-    char *end;
+static void drop_privileges(const char* spec) {
+    char* end;
     unsigned long uid, gid;
-    struct passwd *pw = NULL;
+    struct passwd* pw = NULL;
 
     uid = strtoul(spec, &end, 10);
     if (end == spec) {
         char name[64];
         size_t n = strcspn(spec, ":");
 
-        if (n >= sizeof(name))
-            die("--drop-privileges: bad user '%s'", spec);
+        if (n >= sizeof(name)) die("--drop-privileges: bad user '%s'", spec);
         memcpy(name, spec, n);
         name[n] = 0;
         pw = getpwnam(name);
-        if (!pw)
-            die("--drop-privileges: no user '%s'", name);
+        if (!pw) die("--drop-privileges: no user '%s'", name);
         uid = pw->pw_uid;
-        end = (char *)spec + n;
+        end = (char*)spec + n;
     }
     gid = pw ? pw->pw_gid : uid;
-    if (*end == ':')
-        gid = strtoul(end + 1, NULL, 10);
+    if (*end == ':') gid = strtoul(end + 1, NULL, 10);
     if (setgroups(0, NULL) < 0 || setresgid((gid_t)gid, (gid_t)gid, (gid_t)gid) < 0 ||
         setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) < 0)
         die("--drop-privileges %s: %s", spec, strerror(errno));
@@ -1770,44 +1594,35 @@ static void drop_privileges(const char *spec)
 }
 
 /* "ADDR,PORT": an address of either family and a port. */
-static int parse_addr(const char *s, uint8_t *addr)
-{
+static int parse_addr(const char* s, uint8_t* addr) {
     memset(addr, 0, 16);
-    if (inet_pton(AF_INET, s, addr) == 1)
-        return AF_INET;
-    if (inet_pton(AF_INET6, s, addr) == 1)
-        return AF_INET6;
+    if (inet_pton(AF_INET, s, addr) == 1) return AF_INET;
+    if (inet_pton(AF_INET6, s, addr) == 1) return AF_INET6;
     die("bad address '%s'", s);
     return 0;
 }
 
-static unsigned long parse_num(const char *s, unsigned long max, const char *what)
-{
-    char *end;
+static unsigned long parse_num(const char* s, unsigned long max, const char* what) {
+    char* end;
     unsigned long v;
 
     errno = 0;
     v = strtoul(s, &end, 0);
-    if (errno || end == s || *end || v > max)
-        die("bad %s '%s'", what, s);
+    if (errno || end == s || *end || v > max) die("bad %s '%s'", what, s);
     return v;
 }
 
-static void split(char *s, char **fields, unsigned int n, const char *what)
-{
+static void split(char* s, char** fields, unsigned int n, const char* what) {
     unsigned int i;
 
     for (i = 0; i < n; i++) {
         fields[i] = strsep(&s, ",");
-        if (!fields[i])
-            die("%s needs %u comma-separated fields", what, n);
+        if (!fields[i]) die("%s needs %u comma-separated fields", what, n);
     }
-    if (s)
-        die("%s has more than %u fields", what, n);
+    if (s) die("%s has more than %u fields", what, n);
 }
 
-static void usage(FILE *f)
-{
+static void usage(FILE* f) {
     fprintf(f,
             "usage: nlfuzz [--count N] [--seed S] [--jobs J] [--sockets K]\n"
             "              [--switchboard ADDR_A,PORT_A,ADDR_B,PORT_B,MAX_SESS]...\n"
@@ -1815,8 +1630,7 @@ static void usage(FILE *f)
             "              [--progress] [--verbose] [--family-id ID]\n");
 }
 
-static void parse_options(int argc, char **argv)
-{
+static void parse_options(int argc, char** argv) {
     static const struct option longopts[] = {
         {"count", required_argument, NULL, 'n'},
         {"seed", required_argument, NULL, 's'},
@@ -1832,71 +1646,69 @@ static void parse_options(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     bool seeded = false;
-    char *f[5];
+    char* f[5];
     int c;
 
     while ((c = getopt_long(argc, argv, "n:s:j:k:b:c:u:f:pvh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'n':
-            opt.count = parse_num(optarg, ULONG_MAX, "count");
-            break;
-        case 's':
-            opt.seed = parse_num(optarg, ULONG_MAX, "seed");
-            seeded = true;
-            break;
-        case 'j':
-            opt.jobs = (unsigned int)parse_num(optarg, 64, "jobs");
-            break;
-        case 'k':
-            opt.sockets = (unsigned int)parse_num(optarg, MAX_SOCKETS, "sockets");
-            break;
-        case 'b': {
-            struct switchboard *sb;
-            int fam_b;
+            case 'n':
+                opt.count = parse_num(optarg, ULONG_MAX, "count");
+                break;
+            case 's':
+                opt.seed = parse_num(optarg, ULONG_MAX, "seed");
+                seeded = true;
+                break;
+            case 'j':
+                opt.jobs = (unsigned int)parse_num(optarg, 64, "jobs");
+                break;
+            case 'k':
+                opt.sockets = (unsigned int)parse_num(optarg, MAX_SOCKETS, "sockets");
+                break;
+            case 'b': {
+                struct switchboard* sb;
+                int fam_b;
 
-            if (opt.nsbs >= MAX_SWITCHBOARDS)
-                die("too many switchboards");
-            sb = &opt.sbs[opt.nsbs++];
-            split(optarg, f, 5, "--switchboard");
-            sb->family = parse_addr(f[0], sb->addr[0]);
-            sb->port[0] = (uint16_t)parse_num(f[1], 65535, "port");
-            fam_b = parse_addr(f[2], sb->addr[1]);
-            sb->port[1] = (uint16_t)parse_num(f[3], 65535, "port");
-            sb->max_sess = (uint32_t)parse_num(f[4], XT_RTPPROXY_MAX_SESS, "max-sess");
-            if (fam_b != sb->family || !sb->max_sess)
-                die("--switchboard: gates of one family, max-sess 1..%d", XT_RTPPROXY_MAX_SESS);
-            opt.sbs_from_options = true;
-            break;
-        }
-        case 'c': {
-            struct client *cl;
+                if (opt.nsbs >= MAX_SWITCHBOARDS) die("too many switchboards");
+                sb = &opt.sbs[opt.nsbs++];
+                split(optarg, f, 5, "--switchboard");
+                sb->family = parse_addr(f[0], sb->addr[0]);
+                sb->port[0] = (uint16_t)parse_num(f[1], 65535, "port");
+                fam_b = parse_addr(f[2], sb->addr[1]);
+                sb->port[1] = (uint16_t)parse_num(f[3], 65535, "port");
+                sb->max_sess = (uint32_t)parse_num(f[4], XT_RTPPROXY_MAX_SESS, "max-sess");
+                if (fam_b != sb->family || !sb->max_sess)
+                    die("--switchboard: gates of one family, max-sess 1..%d", XT_RTPPROXY_MAX_SESS);
+                opt.sbs_from_options = true;
+                break;
+            }
+            case 'c': {
+                struct client* cl;
 
-            if (opt.nclients >= MAX_CLIENTS)
-                die("too many clients");
-            cl = &opt.clients[opt.nclients++];
-            split(optarg, f, 2, "--client");
-            cl->family = parse_addr(f[0], cl->addr);
-            cl->port = (uint16_t)parse_num(f[1], 65535, "port");
-            break;
-        }
-        case 'u':
-            opt.drop_privileges = optarg;
-            break;
-        case 'f':
-            opt.family_id = (unsigned int)parse_num(optarg, 0xffff, "family id");
-            break;
-        case 'p':
-            opt.progress = true;
-            break;
-        case 'v':
-            opt.verbose = true;
-            break;
-        case 'h':
-            usage(stdout);
-            exit(0);
-        default:
-            usage(stderr);
-            exit(2);
+                if (opt.nclients >= MAX_CLIENTS) die("too many clients");
+                cl = &opt.clients[opt.nclients++];
+                split(optarg, f, 2, "--client");
+                cl->family = parse_addr(f[0], cl->addr);
+                cl->port = (uint16_t)parse_num(f[1], 65535, "port");
+                break;
+            }
+            case 'u':
+                opt.drop_privileges = optarg;
+                break;
+            case 'f':
+                opt.family_id = (unsigned int)parse_num(optarg, 0xffff, "family id");
+                break;
+            case 'p':
+                opt.progress = true;
+                break;
+            case 'v':
+                opt.verbose = true;
+                break;
+            case 'h':
+                usage(stdout);
+                exit(0);
+            default:
+                usage(stderr);
+                exit(2);
         }
     }
     if (optind != argc || !opt.jobs || !opt.sockets) {
@@ -1907,22 +1719,20 @@ static void parse_options(int argc, char **argv)
         struct timespec ts;
 
         clock_gettime(CLOCK_REALTIME, &ts);
-        opt.seed = (uint64_t)ts.tv_sec * 1000000007ULL ^ (uint64_t)ts.tv_nsec ^
-                   ((uint64_t)getpid() << 32);
+        opt.seed =
+            (uint64_t)ts.tv_sec * 1000000007ULL ^ (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 32);
     }
 }
 
 /* ---- report -------------------------------------------------------------------------- */
 
-static void print_errnos(const char *prefix, const uint64_t *table)
-{
+static void print_errnos(const char* prefix, const uint64_t* table) {
     int e;
 
     for (e = 0; e < MAX_ERRNO; e++) {
-        const char *name;
+        const char* name;
 
-        if (!table[e])
-            continue;
+        if (!table[e]) continue;
         name = e ? strerrorname_np(e) : NULL;
         if (name)
             printf("%s_%s=%" PRIu64 "\n", prefix, name, table[e]);
@@ -1931,18 +1741,15 @@ static void print_errnos(const char *prefix, const uint64_t *table)
     }
 }
 
-static void add_stats(struct stats *sum, const struct stats *s)
-{
-    const uint64_t *from = (const uint64_t *)s;
-    uint64_t *to = (uint64_t *)sum;
+static void add_stats(struct stats* sum, const struct stats* s) {
+    const uint64_t* from = (const uint64_t*)s;
+    uint64_t* to = (uint64_t*)sum;
     size_t i;
 
-    for (i = 0; i < sizeof(*s) / sizeof(uint64_t); i++)
-        to[i] += from[i];
+    for (i = 0; i < sizeof(*s) / sizeof(uint64_t); i++) to[i] += from[i];
 }
 
-static void report(const struct stats *s, uint64_t elapsed_ms)
-{
+static void report(const struct stats* s, uint64_t elapsed_ms) {
     unsigned int n, c, t, covered = 0, total = 0;
 
     printf("messages=%" PRIu64 "\n", s->messages);
@@ -1962,8 +1769,7 @@ static void report(const struct stats *s, uint64_t elapsed_ms)
     print_errnos("error", s->errors);
     print_errnos("send_error", s->send_errors);
     print_errnos("recv_error", s->recv_errors);
-    for (n = 0; n < NMODES; n++)
-        printf("mode_%s=%" PRIu64 "\n", mode_names[n], s->mode[n]);
+    for (n = 0; n < NMODES; n++) printf("mode_%s=%" PRIu64 "\n", mode_names[n], s->mode[n]);
     for (c = 0; c < NCLASSES; c++) {
         printf("cmd_%s_sent=%" PRIu64 "\n", class_names[c], s->cls_sent[c]);
         printf("cmd_%s_ok=%" PRIu64 "\n", class_names[c], s->cls_ok[c]);
@@ -1979,16 +1785,14 @@ static void report(const struct stats *s, uint64_t elapsed_ms)
                 covered++;
             else
                 printf("attr_missing=%s.%u\n", nest_names[n], t);
-            if (opt.verbose)
-                printf("attr_%s_%u=%" PRIu64 "\n", nest_names[n], t, s->attrs[n][t]);
+            if (opt.verbose) printf("attr_%s_%u=%" PRIu64 "\n", nest_names[n], t, s->attrs[n][t]);
         }
     }
     printf("attrs_covered=%u/%u\n", covered, total);
     printf("workers_failed=%" PRIu64 "\n", s->worker_failures);
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char** argv) {
     struct stats *shared, sum;
     uint64_t start, per_job;
     unsigned int i, failed = 0;
@@ -1996,8 +1800,7 @@ int main(int argc, char **argv)
     parse_options(argc, argv);
     setvbuf(stdout, NULL, _IOLBF, 0);
     printf("seed=%" PRIu64 "\n", opt.seed);
-    if (opt.drop_privileges)
-        drop_privileges(opt.drop_privileges);
+    if (opt.drop_privileges) drop_privileges(opt.drop_privileges);
     printf("uid=%u euid=%u\n", (unsigned int)getuid(), (unsigned int)geteuid());
 
     /* Set-up counts nothing. */
@@ -2016,8 +1819,7 @@ int main(int argc, char **argv)
 
     shared = mmap(NULL, sizeof(*shared) * opt.jobs, PROT_READ | PROT_WRITE,
                   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (shared == MAP_FAILED)
-        die("mmap: %s", strerror(errno));
+    if (shared == MAP_FAILED) die("mmap: %s", strerror(errno));
     memset(shared, 0, sizeof(*shared) * opt.jobs);
 
     start = now_ms();
@@ -2028,8 +1830,7 @@ int main(int argc, char **argv)
         for (i = 0; i < opt.jobs; i++) {
             pid_t pid = fork();
 
-            if (pid < 0)
-                die("fork: %s", strerror(errno));
+            if (pid < 0) die("fork: %s", strerror(errno));
             if (pid == 0) {
                 run_worker(i, i == 0 ? opt.count - per_job * (opt.jobs - 1) : per_job, shared);
                 _exit(0);
@@ -2038,19 +1839,15 @@ int main(int argc, char **argv)
         for (i = 0; i < opt.jobs; i++) {
             int status;
 
-            if (wait(&status) < 0)
-                die("wait: %s", strerror(errno));
-            if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-                failed++;
+            if (wait(&status) < 0) die("wait: %s", strerror(errno));
+            if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) failed++;
         }
     }
 
     memset(&sum, 0, sizeof(sum));
-    for (i = 0; i < opt.jobs; i++)
-        add_stats(&sum, &shared[i]);
+    for (i = 0; i < opt.jobs; i++) add_stats(&sum, &shared[i]);
     sum.worker_failures = failed;
     report(&sum, now_ms() - start);
-    if (failed)
-        die("%u worker(s) failed", failed);
+    if (failed) die("%u worker(s) failed", failed);
     return 0;
 }
