@@ -50,7 +50,7 @@ KMOD_SOURCES = $(wildcard kmod/*.c kmod/*.h)
 CHECKPATCH ?= $(firstword $(shell command -v checkpatch.pl) \
 	$(wildcard /usr/src/linux-source-*/scripts/checkpatch.pl))
 
-.PHONY: all deps kmod userspace unit vm-test vm-test-all test demo check install clean
+.PHONY: all deps kmod userspace unit vm-test vm-test-all fuzz test demo check install clean
 
 all: kmod userspace
 
@@ -77,6 +77,13 @@ unit: userspace
 
 vm-test: all
 	KVER=$(KVER) tests/vm/run.sh $(TESTS)
+
+# The netlink fuzz test at full size: 1,000,000 messages as root (FUZZ_COUNT;
+# FUZZ_SEED repeats a run, FUZZ_JOBS sets the fuzzing processes), with an hour
+# or two for it instead of the suite's per-test limit.
+fuzz: all
+	FUZZ_COUNT=$(or $(FUZZ_COUNT),1000000) VM_TEST_TIMEOUT=$(or $(VM_TEST_TIMEOUT),7200) \
+		KVER=$(KVER) tests/vm/run.sh t_fuzz
 
 # The VM suite on every kernel in KVERS, each with its own module build; one
 # summary line per kernel and a total, and a failure if any kernel failed.

@@ -1801,7 +1801,7 @@ int main(int argc, char** argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     printf("seed=%" PRIu64 "\n", opt.seed);
     if (opt.drop_privileges) drop_privileges(opt.drop_privileges);
-    printf("uid=%u euid=%u\n", (unsigned int)getuid(), (unsigned int)geteuid());
+    printf("uid=%u\neuid=%u\n", (unsigned int)getuid(), (unsigned int)geteuid());
 
     /* Set-up counts nothing. */
     memset(&local_stats, 0, sizeof(local_stats));
