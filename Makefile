@@ -129,3 +129,26 @@ install: all
 
 clean:
 	rm -rf $(BUILD)
+
+# ---- benchmark (bench/, docs/performance.md) ---------------------------------
+#   sudo make bench-deps  rtpengine's daemon, kernel module (dkms) and iptables
+#                         extension: the relays xt_RTPPROXY is measured against
+#   make bench            the full benchmark in one VM boot (~30 min; not for CI)
+#   make bench-smoke      every relay briefly (about two minutes; for CI)
+# Results: build/bench/{full,smoke}.{md,json}. BENCH_ARGS passes KEY=VALUE
+# settings to bench/vm.sh (e.g. BENCH_ARGS="relays=fwd,xt rounds=1").
+# BENCH_KVER: the newest non-RT kernel with headers and an image (an RT kernel
+# threads its interrupts: not what a media relay runs on).
+BENCH_PACKAGES := rtpengine-daemon rtpengine-kernel-dkms rtpengine-iptables
+BENCH_KVER ?= $(shell for v in $$(ls /lib/modules 2>/dev/null | grep -v -- -rt- | sort -Vr); do \
+	[ -e /lib/modules/$$v/build ] && [ -e /boot/vmlinuz-$$v ] && echo $$v && break; \
+	done)
+
+.PHONY: bench bench-smoke bench-deps
+
+bench-deps:
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(BENCH_PACKAGES)
+
+bench bench-smoke: userspace
+	$(MAKE) --no-print-directory kmod KVER=$(BENCH_KVER)
+	KVER=$(BENCH_KVER) bench/bench.sh $(if $(filter bench-smoke,$@),smoke,full) $(BENCH_ARGS)

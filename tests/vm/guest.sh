@@ -131,6 +131,16 @@ main() {
 		echo "$rc" >"$results/demo.rc"
 		echo "xtrp: demo end rc=$rc"
 		;;
+	script)
+		local rc
+		# XTRP_TESTS holds the script (relative to the repository) and its arguments.
+		echo "xtrp: script start"
+		# shellcheck disable=SC2086 # word splitting is the point
+		(cd "$repo" && XTRP_RESULTS=$results exec bash $XTRP_TESTS) 2>&1 | tee "$results/script.log"
+		rc=${PIPESTATUS[0]}
+		echo "$rc" >"$results/script.rc"
+		echo "xtrp: script end rc=$rc"
+		;;
 	shell)
 		say "debug shell; the repository is $repo; exit to power off"
 		(cd "$repo" && exec setsid -c bash -l </dev/ttyS0 >/dev/ttyS0 2>&1)

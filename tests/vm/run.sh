@@ -5,12 +5,17 @@
 # Usage: tests/vm/run.sh [TEST...]   run the given tests (default: every t_*.sh)
 #        tests/vm/run.sh demo        narrated relayed call (tests/vm/demo.sh)
 #        tests/vm/run.sh shell       interactive shell in the VM, for debugging
+#        tests/vm/run.sh script FILE [ARG...]
+#                                    runs a repository script in the VM (the
+#                                    benchmark: bench/vm.sh); it writes what it
+#                                    measures to $XTRP_RESULTS (results/ of the run)
 #
 # Environment: KVER (default: the newest kernel in /lib/modules with headers
 # and a /boot/vmlinuz, as in the Makefile), VM_TEST_TIMEOUT (seconds
 # per test inside the VM, default 480), VM_IDLE_TIMEOUT (seconds without any
 # console output before the VM is killed, default VM_TEST_TIMEOUT + 60),
-# VERBOSE=1 (echo the whole console).
+# VERBOSE=1 (echo the whole console), VM_RUNDIR (the run folder to use
+# instead of a new one under build/vm/runs/).
 #
 # One boot runs every test in turn (the guest reloads the module and deletes
 # all namespaces between tests). If the kernel dies, the test that was running
@@ -229,11 +234,11 @@ boot() {
 		printf '%s\n' "$line" >>"$console"
 		if [ "$verbose" = 1 ]; then
 			printf '%s\n' "$line"
-		elif [ "$mode" = demo ]; then
-			# The demo's own output, without firmware noise before it.
+		elif [ "$mode" = demo ] || [ "$mode" = script ]; then
+			# The script's own output, without firmware noise before it.
 			case $line in
-			*"xtrp: demo start") demo_shown=1 ;;
-			*"xtrp: demo end"*) demo_shown=0 ;;
+			*"xtrp: $mode start") demo_shown=1 ;;
+			*"xtrp: $mode end"*) demo_shown=0 ;;
 			*) ((demo_shown)) && printf '%s\n' "$line" ;;
 			esac
 		elif [[ $line == "xtrp: end "* ]]; then
@@ -261,22 +266,31 @@ main() {
 	# Each run gets its own folder: runs may overlap (several checkouts
 	# share nothing, but two shells in one checkout would). Keep a few.
 	mkdir -p "$out/runs"
-	rundir=$(mktemp -d "$out/runs/$(date +%Y%m%d-%H%M%S).XXXX")
+	if [ -n "${VM_RUNDIR:-}" ]; then
+		rundir=$VM_RUNDIR
+		mkdir -p "$rundir"
+	else
+		rundir=$(mktemp -d "$out/runs/$(date +%Y%m%d-%H%M%S).XXXX")
+		ln -sfn "$rundir" "$out/latest"
+		find "$out/runs" -mindepth 1 -maxdepth 1 | sort | head -n -5 | xargs -r rm -rf
+	fi
 	results=$rundir/results
 	mkdir -p "$results"
-	ln -sfn "$rundir" "$out/latest"
-	find "$out/runs" -mindepth 1 -maxdepth 1 | sort | head -n -5 | xargs -r rm -rf
 
 	local mode=tests tests=() t
 	case ${1:-} in
-	demo | shell)
+	demo | shell | script)
 		mode=$1
-		boot "$rundir/console-$mode.log" "$mode"
-		[ "$mode" = demo ] || return 0
+		shift
+		if [ "$mode" = script ]; then
+			[ -f "$repo/${1:-}" ] || die "script mode: no such file in the repository: ${1:-}"
+		fi
+		boot "$rundir/console-$mode.log" "$mode" "$@"
+		[ "$mode" != shell ] || return 0
 		local rc
-		rc=$(cat "$results/demo.rc" 2>/dev/null || echo crash)
-		if [ "$rc" != 0 ] || grep -Eq "$kernel_trouble" "$rundir/console-demo.log"; then
-			echo "run.sh: the demo failed (status $rc); console log: $rundir/console-demo.log" >&2
+		rc=$(cat "$results/$mode.rc" 2>/dev/null || echo crash)
+		if [ "$rc" != 0 ] || grep -Eq "$kernel_trouble" "$rundir/console-$mode.log"; then
+			echo "run.sh: the $mode failed (status $rc); console log: $rundir/console-$mode.log" >&2
 			return 1
 		fi
 		return 0

@@ -1,0 +1,340 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+# Turns bench/vm.sh's raw measurements into the benchmark's JSON and markdown, with ratios and targets.
+"""bench/report.py RAW.jsonl OUT-PREFIX [--host-note TEXT]
+
+Writes OUT-PREFIX.json (every figure, the ratios ours / each other relay, the
+targets and every raw record) and OUT-PREFIX.md (the tables), and prints the
+markdown.
+
+CPU time per relayed packet of a window = (wall - idle - background) / relayed,
+on the proxy CPU; background is the busy fraction of that CPU in the window
+without traffic measured last before it. Per rate, the median over rounds.
+"""
+
+import argparse
+import json
+import statistics
+import sys
+
+RELAYS = ["fwd", "xt", "rek", "reu"]
+NAMES = {
+    "fwd": "plain IP forwarding",
+    "xt": "xt_RTPPROXY",
+    "rek": "rtpengine kernel module",
+    "reu": "rtpengine userspace",
+}
+OTHERS = ["fwd", "rek", "reu"]
+LOSS_OK = 0.01  # below this a window counts as "not overloaded"
+
+
+def us_per_packet(w):
+    busy = w["window_ns"] - w["idle_ns"] - w["bg_frac"] * w["window_ns"]
+    return max(busy, 0) / 1000 / w["relayed"] if w["relayed"] else None
+
+
+def loss(w):
+    return 1 - w["relayed"] / w["sent"] if w["sent"] else None
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def rnd(value, digits=3):
+    return None if value is None else round(value, digits)
+
+
+def summarize_windows(windows):
+    """Per (relay, sessions, rate): medians over the rounds."""
+    groups = {}
+    for w in windows:
+        groups.setdefault((w["relay"], w["sessions"], w["rate"]), []).append(w)
+    out = {}
+    for key, ws in groups.items():
+        us = median(us_per_packet(w) for w in ws)
+        out[key] = {
+            "relay": key[0],
+            "sessions": key[1],
+            "rate": key[2],
+            "rounds": len(ws),
+            "us_per_packet": rnd(us),
+            "us_per_packet_all": [rnd(us_per_packet(w)) for w in ws],
+            "capacity_pps": rnd(1e6 / us, 0) if us else None,
+            "loss": rnd(median(loss(w) for w in ws), 5),
+            "loss_max": rnd(max(loss(w) for w in ws), 5),
+            "offered_pps": rnd(median(w["achieved_rate"] for w in ws), 0),
+            "backlog_drops": sum(w["backlog_drops"] for w in ws),
+        }
+        if key[0] == "rek":
+            out[key]["kernel_relayed_fraction"] = rnd(
+                sum(w.get("kernel_relayed", 0) for w in ws) / max(1, sum(w["relayed"] for w in ws)), 5)
+    return out
+
+
+def headline_rate(sweep, a, b):
+    """The highest rate at which both relays were measured without loss."""
+    rates = [r for (relay, _, r), s in sweep.items() if relay == a and s["loss"] is not None
+             and s["loss"] < LOSS_OK]
+    rates = [r for r in rates if (b, 1, r) in sweep and sweep[(b, 1, r)]["loss"] is not None
+             and sweep[(b, 1, r)]["loss"] < LOSS_OK]
+    return max(rates) if rates else None
+
+
+def capacity(sweep, relay):
+    """Capacity implied by the CPU time per packet at the highest loss-free rate."""
+    rates = [r for (rl, n, r), s in sweep.items() if rl == relay and n == 1 and s["loss"] is not None
+             and s["loss"] < LOSS_OK and s["us_per_packet"]]
+    if not rates:
+        return None, None
+    best = sweep[(relay, 1, max(rates))]
+    return best["capacity_pps"], max(rates)
+
+
+def ratio(a, b):
+    return rnd(a / b) if a is not None and b else None
+
+
+def build(records):
+    env = next((r for r in records if r.get("phase") == "env"), {})
+    windows = [r for r in records if r.get("kind") == "window"]
+    sweep = summarize_windows([w for w in windows if w["phase"] == "sweep"])
+    scale = summarize_windows([w for w in windows if w["phase"] == "scale"])
+    report = {"env": env, "relays": {}, "ratios": {}, "overload": {}, "scale": [], "control": {},
+              "targets": []}
+
+    for relay in RELAYS:
+        rows = sorted((s for (rl, _, _), s in sweep.items() if rl == relay), key=lambda s: s["rate"])
+        if not rows:
+            continue
+        cap, at = capacity(sweep, relay)
+        report["relays"][relay] = {"name": NAMES[relay], "sweep": rows, "capacity_pps": cap,
+                                   "capacity_from_rate": at}
+
+    # Ratios ours / other, per common rate and at the highest common loss-free rate.
+    for other in OTHERS:
+        per_rate = {}
+        for (relay, n, rate), s in sweep.items():
+            if relay != "xt" or (other, n, rate) not in sweep:
+                continue
+            per_rate[rate] = ratio(s["us_per_packet"], sweep[(other, n, rate)]["us_per_packet"])
+        rate = headline_rate(sweep, "xt", other)
+        report["ratios"][other] = {
+            "cpu_per_packet_by_rate": dict(sorted(per_rate.items())),
+            "headline_rate": rate,
+            "cpu_per_packet": per_rate.get(rate),
+            "capacity": ratio(report["relays"].get("xt", {}).get("capacity_pps"),
+                              report["relays"].get(other, {}).get("capacity_pps")),
+        }
+
+    # Overload and recovery.
+    for relay in RELAYS:
+        over = [w for w in windows if w["phase"] == "overload" and w["relay"] == relay]
+        if not over:
+            continue
+        w = over[-1]
+        cap = w["capacity"]
+        relayed_pps = w["relayed"] / w["send_secs"] if w["send_secs"] else 0
+        rec = {p: [x for x in windows if x["phase"] == p and x["relay"] == relay]
+               for p in ("recovery", "recovery2")}
+        report["overload"][relay] = {
+            "capacity_pps": cap,
+            "offered_wanted_pps": w["rate"],
+            "offered_pps": rnd(w["achieved_rate"], 0),
+            "offered_x_capacity": rnd(w["achieved_rate"] / cap, 2) if cap else None,
+            "generator_limited": w["achieved_rate"] < 0.95 * w["rate"],
+            "relayed_pps": rnd(relayed_pps, 0),
+            "relayed_fraction_of_offered": rnd(w["relayed"] / w["sent"], 4) if w["sent"] else None,
+            "relayed_fraction_of_capacity": rnd(relayed_pps / cap, 4) if cap else None,
+            "backlog_drops": w["backlog_drops"],
+            "recovery_loss": [rnd(loss(x), 5) for p in ("recovery", "recovery2") for x in rec[p]],
+            "recovered": bool(rec["recovery2"]) and all(loss(x) < LOSS_OK for x in rec["recovery2"]),
+        }
+
+    # Scale: per relay and rate, the cost at N sessions against 1 session (from the sweep).
+    for (relay, n, rate), s in sorted(scale.items(), key=lambda kv: (RELAYS.index(kv[0][0]), kv[0][2], kv[0][1])):
+        base = sweep.get((relay, 1, rate))
+        row = dict(s)
+        row["us_per_packet_1_session"] = base["us_per_packet"] if base else None
+        row["x_1_session"] = ratio(s["us_per_packet"], base["us_per_packet"] if base else None)
+        report["scale"].append(row)
+
+    for r in records:
+        if r.get("phase") == "churn":
+            report["control"]["churn_batch_%d" % r["batch"]] = {
+                k: r[k] for k in ("count", "batch", "alloc_rate", "delete_rate", "alloc_delete_rate")}
+        elif r.get("phase") == "list":
+            report["control"]["list_library"] = {"sessions": r["sessions"], "secs": r["median_secs"],
+                                                 "min_secs": r["min_secs"]}
+        elif r.get("phase") == "list_cli":
+            report["control"]["list_cli"] = {"sessions": r["sessions"], "secs": rnd(r["secs"], 4)}
+        elif r.get("phase") == "memory":
+            n = r["sessions"]
+            report["control"]["memory"] = {
+                "sessions": n,
+                "bytes_per_session": rnd((r["kmem_sessions_kb"] - r["kmem_rules_kb"]) * 1024 / n, 0),
+                "bytes_per_session_with_switchboards":
+                    rnd((r["kmem_sessions_kb"] - r["kmem_before_rules_kb"]) * 1024 / n, 0),
+                "switchboards_kb": r["kmem_rules_kb"] - r["kmem_before_rules_kb"],
+                "sessions_kb": r["kmem_sessions_kb"] - r["kmem_rules_kb"],
+            }
+        elif r.get("phase") == "setup" and r.get("relay") == "xt" and r.get("sessions", 0) >= 1000:
+            report["control"].setdefault("setup_alloc_batched", []).append(
+                {"sessions": r["sessions"], "secs": r["secs"], "rate": r["rate"]})
+
+    report["targets"] = targets(report, sweep, scale)
+    report["sweep_table"] = [s for s in sweep.values()]
+    return report
+
+
+def target(name, value, limit, ok, note=""):
+    return {"target": name, "value": value, "limit": limit,
+            "met": None if value is None else bool(ok), "note": note}
+
+
+def targets(report, sweep, scale):
+    out = []
+    r = report["ratios"]
+    for other, limit, text in (("fwd", 1.1, "CPU/packet xt / plain forwarding"),
+                               ("rek", 0.5, "CPU/packet xt / rtpengine kernel (about half)"),
+                               ("reu", 0.2, "CPU/packet xt / rtpengine userspace")):
+        v = r.get(other, {}).get("cpu_per_packet")
+        out.append(target(text, v, "<= %g" % limit, v is not None and v <= limit,
+                          "at %s pps" % r.get(other, {}).get("headline_rate")))
+    o = report["overload"].get("xt")
+    if o:
+        v = o["relayed_fraction_of_capacity"]
+        out.append(target("xt under 2x overload: relayed / capacity", v, ">= 0.9", v is not None and v >= 0.9,
+                          "offered %sx capacity%s" % (o["offered_x_capacity"],
+                                                      ", generator-limited" if o["generator_limited"] else "")))
+        out.append(target("xt recovers after overload", o["recovered"], "true", o["recovered"]))
+    else:
+        out.append(target("xt under 2x overload: relayed / capacity", None, ">= 0.9", False, "not measured"))
+    big = [s for s in report["scale"] if s["relay"] == "xt"]
+    if big:
+        top = max(s["sessions"] for s in big)
+        vals = [s["x_1_session"] for s in big if s["sessions"] == top and s["x_1_session"] is not None]
+        v = max(vals) if vals else None
+        out.append(target("xt CPU/packet at %d sessions / at 1 session" % top, v, "<= 1.1",
+                          v is not None and v <= 1.1, "worst over the scale rates"))
+    c = report["control"]
+    batched = [v for k, v in c.items() if k.startswith("churn_batch_") and v["batch"] > 1]
+    v = batched[0]["alloc_delete_rate"] if batched else None
+    out.append(target("batched session alloc+delete per second", v, ">= 50000", v is not None and v >= 50000,
+                      "batch %d" % batched[0]["batch"] if batched else "not measured"))
+    lst = c.get("list_library")
+    v = lst["secs"] if lst else None
+    out.append(target("list of %s sessions (library), seconds" % (lst["sessions"] if lst else "?"), v, "< 1",
+                      v is not None and v < 1 and lst["sessions"] >= 100000,
+                      "" if lst and lst["sessions"] >= 100000 else "fewer than 100,000 sessions listed"))
+    mem = c.get("memory")
+    v = mem["bytes_per_session"] if mem else None
+    out.append(target("kernel memory per session, bytes", v, "<= 512", v is not None and v <= 512,
+                      "with switchboard slots: %s" % (mem["bytes_per_session_with_switchboards"] if mem else "?")))
+    return out
+
+
+def fmt(v, digits=1):
+    if v is None:
+        return "–"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return "%.*f" % (digits, v)
+    return str(v)
+
+
+def markdown(report):
+    env = report["env"]
+    lines = ["# Benchmark run (%s, kernel %s, rtpengine %s, mode %s)" % (
+        env.get("date"), env.get("kernel"), env.get("rtpengine"), env.get("mode")), ""]
+    lines += ["Absolute numbers under qemu TCG emulation mean nothing; only ratios within this run count.", ""]
+    lines += ["## CPU time per relayed packet on the proxy CPU (median of rounds)", "",
+              "| relay | rate (pps) | offered (pps) | µs/packet | implied capacity (pps) | loss | rounds |",
+              "|---|---:|---:|---:|---:|---:|---:|"]
+    for relay, info in report["relays"].items():
+        for s in info["sweep"]:
+            lines.append("| %s | %d | %s | %s | %s | %s | %d |" % (
+                NAMES[relay], s["rate"], fmt(s["offered_pps"], 0), fmt(s["us_per_packet"], 2),
+                fmt(s["capacity_pps"], 0), "%.2f%%" % (100 * s["loss"]) if s["loss"] is not None else "–",
+                s["rounds"]))
+    lines += ["", "## Capacity and ratios ours / other", "",
+              "| relay | capacity (pps, from rate) | xt / relay CPU per packet (at rate) | xt / relay capacity |",
+              "|---|---:|---:|---:|"]
+    for relay, info in report["relays"].items():
+        r = report["ratios"].get(relay, {})
+        lines.append("| %s | %s (%s) | %s (%s) | %s |" % (
+            NAMES[relay], fmt(info["capacity_pps"], 0), fmt(info["capacity_from_rate"]),
+            fmt(r.get("cpu_per_packet"), 2) if relay != "xt" else "1", fmt(r.get("headline_rate")) if relay != "xt" else "",
+            fmt(r.get("capacity"), 2) if relay != "xt" else "1"))
+    if report["overload"]:
+        lines += ["", "## Overload at 2 × capacity, then a quarter of capacity twice", "",
+                  "| relay | capacity | offered (× capacity) | relayed (pps) | relayed / capacity | relayed / offered | recovery loss | recovered |",
+                  "|---|---:|---:|---:|---:|---:|---:|---|"]
+        for relay, o in report["overload"].items():
+            lines.append("| %s | %s | %s (%s×%s) | %s | %s | %s | %s | %s |" % (
+                NAMES[relay], fmt(o["capacity_pps"]), fmt(o["offered_pps"], 0), fmt(o["offered_x_capacity"], 2),
+                ", generator-limited" if o["generator_limited"] else "", fmt(o["relayed_pps"], 0),
+                fmt(o["relayed_fraction_of_capacity"], 3), fmt(o["relayed_fraction_of_offered"], 3),
+                " / ".join("%.1f%%" % (100 * x) for x in o["recovery_loss"] if x is not None),
+                fmt(o["recovered"])))
+    if report["scale"]:
+        lines += ["", "## Sessions (traffic spread over all of them)", "",
+                  "| relay | sessions | rate (pps) | µs/packet | × 1 session | loss |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for s in report["scale"]:
+            lines.append("| %s | %d | %d | %s | %s | %s |" % (
+                NAMES[s["relay"]], s["sessions"], s["rate"], fmt(s["us_per_packet"], 2), fmt(s["x_1_session"], 2),
+                "%.2f%%" % (100 * s["loss"]) if s["loss"] is not None else "–"))
+    c = report["control"]
+    if c:
+        lines += ["", "## Control plane (xt_RTPPROXY through libxtrtpproxy)", "", "| figure | value |", "|---|---:|"]
+        for k, v in c.items():
+            if k.startswith("churn_batch_"):
+                what = "one request at a time" if v["batch"] == 1 else "batches of %d" % v["batch"]
+                lines.append("| alloc / delete / alloc+delete per s, %s (%d sessions) | %s / %s / %s |" % (
+                    what, v["count"], fmt(v["alloc_rate"], 0), fmt(v["delete_rate"], 0), fmt(v["alloc_delete_rate"], 0)))
+        if "list_library" in c:
+            lines.append("| list %d sessions, library (median of 3) | %.3f s |" % (
+                c["list_library"]["sessions"], c["list_library"]["secs"]))
+        if "list_cli" in c:
+            lines.append("| list %d sessions, `iptrtpproxy list` | %.3f s |" % (
+                c["list_cli"]["sessions"], c["list_cli"]["secs"]))
+        if "memory" in c:
+            m = c["memory"]
+            lines.append("| kernel memory per session (%d sessions) | %s B (%s B with switchboard slots) |" % (
+                m["sessions"], fmt(m["bytes_per_session"], 0), fmt(m["bytes_per_session_with_switchboards"], 0)))
+        for s in c.get("setup_alloc_batched", []):
+            lines.append("| set-up of %d sessions (alloc in batches of 1000) | %.0f per s |" % (s["sessions"], s["rate"]))
+    lines += ["", "## Targets", "", "| target | value | limit | met | note |", "|---|---:|---:|---|---|"]
+    for t in report["targets"]:
+        lines.append("| %s | %s | %s | %s | %s |" % (
+            t["target"], fmt(t["value"], 3), t["limit"],
+            "–" if t["met"] is None else ("yes" if t["met"] else "**no**"), t["note"]))
+    if report.get("host_note"):
+        lines += ["", "Host during the run: %s" % report["host_note"]]
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("raw")
+    parser.add_argument("out")
+    parser.add_argument("--host-note", default="")
+    args = parser.parse_args()
+    records = [json.loads(line) for line in open(args.raw) if line.strip()]
+    report = build(records)
+    report["host_note"] = args.host_note
+    report["raw"] = records
+    md = markdown(report)
+    with open(args.out + ".json", "w") as f:
+        json.dump(report, f, indent=1, default=str)
+    with open(args.out + ".md", "w") as f:
+        f.write(md)
+    sys.stdout.write(md)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

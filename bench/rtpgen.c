@@ -1,0 +1,533 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rtpgen: paced G.711 RTP (PCMU, 20 ms frames) in both directions between two
+ * network namespaces, written as whole Ethernet frames to AF_PACKET sockets.
+ *
+ * Why AF_PACKET: a UDP socket would make the generator's own CPU pay for a
+ * route lookup and the IP output path per packet, and the benchmark needs a
+ * generator that can offer twice what the fastest relay handles. The frames
+ * are still complete, valid IPv4/UDP/RTP packets with correct checksums.
+ *
+ * Sessions come from a file, one line per session:
+ *     A-DEST-IP A-DEST-PORT B-DEST-IP B-DEST-PORT
+ * Client A sends to the first pair, client B to the second. Packet k of a run
+ * belongs to session (k / 2) mod N and goes out on side k mod 2, so both
+ * directions and every session get the same share. Every stream (session,
+ * side) has a constant SSRC; sequence numbers and timestamps (+160 per
+ * packet, 8 kHz) continue across runs when --state names a file.
+ *
+ * With --proxy-cpu the run is also a measurement window: it reads that CPU's
+ * idle time from /proc/stat when sending starts and --drain-ms after it ends.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RTP_HDR_LEN 12
+#define RTP_PAYLOAD_LEN 160	/* 20 ms of 8 kHz G.711 */
+#define RTP_PT_PCMU 0
+#define FRAME_LEN (sizeof(struct ether_header) + sizeof(struct iphdr) + \
+		   sizeof(struct udphdr) + RTP_HDR_LEN + RTP_PAYLOAD_LEN)
+#define MAX_BATCH 256
+#define STATE_MAGIC 0x52545047u	/* "RTPG" */
+
+struct side {
+	const char *ns, *dev, *src;
+	uint8_t dmac[6], smac[6];
+	bool have_dmac;
+	struct in_addr saddr;
+	uint16_t sport;
+	int fd;
+	uint16_t ip_id;
+	uint64_t sent;
+	uint8_t frames[MAX_BATCH][FRAME_LEN];
+	struct iovec iov[MAX_BATCH];
+	struct mmsghdr msgs[MAX_BATCH];
+	unsigned int queued;
+};
+
+struct dest {
+	struct in_addr addr;
+	uint16_t port;
+};
+
+/* Per stream: index = session * 2 + side. */
+struct stream_state {
+	uint32_t ts;
+	uint16_t seq;
+	uint8_t started;
+	uint8_t pad;
+};
+
+struct state_header {
+	uint32_t magic;
+	uint32_t streams;
+};
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "rtpgen: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void sleep_until(uint64_t ns)
+{
+	struct timespec ts = { .tv_sec = ns / 1000000000u, .tv_nsec = ns % 1000000000u };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
+/* Idle time of one CPU in ns (idle + iowait of /proc/stat, USER_HZ ticks). */
+static uint64_t cpu_idle_ns(int cpu)
+{
+	char want[16], line[512];
+	unsigned long long v[5];
+	FILE *f = fopen("/proc/stat", "r");
+	long hz = sysconf(_SC_CLK_TCK);
+
+	if (!f)
+		die("/proc/stat: %s", strerror(errno));
+	snprintf(want, sizeof(want), "cpu%d ", cpu);
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, want, strlen(want)))
+			continue;
+		if (sscanf(line + strlen(want), "%llu %llu %llu %llu %llu",
+			   &v[0], &v[1], &v[2], &v[3], &v[4]) != 5)
+			break;
+		fclose(f);
+		return (v[3] + v[4]) * (1000000000ull / (uint64_t)hz);
+	}
+	fclose(f);
+	die("no line for cpu%d in /proc/stat", cpu);
+}
+
+static uint16_t csum_fold32(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static uint32_t csum_add(uint32_t sum, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	while (len > 1) {
+		sum += (uint32_t)p[0] << 8 | p[1];
+		p += 2;
+		len -= 2;
+	}
+	if (len)
+		sum += (uint32_t)p[0] << 8;
+	return sum;
+}
+
+static void parse_mac(const char *text, uint8_t mac[6])
+{
+	if (sscanf(text, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1],
+		   &mac[2], &mac[3], &mac[4], &mac[5]) != 6)
+		die("bad MAC address '%s'", text);
+}
+
+static void parse_endpoint(const char *text, struct in_addr *addr, uint16_t *port)
+{
+	char buf[64];
+	char *colon;
+	long p;
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	colon = strrchr(buf, ':');
+	if (!colon)
+		die("'%s' is not IP:PORT", text);
+	*colon = 0;
+	p = strtol(colon + 1, NULL, 10);
+	if (inet_pton(AF_INET, buf, addr) != 1 || p <= 0 || p > 65535)
+		die("'%s' is not IP:PORT", text);
+	*port = (uint16_t)p;
+}
+
+static void enter_netns(const char *ns)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNET))
+		die("cannot enter network namespace %s: %s", ns, strerror(errno));
+	close(fd);
+}
+
+/* A packet socket on the side's device, in the side's namespace. */
+static void open_side(struct side *s)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
+	struct ifreq ifr = { 0 };
+	int one = 1, sndbuf = 4 << 20;
+
+	enter_netns(s->ns);
+	s->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (s->fd < 0)
+		die("AF_PACKET socket: %s", strerror(errno));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", s->dev);
+	if (ioctl(s->fd, SIOCGIFINDEX, &ifr))
+		die("%s in %s: %s", s->dev, s->ns, strerror(errno));
+	sll.sll_ifindex = ifr.ifr_ifindex;
+	if (ioctl(s->fd, SIOCGIFHWADDR, &ifr))
+		die("MAC of %s: %s", s->dev, strerror(errno));
+	memcpy(s->smac, ifr.ifr_hwaddr.sa_data, 6);
+	if (bind(s->fd, (struct sockaddr *)&sll, sizeof(sll)))
+		die("bind to %s: %s", s->dev, strerror(errno));
+	/* No qdisc: veth has none anyway, and this keeps it out if one is added. */
+	setsockopt(s->fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
+	setsockopt(s->fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof(sndbuf));
+}
+
+static struct dest *read_sessions(const char *path, size_t first, size_t *count)
+{
+	FILE *f = fopen(path, "r");
+	char a[64], b[64];
+	unsigned int pa, pb;
+	size_t n = 0, cap = 1024;
+	struct dest *d = malloc(cap * 2 * sizeof(*d));
+
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	while (d && fscanf(f, "%63s %u %63s %u", a, &pa, b, &pb) == 4) {
+		if (first && n == first)
+			break;
+		if (n == cap) {
+			cap *= 2;
+			d = realloc(d, cap * 2 * sizeof(*d));
+			if (!d)
+				break;
+		}
+		if (inet_pton(AF_INET, a, &d[2 * n].addr) != 1 ||
+		    inet_pton(AF_INET, b, &d[2 * n + 1].addr) != 1 ||
+		    !pa || pa > 65535 || !pb || pb > 65535)
+			die("%s: bad line %zu", path, n + 1);
+		d[2 * n].port = (uint16_t)pa;
+		d[2 * n + 1].port = (uint16_t)pb;
+		n++;
+	}
+	if (!d)
+		die("out of memory");
+	fclose(f);
+	if (!n)
+		die("%s: no sessions", path);
+	if (first && n < first)
+		die("%s: %zu sessions, %zu wanted", path, n, first);
+	*count = n;
+	return d;
+}
+
+static struct stream_state *load_state(const char *path, size_t streams)
+{
+	struct stream_state *st = calloc(streams, sizeof(*st));
+	struct state_header h;
+	FILE *f;
+	size_t i, have;
+
+	if (!st)
+		die("out of memory");
+	for (i = 0; i < streams; i++) {
+		/* Arbitrary but fixed starting points, different per stream. */
+		st[i].seq = (uint16_t)(i * 7919u + 1);
+		st[i].ts = (uint32_t)(i * 2654435761u);
+	}
+	if (!path || !(f = fopen(path, "r")))
+		return st;
+	if (fread(&h, sizeof(h), 1, f) == 1 && h.magic == STATE_MAGIC) {
+		have = h.streams < streams ? h.streams : streams;
+		if (fread(st, sizeof(*st), have, f) != have)
+			die("%s: short state file", path);
+	}
+	fclose(f);
+	return st;
+}
+
+static void save_state(const char *path, const struct stream_state *st,
+		       size_t streams)
+{
+	struct state_header h = { .magic = STATE_MAGIC, .streams = (uint32_t)streams };
+	char tmp[4096];
+	FILE *f;
+
+	if (!path)
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f || fwrite(&h, sizeof(h), 1, f) != 1 ||
+	    fwrite(st, sizeof(*st), streams, f) != streams || fclose(f) ||
+	    rename(tmp, path))
+		die("%s: cannot write state", path);
+}
+
+static uint32_t stream_ssrc(size_t stream)
+{
+	/* Constant per stream, spread over the 32-bit space. */
+	return (uint32_t)(stream * 2246822519u) ^ 0x5a17c0deu;
+}
+
+static void build_frame(struct side *s, uint8_t *frame, const struct dest *to,
+			size_t stream, struct stream_state *st)
+{
+	struct ether_header *eth = (struct ether_header *)frame;
+	struct iphdr *ip = (struct iphdr *)(eth + 1);
+	struct udphdr *udp = (struct udphdr *)(ip + 1);
+	uint8_t *rtp = (uint8_t *)(udp + 1);
+	uint16_t udp_len = sizeof(*udp) + RTP_HDR_LEN + RTP_PAYLOAD_LEN;
+	uint32_t ssrc = stream_ssrc(stream), sum;
+
+	memcpy(eth->ether_dhost, s->dmac, 6);
+	memcpy(eth->ether_shost, s->smac, 6);
+	eth->ether_type = htons(ETHERTYPE_IP);
+
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->tos = 0;
+	ip->tot_len = htons(sizeof(*ip) + udp_len);
+	ip->id = htons(s->ip_id++);
+	ip->frag_off = htons(IP_DF);
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_UDP;
+	ip->check = 0;
+	ip->saddr = s->saddr.s_addr;
+	ip->daddr = to->addr.s_addr;
+	ip->check = htons(csum_fold32(csum_add(0, ip, sizeof(*ip))));
+
+	rtp[0] = 0x80;	/* version 2, no padding, extension or CSRC */
+	rtp[1] = (st->started ? 0 : 0x80) | RTP_PT_PCMU;	/* marker on a talkspurt's first packet */
+	rtp[2] = st->seq >> 8;
+	rtp[3] = st->seq & 0xff;
+	rtp[4] = st->ts >> 24;
+	rtp[5] = (st->ts >> 16) & 0xff;
+	rtp[6] = (st->ts >> 8) & 0xff;
+	rtp[7] = st->ts & 0xff;
+	rtp[8] = ssrc >> 24;
+	rtp[9] = (ssrc >> 16) & 0xff;
+	rtp[10] = (ssrc >> 8) & 0xff;
+	rtp[11] = ssrc & 0xff;
+	/* The payload (mu-law silence, 0xff) was filled once. */
+	st->started = 1;
+	st->seq++;
+	st->ts += RTP_PAYLOAD_LEN;
+
+	udp->source = htons(s->sport);
+	udp->dest = htons(to->port);
+	udp->len = htons(udp_len);
+	udp->check = 0;
+	/* Pseudo header, then the datagram. */
+	sum = csum_add(0, &ip->saddr, 8);
+	sum += IPPROTO_UDP + udp_len;
+	sum = csum_add(sum, udp, udp_len);
+	udp->check = htons(csum_fold32(sum));
+	if (!udp->check)
+		udp->check = 0xffff;	/* 0 would mean "no checksum" */
+}
+
+static void flush_side(struct side *s)
+{
+	unsigned int done = 0;
+	int n;
+
+	while (done < s->queued) {
+		n = sendmmsg(s->fd, s->msgs + done, s->queued - done, 0);
+		if (n < 0) {
+			if (errno == ENOBUFS || errno == EAGAIN)
+				continue;
+			die("sendmmsg on %s: %s", s->dev, strerror(errno));
+		}
+		done += (unsigned int)n;
+	}
+	s->sent += s->queued;
+	s->queued = 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: rtpgen --ns-a NS --dev-a DEV --src-a IP:PORT --mac-a MAC\n"
+		"              --ns-b NS --dev-b DEV --src-b IP:PORT --mac-b MAC\n"
+		"              --sessions FILE [--first N] --rate PPS\n"
+		"              (--seconds S | --packets N) [--state FILE]\n"
+		"              [--proxy-cpu CPU] [--drain-ms MS] [--batch N]\n"
+		"--mac-X is the next hop of side X (the proxy's port); PPS counts\n"
+		"both directions together.\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	static struct side sides[2];
+	static const struct option opts[] = {
+		{ "ns-a", required_argument, NULL, 'n' },
+		{ "dev-a", required_argument, NULL, 'd' },
+		{ "src-a", required_argument, NULL, 's' },
+		{ "mac-a", required_argument, NULL, 'm' },
+		{ "ns-b", required_argument, NULL, 'N' },
+		{ "dev-b", required_argument, NULL, 'D' },
+		{ "src-b", required_argument, NULL, 'S' },
+		{ "mac-b", required_argument, NULL, 'M' },
+		{ "sessions", required_argument, NULL, 'f' },
+		{ "first", required_argument, NULL, 'F' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "seconds", required_argument, NULL, 't' },
+		{ "packets", required_argument, NULL, 'p' },
+		{ "state", required_argument, NULL, 'x' },
+		{ "proxy-cpu", required_argument, NULL, 'c' },
+		{ "drain-ms", required_argument, NULL, 'w' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ 0 },
+	};
+	const char *sessions_path = NULL, *state_path = NULL;
+	double rate = 0, seconds = 0;
+	uint64_t total = 0, sent = 0, due, start, end, closed = 0, idle0 = 0, idle1 = 0, next;
+	uint64_t lag, max_lag = 0;
+	unsigned long first = 0, batch = 32, drain_ms = 300;
+	int proxy_cpu = -1, c, i;
+	struct stream_state *state;
+	struct dest *dests;
+	size_t nsess, k;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		/* Upper-case short codes are side B's options. */
+		struct side *s = &sides[c == 'N' || c == 'D' || c == 'S' || c == 'M'];
+
+		switch (c) {
+		case 'n': case 'N': s->ns = optarg; break;
+		case 'd': case 'D': s->dev = optarg; break;
+		case 's': case 'S': s->src = optarg; break;
+		case 'm': case 'M': parse_mac(optarg, s->dmac); s->have_dmac = true; break;
+		case 'f': sessions_path = optarg; break;
+		case 'F': first = strtoul(optarg, NULL, 10); break;
+		case 'r': rate = strtod(optarg, NULL); break;
+		case 't': seconds = strtod(optarg, NULL); break;
+		case 'p': total = strtoull(optarg, NULL, 10); break;
+		case 'x': state_path = optarg; break;
+		case 'c': proxy_cpu = atoi(optarg); break;
+		case 'w': drain_ms = strtoul(optarg, NULL, 10); break;
+		case 'b': batch = strtoul(optarg, NULL, 10); break;
+		default: usage();
+		}
+	}
+	if (optind != argc || !sessions_path || rate < 0 || (!total && seconds <= 0 && rate > 0) ||
+	    !batch || batch > MAX_BATCH)
+		usage();
+	for (i = 0; i < 2; i++) {
+		if (!sides[i].ns || !sides[i].dev || !sides[i].src || !sides[i].have_dmac)
+			usage();
+		parse_endpoint(sides[i].src, &sides[i].saddr, &sides[i].sport);
+	}
+	/* --rate 0 --seconds S: an idle window, the proxy CPU's background. */
+	if (!total)
+		total = (uint64_t)(rate * seconds + 0.5);
+	if (total && rate <= 0)
+		die("--rate must be positive to send packets");
+
+	dests = read_sessions(sessions_path, first, &nsess);
+	state = load_state(state_path, nsess * 2);
+	for (i = 0; i < 2; i++) {
+		struct side *s = &sides[i];
+
+		open_side(s);
+		for (k = 0; k < MAX_BATCH; k++) {
+			memset(s->frames[k] + FRAME_LEN - RTP_PAYLOAD_LEN, 0xff, RTP_PAYLOAD_LEN);
+			s->iov[k].iov_base = s->frames[k];
+			s->iov[k].iov_len = FRAME_LEN;
+			s->msgs[k].msg_hdr.msg_iov = &s->iov[k];
+			s->msgs[k].msg_hdr.msg_iovlen = 1;
+		}
+	}
+
+	start = now_ns();
+	if (proxy_cpu >= 0)
+		idle0 = cpu_idle_ns(proxy_cpu);
+	while (sent < total) {
+		uint64_t t = now_ns();
+
+		due = (uint64_t)((double)(t - start) * rate / 1e9);
+		if (due > total)
+			due = total;
+		if (due <= sent) {
+			/* The next packet's time; rates below a packet per ms sleep between packets. */
+			next = start + (uint64_t)((double)(sent + 1) * 1e9 / rate);
+			sleep_until(next);
+			continue;
+		}
+		lag = due - sent;
+		if (lag > max_lag)
+			max_lag = lag;
+		if (lag > 2 * batch)
+			lag = 2 * batch;
+		for (k = 0; k < lag; k++, sent++) {
+			size_t sess = (size_t)((sent >> 1) % nsess);
+			unsigned int side = sent & 1;
+			struct side *s = &sides[side];
+
+			build_frame(s, s->frames[s->queued], &dests[2 * sess + side],
+				    2 * sess + side, &state[2 * sess + side]);
+			s->queued++;
+		}
+		flush_side(&sides[0]);
+		flush_side(&sides[1]);
+	}
+	if (!total)
+		sleep_until(start + (uint64_t)(seconds * 1e9));
+	end = now_ns();
+	if (proxy_cpu >= 0) {
+		/* Let queued packets through before the window closes. */
+		sleep_until(end + drain_ms * 1000000u);
+		idle1 = cpu_idle_ns(proxy_cpu);
+		closed = now_ns();
+	}
+	save_state(state_path, state, nsess * 2);
+
+	printf("sent=%llu sent_a=%llu sent_b=%llu sessions=%zu send_secs=%.6f rate=%.1f "
+	       "max_lag_pkts=%llu",
+	       (unsigned long long)sent, (unsigned long long)sides[0].sent,
+	       (unsigned long long)sides[1].sent, nsess, (end - start) / 1e9,
+	       end > start ? sent / ((end - start) / 1e9) : 0.0,
+	       (unsigned long long)max_lag);
+	if (proxy_cpu >= 0)
+		printf(" window_ns=%llu idle_ns=%llu",
+		       (unsigned long long)(closed - start),
+		       (unsigned long long)(idle1 - idle0));
+	printf("\n");
+	return 0;
+}

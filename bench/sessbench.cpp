@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+// sessbench: session set-up for the benchmark and the control-plane figures through libxtrtpproxy.
+//
+//   sessbench setup --gates-a IP,... --gates-b IP,... --port-a P --port-b P --count N
+//                   --per-switchboard M --client-a IP:PORT --client-b IP:PORT --out FILE
+//       allocates N sessions (M per switchboard, switchboard j on the j-th gate addresses) in
+//       batches and writes rtpgen's session file: "GATE-A PORT-A GATE-B PORT-B" per session.
+//   sessbench churn --gate-a IP --gate-b IP --port-a P --port-b P --count N --batch B
+//                   --client-a IP:PORT --client-b IP:PORT
+//       allocates N sessions and deletes them again, B per request batch (B = 1: one request
+//       at a time, each waiting for its answer); prints the rates.
+//   sessbench list [--repeat R]
+//       dumps every session of every switchboard R times; prints the count and the times.
+//   sessbench clear
+//       deletes every session.
+//
+// Output is one line of key=value pairs, for the shell to collect.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "xtrtpproxy/client.hpp"
+#include "xtrtpproxy/types.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using xtrtpproxy::Address;
+using xtrtpproxy::Client;
+using xtrtpproxy::SessionParams;
+using xtrtpproxy::SessionRange;
+using xtrtpproxy::StreamIndex;
+using xtrtpproxy::SwitchboardSelector;
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// --key value pairs after the subcommand.
+class Args {
+  public:
+    Args(int argc, char** argv) {
+        for (int i = 2; i < argc; i += 2) {
+            std::string_view key = argv[i];
+            if (!key.starts_with("--") || i + 1 >= argc)
+                throw std::invalid_argument("expected --key value, got '" + std::string(key) + "'");
+            values_[std::string(key.substr(2))] = argv[i + 1];
+        }
+    }
+    std::string str(const std::string& key) const {
+        auto it = values_.find(key);
+        if (it == values_.end()) throw std::invalid_argument("--" + key + " is required");
+        return it->second;
+    }
+    unsigned long num(const std::string& key, std::optional<unsigned long> fallback = {}) const {
+        if (!values_.contains(key) && fallback) return *fallback;
+        const std::string text = str(key);
+        char* end = nullptr;
+        const unsigned long value = std::strtoul(text.c_str(), &end, 10);
+        if (text.empty() || *end) throw std::invalid_argument("--" + key + ": not a number");
+        return value;
+    }
+    std::vector<Address> addresses(const std::string& key) const {
+        std::vector<Address> out;
+        const std::string text = str(key);
+        std::size_t pos = 0;
+        while (pos <= text.size()) {
+            const std::size_t comma = std::min(text.find(',', pos), text.size());
+            out.push_back(Address::parse(std::string_view(text).substr(pos, comma - pos)));
+            pos = comma + 1;
+        }
+        return out;
+    }
+
+  private:
+    std::map<std::string, std::string> values_;
+};
+
+xtrtpproxy::Endpoint endpoint(const std::string& text) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos) throw std::invalid_argument("'" + text + "' is not IP:PORT");
+    return {Address::parse(std::string_view(text).substr(0, colon)),
+            static_cast<std::uint16_t>(std::stoul(text.substr(colon + 1)))};
+}
+
+// Both clients fixed (no learning): what a SIP proxy knows from the SDP of a call.
+SessionParams client_params(const Args& args) {
+    const auto a = endpoint(args.str("client-a"));
+    const auto b = endpoint(args.str("client-b"));
+    SessionParams params;
+    params.stream(StreamIndex::rtp_a).addr = a.addr;
+    params.stream(StreamIndex::rtp_a).port = a.port;
+    params.stream(StreamIndex::rtp_b).addr = b.addr;
+    params.stream(StreamIndex::rtp_b).port = b.port;
+    return xtrtpproxy::with_rtcp_defaults(params);
+}
+
+SwitchboardSelector selector(const Address& a, unsigned long port_a, const Address& b,
+                             unsigned long port_b) {
+    SwitchboardSelector sel;
+    sel.addr_a = a;
+    sel.port_a = static_cast<std::uint16_t>(port_a);
+    sel.addr_b = b;
+    sel.port_b = static_cast<std::uint16_t>(port_b);
+    return sel;
+}
+
+// Allocates count sessions in one switchboard, batch per request batch; returns their ids.
+std::vector<std::uint32_t> alloc_many(Client& client, const SwitchboardSelector& sel,
+                                      const SessionParams& params, unsigned long count,
+                                      unsigned long batch,
+                                      std::vector<xtrtpproxy::SessionEntry>* entries = nullptr) {
+    std::vector<std::uint32_t> ids;
+    ids.reserve(count);
+    if (batch <= 1) {
+        for (unsigned long i = 0; i < count; ++i) {
+            auto entry = client.alloc(sel, params);
+            ids.push_back(entry.session.id);
+            if (entries) entries->push_back(std::move(entry));
+        }
+        return ids;
+    }
+    const std::vector<SessionParams> chunk(batch, params);
+    for (unsigned long done = 0; done < count;) {
+        const unsigned long n = std::min(batch, count - done);
+        auto results = client.alloc_batch(sel, std::span(chunk).first(n));
+        for (auto& r : results) {
+            const auto& entry = r.get();  // rethrows a failed item
+            ids.push_back(entry.session.id);
+            if (entries) entries->push_back(entry);
+        }
+        done += n;
+    }
+    return ids;
+}
+
+void remove_many(Client& client, const SwitchboardSelector& sel,
+                 const std::vector<std::uint32_t>& ids, unsigned long batch) {
+    if (batch <= 1) {
+        for (auto id : ids)
+            if (client.remove(sel, SessionRange{id, id}) != 1)
+                throw std::runtime_error("delete of session " + std::to_string(id) +
+                                         " deleted nothing");
+        return;
+    }
+    std::vector<SessionRange> ranges;
+    for (std::size_t done = 0; done < ids.size();) {
+        const std::size_t n = std::min<std::size_t>(batch, ids.size() - done);
+        ranges.clear();
+        for (std::size_t i = 0; i < n; ++i) ranges.push_back({ids[done + i], ids[done + i]});
+        for (const auto& r : client.remove_batch(sel, ranges))
+            if (r.get() != 1) throw std::runtime_error("a batched delete deleted nothing");
+        done += n;
+    }
+}
+
+int setup(const Args& args) {
+    const auto gates_a = args.addresses("gates-a");
+    const auto gates_b = args.addresses("gates-b");
+    const unsigned long count = args.num("count"), per_sb = args.num("per-switchboard");
+    const unsigned long batch = args.num("batch", 1000);
+    if (gates_a.size() != gates_b.size() || per_sb * gates_a.size() < count)
+        throw std::invalid_argument("not enough switchboards for --count sessions");
+    const SessionParams params = client_params(args);
+    Client client;
+    std::vector<xtrtpproxy::SessionEntry> entries;
+    entries.reserve(count);
+    const auto start = Clock::now();
+    for (std::size_t j = 0; j * per_sb < count; ++j) {
+        const auto sel = selector(gates_a[j], args.num("port-a"), gates_b[j], args.num("port-b"));
+        alloc_many(client, sel, params, std::min(per_sb, count - j * per_sb), batch, &entries);
+    }
+    const double secs = seconds_since(start);
+
+    const std::string out = args.str("out");
+    std::FILE* f = std::fopen(out.c_str(), "w");
+    if (!f) throw std::runtime_error("cannot write " + out);
+    for (const auto& e : entries) {
+        std::fprintf(f, "%s %u %s %u\n", e.switchboard.gate_a.addr.to_string().c_str(),
+                     e.session.stream(StreamIndex::rtp_a).gate_port,
+                     e.switchboard.gate_b.addr.to_string().c_str(),
+                     e.session.stream(StreamIndex::rtp_b).gate_port);
+    }
+    if (std::fclose(f)) throw std::runtime_error("cannot write " + out);
+    std::printf("sessions=%zu secs=%.6f rate=%.1f\n", entries.size(), secs, entries.size() / secs);
+    return 0;
+}
+
+int churn(const Args& args) {
+    const auto sel = selector(Address::parse(args.str("gate-a")), args.num("port-a"),
+                              Address::parse(args.str("gate-b")), args.num("port-b"));
+    const unsigned long count = args.num("count"), batch = args.num("batch");
+    const SessionParams params = client_params(args);
+    Client client;
+    auto start = Clock::now();
+    const auto ids = alloc_many(client, sel, params, count, batch);
+    const double alloc_secs = seconds_since(start);
+    start = Clock::now();
+    remove_many(client, sel, ids, batch);
+    const double delete_secs = seconds_since(start);
+    std::printf(
+        "count=%lu batch=%lu alloc_secs=%.6f delete_secs=%.6f alloc_rate=%.1f "
+        "delete_rate=%.1f alloc_delete_rate=%.1f\n",
+        count, batch, alloc_secs, delete_secs, count / alloc_secs, count / delete_secs,
+        count / (alloc_secs + delete_secs));
+    return 0;
+}
+
+int list(const Args& args) {
+    const unsigned long repeat = args.num("repeat", 3);
+    Client client;
+    std::vector<double> times;
+    std::size_t count = 0;
+    for (unsigned long i = 0; i < repeat; ++i) {
+        const auto start = Clock::now();
+        count = client.sessions().size();
+        times.push_back(seconds_since(start));
+    }
+    std::sort(times.begin(), times.end());
+    std::printf("sessions=%zu min_secs=%.6f median_secs=%.6f max_secs=%.6f\n", count, times.front(),
+                times[times.size() / 2], times.back());
+    return 0;
+}
+
+int clear() {
+    Client client;
+    std::printf("deleted=%u\n", client.remove());
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::cerr << "usage: sessbench setup|churn|list|clear --key value...\n";
+        return 2;
+    }
+    const std::string_view cmd = argv[1];
+    try {
+        const Args args(argc, argv);
+        if (cmd == "setup") return setup(args);
+        if (cmd == "churn") return churn(args);
+        if (cmd == "list") return list(args);
+        if (cmd == "clear") return clear();
+        std::cerr << "sessbench: unknown command '" << cmd << "'\n";
+        return 2;
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "sessbench: " << e.what() << '\n';
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "sessbench " << cmd << ": " << e.what() << '\n';
+        return 1;
+    }
+}

@@ -1,0 +1,641 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The benchmark inside the test VM: four relays between the same two clients, measured in turns.
+#
+#  client A: netns "ca"                                            client B: netns "cb"
+#  fwd 10.1.1.100 -- pa 10.1.1.1   [p-fwd: ip_forward=1, no rules]  10.1.2.1   pb -- fwd 10.1.2.100
+#  xt  10.2.1.100 -- pa 10.2.1.1-4 [p-xt:  xt_RTPPROXY]             10.2.2.1-4 pb -- xt  10.2.2.100
+#  rek 10.3.1.100 -- pa 10.3.1.1   [p-rek: rtpengine, kernel]       10.3.2.1   pb -- rek 10.3.2.100
+#  reu 10.4.1.100 -- pa 10.4.1.1   [p-reu: rtpengine, userspace]    10.4.2.1   pb -- reu 10.4.2.100
+#
+# Each relay has its own proxy namespace, so one relay's rules never cost another anything
+# and plain forwarding runs with no netfilter rule at all; the two clients are the same for
+# all. Client A sends from 10.N.1.100:4000, client B from 10.N.2.100:6000.
+#
+# CPU 0 does the proxies' work: RPS on pa and pb of every proxy steers what the clients send
+# to CPU 0, and the rtpengine daemons run there. CPU 1 has everything else: this script, the
+# generator (bench/rtpgen, AF_PACKET) and the clients' receive path (RPS on the clients'
+# devices). Arrivals are counted by an nft netdev ingress rule per client device, which then
+# drops the packet (no socket, no ICMP back to the proxy).
+#
+# A measurement window: rtpgen sends paced RTP of N sessions in both directions and reads
+# CPU 0's idle time when it starts and 0.5 s after the last packet; busy = wall - idle.
+# The background (busy time of an idle CPU 0 with every daemon running) is measured in
+# windows without traffic and subtracted by bench/report.py.
+#
+# Usage: tests/vm/run.sh script bench/vm.sh smoke|full
+# Writes $XTRP_RESULTS/bench-raw.jsonl (one JSON object per measurement) and prints a
+# line per window. Exits non-zero if a relay relays (almost) nothing, or if rtpengine's
+# kernel module does not relay in the kernel.
+
+set -eEuo pipefail
+
+MODE=${1:-smoke}
+declare -A CFG
+# shellcheck disable=SC2054 # commas separate list items inside one setting
+case $MODE in
+smoke)
+	CFG=([relays]=fwd,xt,rek,reu [rounds]=1 [secs]=2 [rates]=2000 [overload]=0
+		[scale]=1000 [scale_rates]=2000 [rek_max]=1 [reu_max]=1
+		[control]=2000 [churn_one]=200 [churn_batch]=500)
+	;;
+full)
+	CFG=([relays]=fwd,xt,rek,reu [rounds]=3 [secs]=4 [rates]=2000,5000,10000,20000,40000,60000
+		[overload]=5 [scale]=1000,10000,100000 [scale_rates]=5000,20000 [rek_max]=10000
+		[reu_max]=1000 [control]=100000 [churn_one]=2000 [churn_batch]=1000)
+	;;
+*)
+	echo "usage: bench/vm.sh smoke|full [KEY=VALUE...]" >&2
+	exit 2
+	;;
+esac
+# KEY=VALUE arguments override the mode's settings (lists are comma-separated; 0 or "" skips a
+# phase), e.g. for a short run while developing: bench/vm.sh full relays=fwd,xt rounds=1.
+shift
+for arg in "$@"; do
+	if [[ $arg != *=* ]] || [ -z "${CFG[${arg%%=*}]+set}" ]; then
+		echo "bench/vm.sh: unknown setting '$arg'" >&2
+		exit 2
+	fi
+	CFG[${arg%%=*}]=${arg#*=}
+done
+list() {
+	echo "${CFG[$1]//,/ }"
+}
+
+REPO=${XTRP_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+RESULTS=${XTRP_RESULTS:-/tmp/bench-results}
+RTPGEN=$REPO/build/bench/rtpgen
+SESSBENCH=$REPO/build/bench/sessbench
+RTPP=$REPO/build/iptrtpproxy/iptrtpproxy
+KMOD=$REPO/build/kmod/$(uname -r)/xt_RTPPROXY.ko
+NG=(python3 -S -E "$REPO/bench/ng.py")
+RAW=$RESULTS/bench-raw.jsonl
+W=$(mktemp -d /tmp/bench.XXXXXX)
+
+ALL_RELAYS=(fwd xt rek reu)
+# The relays measured (the topology always has all four).
+read -ra RELAYS <<<"$(list relays)"
+declare -A IDX=([fwd]=1 [xt]=2 [rek]=3 [reu]=4)
+declare -A MAC_A MAC_B CAP DAEMON_PID
+# Sessions set up per relay (rtpgen's session file $W/sess-RELAY holds at least that many).
+declare -A HAVE=([fwd]=0 [xt]=0 [rek]=0 [reu]=0)
+# xt_RTPPROXY: 100,000 sessions need 4 switchboards (at most 32767 each): one per gate address.
+XT_SB=4
+XT_PER_SB=25000
+XT_PORT=10000
+BG_FRAC=0
+FAILURES=()
+
+log() {
+	printf '%s bench: %s\n' "$(date +%T)" "$*"
+}
+
+fail_soft() {
+	log "FAIL: $*"
+	FAILURES+=("$*")
+}
+
+die() {
+	log "FAIL: $*"
+	exit 1
+}
+
+cleanup() {
+	set +e
+	trap - ERR
+	local pid ns
+	for pid in "${DAEMON_PID[@]}"; do kill "$pid" 2>/dev/null; done
+	cp "$W"/rtpengine-*.log "$RESULTS/" 2>/dev/null
+	sleep 0.5
+	for ns in ca cb p-fwd p-xt p-rek p-reu; do ip netns delete "$ns" 2>/dev/null; done
+	rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'log "FAIL: line $LINENO: $BASH_COMMAND (exit $?)"' ERR
+
+# emit KEY=VALUE...: appends one JSON object to the raw results; numbers stay numbers.
+emit() {
+	local kv key value sep="" line="{"
+	for kv in "$@"; do
+		key=${kv%%=*}
+		value=${kv#*=}
+		if [[ $value =~ ^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$ ]]; then
+			line+="$sep\"$key\":$value"
+		else
+			value=${value//\\/\\\\}
+			line+="$sep\"$key\":\"${value//\"/\\\"}\""
+		fi
+		sep=","
+	done
+	echo "$line}" >>"$RAW"
+}
+
+# kv KEY LINE: the value of KEY in a line of key=value pairs.
+kv() {
+	local field
+	for field in $2; do
+		if [ "${field%%=*}" = "$1" ]; then
+			echo "${field#*=}"
+			return 0
+		fi
+	done
+	echo "no '$1' in: $2" >&2
+	return 1
+}
+
+# ---- the machine -------------------------------------------------------------
+
+# Everything already running, and every interrupt that can move, goes to CPU 1: CPU 0 is
+# the proxy's.
+pin_system() {
+	local pid irq
+	for pid in $(ps -e -o pid=); do
+		taskset -p 2 "$pid" >/dev/null 2>&1 || true
+	done
+	for irq in /proc/irq/[0-9]*; do
+		echo 2 >"$irq/smp_affinity" 2>/dev/null || true
+	done
+}
+
+load_modules() {
+	local dep ko
+	for dep in $(modinfo -F depends "$KMOD" | tr ',' ' '); do modprobe "$dep"; done
+	insmod "$KMOD"
+	modprobe nf_tables
+	# Debian's dkms build of rtpengine's module, for this kernel (.ko or .ko.xz).
+	ko=$(find "/lib/modules/$(uname -r)/updates" -name 'xt_RTPENGINE.ko*' | head -n 1)
+	[ -n "$ko" ] || die "no xt_RTPENGINE module for $(uname -r): apt-get install rtpengine-kernel-dkms (make bench-deps)"
+	for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do modprobe "$dep"; done
+	case $ko in
+	*.xz) xz -dc "$ko" >"$W/xt_RTPENGINE.ko" && ko=$W/xt_RTPENGINE.ko ;;
+	esac
+	insmod "$ko"
+	echo 'add 0' >/proc/rtpengine/control
+}
+
+# ---- topology ----------------------------------------------------------------
+
+topology() {
+	local relay i ns j
+	for ns in ca cb; do
+		ip netns add "$ns"
+		ip -n "$ns" link set lo up
+		# No IPv6: router solicitations and MLD reports would be counted as arrivals.
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+	done
+	for relay in "${ALL_RELAYS[@]}"; do
+		i=${IDX[$relay]}
+		ns=p-$relay
+		ip netns add "$ns"
+		ip -n "$ns" link set lo up
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+		ip -n "$ns" link add pa type veth peer name "$relay" netns ca
+		ip -n "$ns" link add pb type veth peer name "$relay" netns cb
+		ip -n "$ns" link set pa up
+		ip -n "$ns" link set pb up
+		ip -n ca link set "$relay" up
+		ip -n cb link set "$relay" up
+		ip -n "$ns" addr add "10.$i.1.1/24" dev pa
+		ip -n "$ns" addr add "10.$i.2.1/24" dev pb
+		if [ "$relay" = xt ]; then
+			for ((j = 2; j <= XT_SB; j++)); do
+				ip -n "$ns" addr add "10.$i.1.$j/24" dev pa
+				ip -n "$ns" addr add "10.$i.2.$j/24" dev pb
+			done
+		fi
+		ip -n ca addr add "10.$i.1.100/24" dev "$relay"
+		ip -n cb addr add "10.$i.2.100/24" dev "$relay"
+		ip -n ca route add "10.$i.0.0/16" via "10.$i.1.1" dev "$relay"
+		ip -n cb route add "10.$i.0.0/16" via "10.$i.2.1" dev "$relay"
+		MAC_A[$relay]=$(ip netns exec "$ns" cat /sys/class/net/pa/address)
+		MAC_B[$relay]=$(ip netns exec "$ns" cat /sys/class/net/pb/address)
+		# No ARP while measuring: every neighbour is known.
+		ip -n "$ns" neigh replace "10.$i.1.100" lladdr "$(ip netns exec ca cat "/sys/class/net/$relay/address")" dev pa nud permanent
+		ip -n "$ns" neigh replace "10.$i.2.100" lladdr "$(ip netns exec cb cat "/sys/class/net/$relay/address")" dev pb nud permanent
+		ip netns exec "$ns" sh -c 'echo 1 >/sys/class/net/pa/queues/rx-0/rps_cpus; echo 1 >/sys/class/net/pb/queues/rx-0/rps_cpus'
+		ip netns exec ca sh -c "echo 2 >/sys/class/net/$relay/queues/rx-0/rps_cpus"
+		ip netns exec cb sh -c "echo 2 >/sys/class/net/$relay/queues/rx-0/rps_cpus"
+		ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=0
+	done
+	ip netns exec p-fwd sysctl -qw net.ipv4.ip_forward=1
+	# rtpengine's kernel forwarding sees packets for local ports in INPUT (its documented rule).
+	ip netns exec p-rek iptables -I INPUT -p udp -j RTPENGINE --id 0
+	for ns in ca cb; do
+		{
+			echo "table netdev count {"
+			for relay in "${ALL_RELAYS[@]}"; do
+				echo "chain in_$relay { type filter hook ingress device \"$relay\" priority 0; ip protocol udp counter drop; }"
+			done
+			echo "}"
+		} | ip netns exec "$ns" nft -f -
+	done
+}
+
+# arrivals RELAY: "AT-A AT-B", packets that reached client A and client B from the relay.
+arrivals() {
+	local ns out=()
+	for ns in ca cb; do
+		out+=("$(ip netns exec "$ns" nft list chain netdev count "in_$1" |
+			awk '/counter packets/ { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }')")
+	done
+	echo "${out[*]}"
+}
+
+# Packets CPU 0's backlog dropped (second column of softnet_stat, hex).
+backlog_drops() {
+	local dropped _
+	read -r _ dropped _ </proc/net/softnet_stat
+	echo $((16#$dropped))
+}
+
+# ---- relays ------------------------------------------------------------------
+
+xt_setup_rules() {
+	local j
+	for ((j = 1; j <= XT_SB; j++)); do
+		# One rule per gate address, both naming the same switchboard: a packet meets
+		# only its own switchboard's target.
+		ip netns exec p-xt iptables -t mangle -A PREROUTING -d "10.2.1.$j" -p udp -j RTPPROXY \
+			--addr-a "10.2.1.$j" --port-a "$XT_PORT" --addr-b "10.2.2.$j" --port-b "$XT_PORT" \
+			--max-sess "$XT_PER_SB" --expires-timeout 3600
+		ip netns exec p-xt iptables -t mangle -A PREROUTING -d "10.2.2.$j" -p udp -j RTPPROXY \
+			--addr-a "10.2.1.$j" --port-a "$XT_PORT" --addr-b "10.2.2.$j" --port-b "$XT_PORT" \
+			--max-sess "$XT_PER_SB" --expires-timeout 3600
+	done
+}
+
+gates() {
+	local side=$1 j out=()
+	for ((j = 1; j <= XT_SB; j++)); do out+=("10.2.$side.$j"); done
+	local IFS=,
+	echo "${out[*]}"
+}
+
+# xt_sessions N: exactly N sessions, allocated in batches (the batched alloc rate of N).
+xt_sessions() {
+	local n=$1 out
+	ip netns exec p-xt "$SESSBENCH" clear >/dev/null
+	out=$(ip netns exec p-xt "$SESSBENCH" setup --gates-a "$(gates 1)" --gates-b "$(gates 2)" \
+		--port-a "$XT_PORT" --port-b "$XT_PORT" --per-switchboard "$XT_PER_SB" --count "$n" \
+		--client-a 10.2.1.100:4000 --client-b 10.2.2.100:6000 --out "$W/sess-xt")
+	emit phase=setup relay=xt sessions="$n" secs="$(kv secs "$out")" rate="$(kv rate "$out")"
+	HAVE[xt]=$n
+}
+
+fwd_sessions() {
+	local n=$1
+	# No state to set up: "sessions" are destination ports, cycling through 10000-59999.
+	awk -v n="$n" 'BEGIN { for (k = 0; k < n; k++) { p = 10000 + 2 * (k % 25000); print "10.1.2.100", p, "10.1.1.100", p } }' >"$W/sess-fwd"
+	HAVE[fwd]=$n
+}
+
+# rtpengine RELAY: starts the daemon of rek (kernel table 0) or reu (userspace), pinned to CPU 0.
+rtpengine_start() {
+	local relay=$1 i=${IDX[$1]} table=0 extra=(--no-fallback)
+	[ "$relay" = rek ] || { table=-1; extra=(); }
+	ip netns exec "p-$relay" taskset -c 0 rtpengine --config-file=none --table="$table" "${extra[@]}" \
+		--interface="a/10.$i.1.1" --interface="b/10.$i.2.1" --listen-ng=127.0.0.1:2223 \
+		--foreground --log-stderr --log-level=4 --port-min=20000 --port-max=59999 \
+		--endpoint-learning=immediate --timeout=3600 --delete-delay=0 \
+		>>"$W/rtpengine-$relay.log" 2>&1 &
+	DAEMON_PID[$relay]=$!
+	ip netns exec "p-$relay" "${NG[@]}" ping --ng 127.0.0.1:2223 --wait 60 >/dev/null ||
+		die "rtpengine ($relay) does not answer ng pings; its log: $(tail -n 20 "$W/rtpengine-$relay.log")"
+	HAVE[$relay]=0
+	: >"$W/sess-$relay"
+	rm -f "$W/state-$relay"
+}
+
+rtpengine_stop() {
+	local pid=${DAEMON_PID[$1]:-}
+	[ -n "$pid" ] || return 0
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	unset "DAEMON_PID[$1]"
+}
+
+# rtpengine_calls RELAY N: calls up to N (offer + answer each), then a few packets from both
+# sides of every new call so that rtpengine learns both clients (and, for rek, hands the
+# streams to its kernel module).
+rtpengine_calls() {
+	local relay=$1 n=$2 i=${IDX[$1]} have=${HAVE[$1]} start secs
+	((n > have)) || return 0
+	start=$(date +%s.%N)
+	ip netns exec "p-$relay" "${NG[@]}" calls --ng 127.0.0.1:2223 --first "$have" --count $((n - have)) \
+		--client-a "10.$i.1.100:4000" --client-b "10.$i.2.100:6000" --out "$W/sess-$relay.new" >/dev/null
+	secs=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')
+	emit phase=setup relay="$relay" sessions="$n" new=$((n - have)) secs="$secs"
+	cat "$W/sess-$relay.new" >>"$W/sess-$relay"
+	HAVE[$relay]=$n
+	# Three packets per stream, at a rate every relay takes.
+	gen "$relay" "$n" --rate 2000 --packets $((6 * n)) >/dev/null
+	sleep 1
+	if [ "$relay" = rek ]; then
+		local targets
+		targets=$(kv targets "$(rek_kernel)")
+		# One target per direction at least (RTP; RTCP ones appear once RTCP flows).
+		((targets >= 2 * n)) ||
+			die "rtpengine's kernel module has $targets forwarding targets for $n calls, expected >= $((2 * n))"
+		log "rek: $targets kernel targets for $n calls"
+		cp /proc/rtpengine/0/list "$RESULTS/rek-targets-$n.txt"
+	fi
+}
+
+# rtpengine's kernel table: "targets=N packets=M" (M relayed in the kernel, all targets).
+rek_kernel() {
+	awk '/^local / { t++ } /stats:.*packets/ { for (i = 1; i < NF; i++) if ($(i + 1) ~ /^packets/) p += $i }
+		END { printf "targets=%d packets=%d\n", t, p }' /proc/rtpengine/0/list
+}
+
+# xt_RTPPROXY's global counters: "packets=N drops=M".
+xt_counters() {
+	ip netns exec p-xt "$RTPP" info | awk -F': ' '$1 == "packets" { p = $2 } $1 ~ /^drop/ { d += $2 }
+		END { printf "packets=%d drops=%d\n", p, d }'
+}
+
+# ---- traffic and windows -------------------------------------------------------
+
+# gen RELAY SESSIONS RTPGEN-OPTIONS...: rtpgen between the clients through RELAY, on CPU 1.
+gen() {
+	local relay=$1 n=$2 i=${IDX[$1]}
+	shift 2
+	taskset -c 1 "$RTPGEN" --ns-a ca --dev-a "$relay" --src-a "10.$i.1.100:4000" --mac-a "${MAC_A[$relay]}" \
+		--ns-b cb --dev-b "$relay" --src-b "10.$i.2.100:6000" --mac-b "${MAC_B[$relay]}" \
+		--sessions "$W/sess-$relay" --first "$n" --state "$W/state-$relay" "$@"
+}
+
+# background PHASE SECS: CPU 0's busy fraction with no traffic.
+background() {
+	local out
+	out=$(gen fwd 1 --rate 0 --seconds "$2" --proxy-cpu 0 --drain-ms 0)
+	BG_FRAC=$(awk -v w="$(kv window_ns "$out")" -v i="$(kv idle_ns "$out")" 'BEGIN { printf "%.5f", (w - i) / w }')
+	emit phase="$1" kind=background window_ns="$(kv window_ns "$out")" idle_ns="$(kv idle_ns "$out")"
+	log "background: CPU 0 busy $(awk -v f="$BG_FRAC" 'BEGIN { printf "%.1f%%", 100 * f }') without traffic"
+}
+
+# window PHASE RELAY SESSIONS RATE SECS [KEY=VALUE...]: one measurement; sets LAST_US
+# (proxy-CPU µs per relayed packet, background subtracted) and LAST_LOSS (fraction).
+window() {
+	local phase=$1 relay=$2 n=$3 rate=$4 secs=$5
+	shift 5
+	local a0 b0 a1 b1 d0 d1 k0="" k1="" out relayed sent extra=()
+	read -r a0 b0 <<<"$(arrivals "$relay")"
+	d0=$(backlog_drops)
+	case $relay in
+	rek) k0=$(rek_kernel) ;;
+	xt) k0=$(xt_counters) ;;
+	esac
+	out=$(gen "$relay" "$n" --rate "$rate" --seconds "$secs" --proxy-cpu 0 --drain-ms 500)
+	read -r a1 b1 <<<"$(arrivals "$relay")"
+	d1=$(backlog_drops)
+	case $relay in
+	rek)
+		k1=$(rek_kernel)
+		extra+=(kernel_relayed=$(($(kv packets "$k1") - $(kv packets "$k0"))) kernel_targets="$(kv targets "$k1")")
+		;;
+	xt)
+		k1=$(xt_counters)
+		extra+=(xt_relayed=$(($(kv packets "$k1") - $(kv packets "$k0"))) xt_drops=$(($(kv drops "$k1") - $(kv drops "$k0"))))
+		;;
+	esac
+	sent=$(kv sent "$out")
+	relayed=$((a1 - a0 + b1 - b0))
+	emit phase="$phase" kind=window relay="$relay" sessions="$n" rate="$rate" secs="$secs" \
+		sent="$sent" sent_a="$(kv sent_a "$out")" sent_b="$(kv sent_b "$out")" \
+		send_secs="$(kv send_secs "$out")" achieved_rate="$(kv rate "$out")" \
+		max_lag_pkts="$(kv max_lag_pkts "$out")" window_ns="$(kv window_ns "$out")" \
+		idle_ns="$(kv idle_ns "$out")" bg_frac="$BG_FRAC" relayed="$relayed" \
+		relayed_to_a=$((a1 - a0)) relayed_to_b=$((b1 - b0)) backlog_drops=$((d1 - d0)) \
+		"${extra[@]}" "$@"
+	read -r LAST_US LAST_LOSS < <(awk -v w="$(kv window_ns "$out")" -v i="$(kv idle_ns "$out")" \
+		-v bg="$BG_FRAC" -v r="$relayed" -v s="$sent" 'BEGIN {
+			busy = w - i - bg * w; if (busy < 0) busy = 0
+			printf "%.3f %.5f\n", r ? busy / 1000 / r : 0, s ? 1 - r / s : 0 }')
+	log "$(printf '%-6s %-4s %6d sess %6d pps: sent %7d (%6.0f pps) relayed %7d loss %5.1f%% cpu0 %7.2f us/pkt %s' \
+		"$phase" "$relay" "$n" "$rate" "$sent" "$(kv rate "$out")" "$relayed" \
+		"$(awk -v l="$LAST_LOSS" 'BEGIN { print 100 * l }')" "$LAST_US" "${extra[*]}")"
+	if [ "$relay" = rek ] && ((relayed > 0)); then
+		local kr=$(($(kv packets "$k1") - $(kv packets "$k0")))
+		# The kernel module must have relayed (almost) every counted packet itself.
+		if ((kr * 100 < relayed * 98)); then
+			fail_soft "rek: kernel relayed $kr of $relayed packets in a $phase window: not an in-kernel relay"
+			cp /proc/rtpengine/0/list "$RESULTS/rek-targets-failed.txt"
+		fi
+	fi
+}
+
+# ---- phases --------------------------------------------------------------------
+
+# rtpengine's userspace daemon stops reading a socket for good once it has been flooded:
+# after a window that lost packets, it gets a fresh daemon and fresh calls.
+reu_refresh() {
+	local n=${HAVE[reu]}
+	awk -v l="$LAST_LOSS" 'BEGIN { exit !(l >= 0.05) }' || return 0
+	log "reu: lost $(awk -v l="$LAST_LOSS" 'BEGIN { print 100 * l }')%: restarting rtpengine (userspace) with $n calls"
+	rtpengine_stop reu
+	rtpengine_start reu
+	rtpengine_calls reu "$n"
+}
+
+has_relay() {
+	[[ " ${RELAYS[*]} " == *" $1 "* ]]
+}
+
+setup_relays() {
+	local n=$1 relay
+	fwd_sessions "$n"
+	xt_setup_rules
+	xt_sessions "$n"
+	for relay in rek reu; do
+		has_relay "$relay" || continue
+		rtpengine_start "$relay"
+		rtpengine_calls "$relay" "$n"
+	done
+}
+
+# Relays measured at RATE: not those whose capacity, as measured so far, is below RATE / 0.9
+# (beyond that they are overloaded, measured in the overload phase).
+below_capacity() {
+	local cap=${CAP[$1]:-0}
+	[ "$cap" = 0 ] || awk -v c="$cap" -v r="$2" 'BEGIN { exit !(r <= 0.9 * c) }'
+}
+
+# sweep ROUNDS SECS RATE...: every relay at every rate it can take, in turns, ROUNDS times.
+sweep() {
+	local rounds=$1 secs=$2 round rate relay
+	shift 2
+	for ((round = 1; round <= rounds; round++)); do
+		background sweep "$secs"
+		for rate in "$@"; do
+			for relay in "${RELAYS[@]}"; do
+				below_capacity "$relay" "$rate" || { log "sweep: $relay skipped at $rate pps (capacity ${CAP[$relay]:-?})"; continue; }
+				window sweep "$relay" 1 "$rate" "$secs" round="$round"
+				[ "$relay" != reu ] || reu_refresh
+				if awk -v u="$LAST_US" -v l="$LAST_LOSS" 'BEGIN { exit !(u > 0 && l < 0.01) }'; then
+					CAP[$relay]=$(awk -v u="$LAST_US" 'BEGIN { printf "%d", 1e6 / u }')
+				elif awk -v l="$LAST_LOSS" 'BEGIN { exit !(l >= 0.01) }'; then
+					# Lost packets below the capacity it claimed: take this rate as its limit.
+					CAP[$relay]=$((rate * 10 / 11))
+				fi
+			done
+		done
+	done
+}
+
+# overload SECS: each relay at twice its capacity, then at a quarter of it to see it recover.
+overload() {
+	local secs=$1 relay cap
+	background overload "$secs"
+	for relay in "${RELAYS[@]}"; do
+		cap=${CAP[$relay]:-0}
+		((cap > 0)) || { fail_soft "overload: no capacity measured for $relay"; continue; }
+		window overload "$relay" 1 $((2 * cap)) "$secs" capacity="$cap"
+		window recovery "$relay" 1 $((cap / 4)) "$secs" capacity="$cap"
+		window recovery2 "$relay" 1 $((cap / 4)) "$secs" capacity="$cap"
+	done
+	# rtpengine's userspace relay may not come back after an overload: a fresh daemon for what follows.
+	if has_relay reu; then
+		rtpengine_stop reu
+		rtpengine_start reu
+		rtpengine_calls reu 1
+	fi
+}
+
+# scale ROUNDS SECS N...: per-packet cost with traffic spread over N sessions.
+scale() {
+	local rounds=$1 secs=$2 n round relay rate
+	shift 2
+	for n in "$@"; do
+		fwd_sessions "$n"
+		xt_sessions "$n"
+		# rtpengine: calls up to what fits in its port range and this VM's time and memory.
+		if has_relay rek && ((n <= CFG[rek_max])); then rtpengine_calls rek "$n"; fi
+		if has_relay reu && ((n <= CFG[reu_max])); then rtpengine_calls reu "$n"; fi
+		for ((round = 1; round <= rounds; round++)); do
+			background scale "$secs"
+			for rate in $(list scale_rates); do
+				for relay in "${RELAYS[@]}"; do
+					((HAVE[$relay] >= n)) || continue
+					below_capacity "$relay" "$rate" || continue
+					window scale "$relay" "$n" "$rate" "$secs" round="$round"
+					[ "$relay" != reu ] || reu_refresh
+				done
+			done
+		done
+	done
+}
+
+# Kernel memory the allocators hold (slab, vmalloc, per-CPU), in kB.
+kmem_kb() {
+	awk '$1 == "Slab:" || $1 == "VmallocUsed:" || $1 == "Percpu:" { s += $2 } END { print s }' /proc/meminfo
+}
+
+# Waits for RCU-deferred frees to land (sessions and switchboards are freed after a grace period).
+settle() {
+	sleep 2
+	echo 3 >/proc/sys/vm/drop_caches
+}
+
+# control COUNT ONE BATCH: alloc/delete rates, list time and kernel memory per session.
+control() {
+	local count=$1 one=$2 batch=$3 m0 m1 m2 m3 out
+	ip netns exec p-xt "$SESSBENCH" clear >/dev/null
+	ip netns exec p-xt iptables -t mangle -F PREROUTING
+	HAVE[xt]=0
+	settle
+	m0=$(kmem_kb)
+	xt_setup_rules
+	settle
+	m1=$(kmem_kb)
+	xt_sessions "$count"
+	settle
+	m2=$(kmem_kb)
+	emit phase=memory sessions="$count" kmem_before_rules_kb="$m0" kmem_rules_kb="$m1" kmem_sessions_kb="$m2"
+	log "memory: $count sessions: +$((m2 - m1)) kB ($(((m2 - m1) * 1024 / count)) B/session), switchboards +$((m1 - m0)) kB"
+
+	out=$(ip netns exec p-xt "$SESSBENCH" list --repeat 3)
+	emit phase=list sessions="$(kv sessions "$out")" min_secs="$(kv min_secs "$out")" median_secs="$(kv median_secs "$out")"
+	log "list (library): $out"
+	local start
+	start=$(date +%s.%N)
+	ip netns exec p-xt "$RTPP" list >/dev/null
+	emit phase=list_cli sessions="$count" secs="$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')"
+	log "list (iptrtpproxy list): $(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { print e - s }') s"
+
+	ip netns exec p-xt "$SESSBENCH" clear >/dev/null
+	HAVE[xt]=0
+	settle
+	m3=$(kmem_kb)
+	emit phase=memory_after_delete kmem_kb="$m3" kmem_sessions_kb="$m2"
+
+	# Alloc + delete, in switchboard 1 (empty now).
+	local n b
+	for b in 1 "$batch"; do
+		n=$one
+		((b == 1)) || n=$((count < XT_PER_SB ? count : XT_PER_SB))
+		out=$(ip netns exec p-xt "$SESSBENCH" churn --gate-a 10.2.1.1 --gate-b 10.2.2.1 \
+			--port-a "$XT_PORT" --port-b "$XT_PORT" --count "$n" --batch "$b" \
+			--client-a 10.2.1.100:4000 --client-b 10.2.2.100:6000)
+		emit phase=churn count="$n" batch="$b" alloc_rate="$(kv alloc_rate "$out")" \
+			delete_rate="$(kv delete_rate "$out")" alloc_delete_rate="$(kv alloc_delete_rate "$out")"
+		log "churn: $out"
+	done
+}
+
+# Every relay must have relayed, in the low-rate windows, what it was sent.
+verdict() {
+	python3 -S -E - "$RAW" "${CFG[relays]}" <<'EOF'
+import json, sys
+relayed = {}
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r.get("kind") == "window" and r["phase"] == "sweep":
+        s, n = relayed.get(r["relay"], (0, 0))
+        relayed[r["relay"]] = (s + r["sent"], n + r["relayed"])
+bad = 0
+for relay in sys.argv[2].split(","):
+    sent, got = relayed.get(relay, (0, 0))
+    ok = sent > 0 and got >= 0.9 * sent
+    print("bench: %s: %d of %d packets relayed in the sweep%s" % (relay, got, sent, "" if ok else ": FAIL"))
+    bad += not ok
+sys.exit(1 if bad else 0)
+EOF
+}
+
+main() {
+	if [ ! -x "$RTPGEN" ] || [ ! -x "$SESSBENCH" ]; then
+		die "build/bench/ is not built (make userspace)"
+	fi
+	[ -f "$KMOD" ] || die "$KMOD is not built (make kmod KVER=$(uname -r))"
+	command -v rtpengine >/dev/null || die "rtpengine is not installed (make bench-deps)"
+	mkdir -p "$RESULTS"
+	: >"$RAW"
+	pin_system
+	local kv_cfg=() key
+	for key in "${!CFG[@]}"; do kv_cfg+=("cfg_$key=${CFG[$key]}"); done
+	emit phase=env kernel="$(uname -r)" mode="$MODE" \
+		rtpengine="$(dpkg-query -W -f '${Version}' rtpengine-daemon 2>/dev/null || echo unknown)" \
+		cpus="$(grep -c ^processor /proc/cpuinfo)" date="$(date -u +%FT%TZ)" "${kv_cfg[@]}"
+	load_modules
+	topology
+	log "topology up; setting up the relays"
+	setup_relays 1
+
+	local started=$SECONDS
+	# shellcheck disable=SC2046 # lists are words
+	sweep "${CFG[rounds]}" "${CFG[secs]}" $(list rates)
+	[ "${CFG[overload]}" = 0 ] || overload "${CFG[overload]}"
+	# shellcheck disable=SC2046
+	[ -z "${CFG[scale]}" ] || scale "${CFG[rounds]}" "${CFG[secs]}" $(list scale)
+	[ "${CFG[control]}" = 0 ] || control "${CFG[control]}" "${CFG[churn_one]}" "${CFG[churn_batch]}"
+	log "measured in $((SECONDS - started)) s"
+	verdict || FAILURES+=("a relay relayed less than 90% in the sweep")
+	if ((${#FAILURES[@]})); then
+		printf 'bench: failed: %s\n' "${FAILURES[@]}"
+		exit 1
+	fi
+	log "done"
+}
+
+main
