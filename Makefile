@@ -8,6 +8,8 @@
 #   make vm-test       VM tests under qemu with one kernel (KVER)
 #   make vm-test-all   VM tests on every installed kernel (KVERS)
 #   make test          unit + vm-test-all
+#   make stress        t_stress wide and long on every kernel
+#   make fuzz          t_fuzz with 1,000,000 netlink messages
 #   make demo          a narrated relayed RTP call in the VM
 #   make check         clang-format on userspace C++, checkpatch on the module,
 #                      shellcheck on the test scripts (when installed)
@@ -50,7 +52,7 @@ KMOD_SOURCES = $(wildcard kmod/*.c kmod/*.h)
 CHECKPATCH ?= $(firstword $(shell command -v checkpatch.pl) \
 	$(wildcard /usr/src/linux-source-*/scripts/checkpatch.pl))
 
-.PHONY: all deps kmod userspace unit vm-test vm-test-all fuzz test demo check install clean
+.PHONY: all deps kmod userspace unit vm-test vm-test-all fuzz stress test demo check install clean
 
 all: kmod userspace
 
@@ -85,17 +87,36 @@ fuzz: all
 	FUZZ_COUNT=$(or $(FUZZ_COUNT),1000000) VM_TEST_TIMEOUT=$(or $(VM_TEST_TIMEOUT),7200) \
 		KVER=$(KVER) tests/vm/run.sh t_fuzz
 
-# The VM suite on every kernel in KVERS, each with its own module build; one
-# summary line per kernel and a total, and a failure if any kernel failed.
+# The stress test wide and long: 5,000 sessions for 5 minutes (STRESS_SESSIONS,
+# STRESS_SECONDS), on every kernel in KVERS.
+stress: all
+	@for k in $(KVERS); do \
+		$(MAKE) --no-print-directory kmod KVER=$$k && \
+		STRESS_SESSIONS=$(or $(STRESS_SESSIONS),5000) STRESS_SECONDS=$(or $(STRESS_SECONDS),300) \
+		VM_TEST_TIMEOUT=$(or $(VM_TEST_TIMEOUT),3600) KVER=$$k tests/vm/run.sh t_stress || exit 1; \
+	done
+
+# The VM suite on every kernel in KVERS, each with its own module build, the
+# kernels' VMs side by side (VM_JOBS at a time, default all: the tests mostly
+# wait, so the VMs share the CPUs well). Each kernel's log is printed when all
+# are done, then one summary line per kernel; a failure if any kernel failed.
+VM_JOBS ?= 3
 vm-test-all: userspace
-	@status=0; summary=; \
+	@for k in $(KVERS); do rm -f $(BUILD)/vm-$$k.log; \
+		$(MAKE) --no-print-directory kmod KVER=$$k >$(BUILD)/kmod-$$k.log 2>&1 || \
+		{ cat $(BUILD)/kmod-$$k.log; echo "$$k: module build failed" >$(BUILD)/vm-$$k.log; }; done
+	@printf '%s\n' $(KVERS) | xargs -P $(VM_JOBS) -I{} sh -c \
+		'grep -q "module build failed" $(BUILD)/vm-{}.log 2>/dev/null || \
+		 { echo "VM tests on {}: started"; KVER={} tests/vm/run.sh $(TESTS) >$(BUILD)/vm-{}.log 2>&1; \
+		   echo "VM tests on {}: $$(tail -n 1 $(BUILD)/vm-{}.log)"; }' || true
+	@status=0; \
+	for k in $(KVERS); do printf '\n==== %s\n' "$$k"; cat $(BUILD)/vm-$$k.log; done; \
+	printf '\n==== VM tests per kernel\n'; \
 	for k in $(KVERS); do \
-		$(MAKE) --no-print-directory kmod KVER=$$k || { status=1; summary="$$summary\n$$k: module build failed"; continue; }; \
-		KVER=$$k tests/vm/run.sh $(TESTS) 2>&1 | tee $(BUILD)/vm-$$k.log; \
-		rc=$${PIPESTATUS[0]}; [ $$rc = 0 ] || status=1; \
-		summary="$$summary\n$$k: $$(grep -E '^[0-9]+ passed, [0-9]+ failed$$' $(BUILD)/vm-$$k.log | tail -n 1)"; \
+		line=$$(grep -E '^[0-9]+ passed, [0-9]+ failed$$' $(BUILD)/vm-$$k.log | tail -n 1); \
+		echo "$$k: $${line:-did not finish}"; \
+		case $$line in *" 0 failed") ;; *) status=1 ;; esac; \
 	done; \
-	printf "\n==== VM tests per kernel$$summary\n"; \
 	exit $$status
 
 test: unit vm-test-all
