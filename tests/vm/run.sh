@@ -14,8 +14,10 @@
 # and a /boot/vmlinuz, as in the Makefile), VM_TEST_TIMEOUT (seconds
 # per test inside the VM, default 480), VM_IDLE_TIMEOUT (seconds without any
 # console output before the VM is killed, default VM_TEST_TIMEOUT + 60),
-# VERBOSE=1 (echo the whole console), VM_RUNDIR (the run folder to use
-# instead of a new one under build/vm/runs/).
+# VM_KERNEL and VM_MODDIR (a kernel image and its module folder, for a
+# kernel not installed in /boot: the debug kernel), VERBOSE=1 (echo the
+# whole console), VM_RUNDIR (the run folder to use instead of a new one
+# under build/vm/runs/).
 #
 # One boot runs every test in turn (the guest reloads the module and deletes
 # all namespaces between tests). If the kernel dies, the test that was running
@@ -42,6 +44,9 @@ default_kver() {
 	done
 }
 KVER=${KVER:-$(default_kver)}
+# A kernel from elsewhere (tests/vm/debug-kernel.sh prints these for its own).
+kernel_image=${VM_KERNEL:-/boot/vmlinuz-$KVER}
+kernel_moddir=${VM_MODDIR:-/lib/modules/$KVER}
 test_timeout=${VM_TEST_TIMEOUT:-480}
 idle_timeout=${VM_IDLE_TIMEOUT:-$((test_timeout + 60))}
 verbose=${VERBOSE:-0}
@@ -60,7 +65,7 @@ die() {
 # modules.dep order) and busybox into a cpio archive. Rebuilt only when an
 # input changes.
 build_initramfs() {
-	local moddir=/lib/modules/$KVER
+	local moddir=$kernel_moddir
 	local initrd=$out/initramfs-$KVER.cpio.gz
 	local stamp=$out/initramfs-$KVER.stamp
 	local busybox=/bin/busybox
@@ -191,9 +196,10 @@ boot() {
 		echo "XTRP_TESTS='$*'"
 		echo "XTRP_TEST_TIMEOUT='$test_timeout'"
 		echo "XTRP_XTLIBDIR='$(pkg-config --variable=xtlibdir xtables 2>/dev/null || true)'"
-		# Numbers for t_fuzz (FUZZ_COUNT, FUZZ_SEED, FUZZ_JOBS), exported to the tests.
+		# Sizes for t_fuzz (FUZZ_COUNT, FUZZ_SEED, FUZZ_JOBS) and t_stress
+		# (STRESS_SECONDS, STRESS_SESSIONS), exported to the tests.
 		local v
-		for v in FUZZ_COUNT FUZZ_SEED FUZZ_JOBS; do
+		for v in FUZZ_COUNT FUZZ_SEED FUZZ_JOBS STRESS_SECONDS STRESS_SESSIONS; do
 			[ -z "${!v:-}" ] || [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a number"
 			[ -z "${!v:-}" ] || echo "export $v='${!v}'"
 		done
@@ -202,7 +208,7 @@ boot() {
 	# shellcheck disable=SC2054 # commas belong to qemu's option values
 	local qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 1024
 		-nographic -no-reboot -nodefaults -serial stdio -nic none
-		-kernel "/boot/vmlinuz-$KVER" -initrd "$initrd"
+		-kernel "$kernel_image" -initrd "$initrd"
 		# slab_nomerge: the module's session cache stays its own in
 		# /proc/slabinfo, so tests can count its objects.
 		-append "console=ttyS0 panic=-1 oops=panic quiet mitigations=off slab_nomerge"
@@ -259,8 +265,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 main() {
-	[ -r "/boot/vmlinuz-$KVER" ] ||
-		die "no /boot/vmlinuz-$KVER: install linux-image-$KVER (or set KVER)"
+	[ -r "$kernel_image" ] ||
+		die "no $kernel_image: install linux-image-$KVER (or set KVER)"
 	mkdir -p "$out"
 	initrd=$(build_initramfs)
 	# Each run gets its own folder: runs may overlap (several checkouts
