@@ -10,6 +10,7 @@
 #   make test          unit + vm-test-all
 #   make stress        t_stress wide and long on every kernel
 #   make fuzz          t_fuzz with 1,000,000 netlink messages
+#   make test-debug-kernel  the VM suite on a KASAN/KMEMLEAK/lockdep kernel
 #   make demo          a narrated relayed RTP call in the VM
 #   make check         clang-format on userspace C++, checkpatch on the module,
 #                      shellcheck on the test scripts (when installed)
@@ -52,7 +53,7 @@ KMOD_SOURCES = $(wildcard kmod/*.c kmod/*.h)
 CHECKPATCH ?= $(firstword $(shell command -v checkpatch.pl) \
 	$(wildcard /usr/src/linux-source-*/scripts/checkpatch.pl))
 
-.PHONY: all deps kmod userspace unit vm-test vm-test-all fuzz stress test demo check install clean
+.PHONY: all deps kmod userspace unit vm-test vm-test-all fuzz stress test-debug-kernel test demo check install clean
 
 all: kmod userspace
 
@@ -95,6 +96,17 @@ stress: all
 		STRESS_SESSIONS=$(or $(STRESS_SESSIONS),5000) STRESS_SECONDS=$(or $(STRESS_SECONDS),300) \
 		VM_TEST_TIMEOUT=$(or $(VM_TEST_TIMEOUT),3600) KVER=$$k tests/vm/run.sh t_stress || exit 1; \
 	done
+
+# The VM suite on a debug kernel (KASAN, KMEMLEAK, lockdep, PROVE_RCU) built
+# once from Debian's linux-source-6.1 and cached in ~/.cache/xt_rtpproxy
+# (tests/vm/debug-kernel.sh: 30-60 minutes the first time). Slow: hours of
+# emulation for the whole suite; TESTS= picks some.
+test-debug-kernel: userspace
+	@vars=$$(tests/vm/debug-kernel.sh | grep -E '^(KVER|KDIR|VM_KERNEL|VM_MODDIR)=') || exit 1; \
+	eval "$$vars"; \
+	$(MAKE) --no-print-directory kmod KVER=$$KVER KDIR=$$KDIR && \
+	KVER=$$KVER VM_KERNEL=$$VM_KERNEL VM_MODDIR=$$VM_MODDIR \
+		VM_TEST_TIMEOUT=$(or $(VM_TEST_TIMEOUT),3600) tests/vm/run.sh $(TESTS)
 
 # The VM suite on every kernel in KVERS, each with its own module build, the
 # kernels' VMs side by side (VM_JOBS at a time, default all: the tests mostly

@@ -84,11 +84,31 @@ reset_state() {
 	return 1
 }
 
+# kmemleak clear|scan: on a kernel with kmemleak (the debug kernel), forget
+# what was reported so far, or report what leaked since (after the module
+# went: whatever it allocated and lost is unreferenced by then). Scanned
+# twice: an object is reported once two scans found it unreferenced.
+kmemleak() {
+	local ctl=/sys/kernel/debug/kmemleak
+	[ -e "$ctl" ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null || true
+	[ -w "$ctl" ] || return 0
+	case $1 in
+	clear) echo clear >"$ctl" ;;
+	scan)
+		sleep 6	# kmemleak leaves objects younger than 5 s alone
+		echo scan >"$ctl"
+		echo scan >"$ctl"
+		cat "$ctl"
+		;;
+	esac
+}
+
 run_test() {
 	local t=$1 rc start
 	local script=$repo/tests/vm/$t.sh
 	echo "xtrp: start $t"
 	cat /proc/sys/kernel/tainted >"$results/$t.taint-before"
+	kmemleak clear
 	dmesg -C
 	: >"$results/$t.started"
 	start=$(date +%s)
@@ -101,6 +121,7 @@ run_test() {
 	if ! reset_state >>"$results/$t.log" 2>&1; then
 		((rc != 0)) || rc=99
 	fi
+	kmemleak scan >"$results/$t.kmemleak"
 	echo $(($(date +%s) - start)) >"$results/$t.secs"
 	dmesg >"$results/$t.dmesg"
 	cat /proc/sys/kernel/tainted >"$results/$t.taint-after"

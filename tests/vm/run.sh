@@ -139,6 +139,10 @@ judge() {
 		taint_after=$(cat "$results/$t.taint-after" 2>/dev/null || echo 0)
 		new_taint=$(((taint_after & ~taint_before) & ~allowed_taint))
 		((new_taint == 0)) || why+=("kernel tainted ($taint_before -> $taint_after)")
+		# Only a kernel with kmemleak (the debug kernel) writes anything here.
+		if [ -s "$results/$t.kmemleak" ]; then
+			why+=("kmemleak: $(grep -c '^unreferenced object' "$results/$t.kmemleak") unreferenced objects")
+		fi
 	elif [ -f "$results/$t.started" ]; then
 		why+=("no exit status: kernel crash or VM timeout")
 	else
@@ -172,6 +176,10 @@ judge() {
 	if [ -s "$results/$t.log" ]; then
 		echo "---- $t: last lines of its output ($results/$t.log)"
 		tail -n 40 "$results/$t.log" | sed 's/^/  | /'
+	fi
+	if [ -s "$results/$t.kmemleak" ]; then
+		echo "---- $t: kmemleak ($results/$t.kmemleak)"
+		head -n 60 "$results/$t.kmemleak" | sed 's/^/  | /'
 	fi
 	if [ -f "$results/$t.dmesg" ] && grep -Eq "$kernel_trouble" "$results/$t.dmesg"; then
 		echo "---- $t: kernel log ($results/$t.dmesg)"
