@@ -1,6 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Broken and unusual UDP at the gates: bad lengths and checksums, no checksum, fragments.
+# Broken, unusual and hostile datagrams at the gates: lengths, checksums, IP options, extension headers, fragments, 0 bytes to 64 KiB, GSO, ICMP errors.
+#
+# Every case ends in one of two ways: relayed intact (the receiver checks
+# every payload byte) with the switchboard's packets counter moved by what was
+# relayed, or not relayed with exactly one drop counter moved by the packets
+# sent, or, for what the target cannot see as UDP to a gate port, left to the
+# proxy's own stack, which counts it. run.sh fails the test on any kernel
+# warning.
 . "$(dirname "$0")/lib.sh"
 
 setup_all
@@ -13,59 +20,286 @@ out=$(rtpp alloc --addr-a "$GATE_A" --port-a 50000 --rtp-addr-a "$CLIENT_A" --rt
 	--rtp-addr-b "$CLIENT_B" --rtp-port-b 6000)
 pa=$(alloc_field "$out" rtp-port-a)
 pb=$(alloc_field "$out" rtp-port-b)
-sb=(--addr-a "$GATE_A" --port-a 50000)
-
-raw() { na "${UDP[@]}" raw4 --from "$CLIENT_A:4000" --to "$GATE_A:$pa" "$@"; }
-
-# raw_drop WHAT RAW-OPTIONS...: the packet must not reach B.
-raw_drop() {
-	local what=$1
-	shift
-	recv_start "$what" clientb "$CLIENT_B:6000" 0 --timeout 600
-	raw "$@"
-	recv_stop "$what"
-}
-
-step "a well-formed hand-made packet is relayed (the tool itself is right)"
-recv_start good clientb "$CLIENT_B:6000" 1 --expect-from "$GATE_B:$pb"
-raw
-recv_wait good
-
-step "UDP length beyond the packet: dropped as malformed"
-before=$(sb_get drop-malformed "${sb[@]}")
-raw_drop too-long --udp-len 400
-expect_eq "drop-malformed" $((before + 1)) "$(sb_get drop-malformed "${sb[@]}")"
-
-step "UDP length below the header: dropped as malformed"
-raw_drop too-short --udp-len 4
-expect_eq "drop-malformed" $((before + 2)) "$(sb_get drop-malformed "${sb[@]}")"
-
-step "a datagram cut inside the UDP header: never relayed"
-raw_drop truncated --truncate 5
-
-step "a wrong UDP checksum: B never gets a corrupted payload"
-raw_drop bad-checksum --bad-checksum
-echo "drop-malformed is now $(sb_get drop-malformed "${sb[@]}") (a wrong checksum may also be left to B's stack)"
-
-step "no checksum (0, allowed in IPv4): relayed intact"
-recv_start no-checksum clientb "$CLIENT_B:6000" 1 --expect-from "$GATE_B:$pb"
-raw --checksum 0
-recv_wait no-checksum
-
-step "a 4000-byte datagram, fragmented on the way in: relayed whole, IPv4"
-relay_check frag4 clienta "$CLIENT_A:4000" "$GATE_A:$pa" clientb "$CLIENT_B:6000" "$GATE_B:$pb" 2 --size 4000
-relay_check frag4-back clientb "$CLIENT_B:6000" "$GATE_B:$pb" clienta "$CLIENT_A:4000" "$GATE_A:$pa" 2 --size 4000
-# 4000-byte ones, and 172-byte ones: the good, the checksum-less and maybe
-# the one with a wrong checksum (the target may relay it for B to drop).
-packets=$(stream_get 0 rtp-a packets "${sb[@]}")
-expect_eq "rtp-a bytes" $((2 * 4000 + 172 * (packets - 2))) "$(stream_get 0 rtp-a bytes "${sb[@]}")"
-
-step "the largest datagram UDP allows"
-relay_check huge clienta "$CLIENT_A:4000" "$GATE_A:$pa" clientb "$CLIENT_B:6000" "$GATE_B:$pb" 1 --size 65000
-
-step "a 4000-byte datagram, fragmented on the way in: relayed whole, IPv6"
 out=$(rtpp alloc --addr-a "$GATE6_A" --port-a 50000 --rtp-addr-a "$CLIENT6_A" --rtp-port-a 4000 \
 	--rtp-addr-b "$CLIENT6_B" --rtp-port-b 6000)
-relay_check frag6 clienta "[$CLIENT6_A]:4000" "[$GATE6_A]:$(alloc_field "$out" rtp-port-a)" clientb "[$CLIENT6_B]:6000" "[$GATE6_B]:$(alloc_field "$out" rtp-port-b)" 2 --size 4000
+pa6=$(alloc_field "$out" rtp-port-a)
+pb6=$(alloc_field "$out" rtp-port-b)
+sb=(--addr-a "$GATE_A" --port-a 50000)
+sb6=(--addr-a "$GATE6_A" --port-a 50000)
+A=$CLIENT_A:4000 B=$CLIENT_B:6000 GA=$GATE_A:$pa GB=$GATE_B:$pb
+A6="[$CLIENT6_A]:4000" B6="[$CLIENT6_B]:6000" GA6="[$GATE6_A]:$pa6" GB6="[$GATE6_B]:$pb6"
+
+# ---- helpers -----------------------------------------------------------------
+
+COUNTERS=(packets drop-no-session drop-source drop-expired drop-malformed drop-no-dest drop-xmit)
+declare -A last_count=()
+
+# counted FAMILY WHAT [COUNTER=DELTA...]: since the last call, the counters
+# of the family's switchboard moved by exactly these deltas, the others in
+# COUNTERS not at all (bytes only when named).
+counted() {
+	local family=$1 what=$2 field line want="" got="" c
+	shift 2
+	local -A now=() delta=()
+	for field; do
+		delta[${field%%=*}]=${field#*=}
+	done
+	if [ "$family" = 4 ]; then
+		line=$(rtpp list --no-session "${sb[@]}")
+	else
+		line=$(rtpp list --no-session "${sb6[@]}")
+	fi
+	for field in $line; do
+		now[${field%%=*}]=${field#*=}
+	done
+	for c in "${COUNTERS[@]}" bytes; do
+		[ -n "${now[$c]:-}" ] || fail "no $c in: $line"
+		if [ -n "${last_count[$family.$c]:-}" ] && { [ "$c" != bytes ] || [ -n "${delta[$c]:-}" ]; }; then
+			want+=" $c+${delta[$c]:-0}"
+			got+=" $c+$((now[$c] - last_count[$family.$c]))"
+		fi
+		last_count[$family.$c]=${now[$c]}
+	done
+	[ -z "$want" ] || expect_eq "$what: counters" "${want# }" "${got# }"
+}
+
+# snmp NS NAME: a counter of the namespace's stack, "Udp:InCsumErrors" from
+# /proc/net/snmp or "Udp6InCsumErrors" from /proc/net/snmp6.
+snmp() {
+	# shellcheck disable=SC2016 # awk's own $ fields
+	ip netns exec "$1" awk -v k="$2" '
+		FILENAME ~ /6$/ { if ($1 == k) { print $2; found = 1 } next }
+		$1 == prefix && $2 ~ /^[0-9]+$/ {
+			for (i = 2; i <= NF; i++) if (prefix names[i] == k) { print $i; found = 1 }
+		}
+		{ prefix = $1; split($0, names) }
+		END { exit !found }' /proc/net/snmp /proc/net/snmp6 || fail "no counter $2 in $1"
+}
+
+# csum_errors NS: UDP checksum errors of both families: a socket's poll()
+# counts an IPv6 one in the IPv4 MIB (first_packet_length()), recvmsg() in
+# the IPv6 one.
+csum_errors() {
+	echo $(($(snmp "$1" Udp:InCsumErrors) + $(snmp "$1" Udp6InCsumErrors)))
+}
+
+# first_len NAME: the length of the first packet a receiver got.
+first_len() {
+	local line field
+	while IFS= read -r line; do
+		case $line in packet\ *) break ;; esac
+	done <"$TMP/$1.out"
+	for field in $line; do
+		case $field in len=*) echo "${field#len=}" && return ;; esac
+	done
+}
+
+raw4() { "${UDP[@]}" raw4 --netns clienta --from "$A" --to "$GA" "$@" >/dev/null; }
+raw6() { "${UDP[@]}" raw6 --netns clienta --from "$A6" --to "$GA6" "$@" >/dev/null; }
+
+# raw_relayed NAME 4|6 [raw options]: one hand-made datagram from A arrives
+# at B intact, from gate B.
+raw_relayed() {
+	local name=$1 family=$2
+	shift 2
+	if [ "$family" = 4 ]; then
+		recv_start "$name" clientb "$B" 1 --expect-from "$GB"
+		raw4 "$@"
+	else
+		recv_start "$name" clientb "$B6" 1 --expect-from "$GB6"
+		raw6 "$@"
+	fi
+	recv_wait "$name"
+}
+
+# raw_dropped NAME 4|6 [raw options]: B gets nothing.
+raw_dropped() {
+	local name=$1 family=$2
+	shift 2
+	if [ "$family" = 4 ]; then
+		recv_start "$name" clientb "$B" 0 --timeout 600
+		raw4 "$@"
+	else
+		recv_start "$name" clientb "$B6" 0 --timeout 600
+		raw6 "$@"
+	fi
+	recv_stop "$name"
+}
+
+counted 4 start
+counted 6 start
+
+# ---- IPv4 ------------------------------------------------------------------
+
+step "a well-formed hand-made packet is relayed (the tool itself is right)"
+raw_relayed good 4
+counted 4 good packets=1 bytes=172
+
+step "UDP length beyond the packet (a truncated datagram): dropped as malformed"
+raw_dropped too-long 4 --udp-len 400
+counted 4 too-long drop-malformed=1
+
+step "UDP length below the header: dropped as malformed"
+raw_dropped too-short 4 --udp-len 4
+counted 4 too-short drop-malformed=1
+
+step "UDP length shorter than the datagram: relayed as long as the UDP header says"
+raw_relayed trailer 4 --udp-len $((8 + 100))
+expect_eq "length at B" 100 "$(first_len trailer)"
+counted 4 trailer packets=1 bytes=100
+
+step "a datagram cut inside the UDP header: no UDP to a gate for the target; the proxy's stack drops it"
+errors=$(snmp proxy Udp:InErrors)
+raw_dropped truncated 4 --truncate 5
+counted 4 truncated
+expect_eq "proxy Udp:InErrors" $((errors + 1)) "$(snmp proxy Udp:InErrors)"
+
+step "a wrong UDP checksum: relayed as it is, and B's stack throws it away"
+before=$(csum_errors clientb)
+raw_dropped bad-checksum 4 --bad-checksum
+counted 4 bad-checksum packets=1
+expect_eq "UDP checksum errors at B" $((before + 1)) "$(csum_errors clientb)"
+
+step "no checksum (0, allowed in IPv4): relayed intact"
+raw_relayed no-checksum 4 --checksum 0
+counted 4 no-checksum packets=1
+
+step "IP options (Record Route, 4 to 40 bytes): relayed intact, without them"
+raw_relayed options4 4 --ip-options 4
+raw_relayed options20 4 --ip-options 20
+raw_relayed options40 4 --ip-options 40
+counted 4 options packets=3
+
+step "hand-made fragments (64-byte pieces): reassembled, relayed whole"
+raw_relayed pieces 4 --size 300 --frag-size 64
+counted 4 pieces packets=1 bytes=300
+
+step "overlapping fragments and a datagram missing a piece: never relayed, nothing for the target to count"
+raw_dropped overlap 4 --size 300 --frag-size 64 --frag-overlap
+raw_dropped missing 4 --size 300 --frag-size 64 --frag-skip 1
+counted 4 overlap+missing
+
+step "0 and 1 bytes of payload: relayed as they are"
+relay_check empty clienta "$A" "$GA" clientb "$B" "$GB" 1 --size 0
+expect_eq "length at B" 0 "$(first_len empty)"
+relay_check one-byte clienta "$A" "$GA" clientb "$B" "$GB" 1 --size 1
+expect_eq "length at B" 1 "$(first_len one-byte)"
+counted 4 tiny packets=2 bytes=1
+
+step "4000-byte datagrams, fragmented on the way in: relayed whole, both ways"
+relay_check frag4 clienta "$A" "$GA" clientb "$B" "$GB" 2 --size 4000
+relay_check frag4-back clientb "$B" "$GB" clienta "$A" "$GA" 2 --size 4000
+counted 4 frag4 packets=4 bytes=16000
+
+step "the largest IPv4 UDP datagram (65507 bytes), both ways"
+relay_check huge clienta "$A" "$GA" clientb "$B" "$GB" 1 --size 65507
+relay_check huge-back clientb "$B" "$GB" clienta "$A" "$GA" 1 --size 65507
+counted 4 huge packets=2 bytes=$((2 * 65507))
+
+step "GSO: one send of 64 RTP packets leaves A as one super-packet; B gets 64 datagrams"
+relay_check gso clienta "$A" "$GA" clientb "$B" "$GB" 64 --gso 172
+relay_check gso-big clientb "$B" "$GB" clienta "$A" "$GA" 40 --gso 1400
+counted 4 gso packets=104 bytes=$((64 * 172 + 40 * 1400))
+
+step "GSO to a gate port without a session: each segment counted"
+drop_check gso-nosess clienta "$A" "$GATE_A:$((pa + 2))" clientb "$B" 64 --gso 172
+counted 4 gso-nosess drop-no-session=64
+
+# ---- IPv6 ------------------------------------------------------------------
+
+step "IPv6: a hand-made packet, then with hop-by-hop and destination options"
+raw_relayed good6 6
+raw_relayed ext6 6 --hbh --dstopts
+raw_relayed dst6 6 --dstopts
+counted 6 ext6 packets=3
+
+step "IPv6: no checksum is malformed (RFC 8200), as is a UDP length beyond the packet"
+raw_dropped zero6 6 --checksum 0
+raw_dropped too-long6 6 --udp-len 400
+counted 6 zero+too-long drop-malformed=2
+
+step "IPv6: UDP length shorter than the datagram: relayed as long as the UDP header says"
+raw_relayed trailer6 6 --udp-len $((8 + 20))
+expect_eq "length at B" 20 "$(first_len trailer6)"
+counted 6 trailer6 packets=1 bytes=20
+
+step "IPv6: a wrong checksum is relayed as it is, and B's stack throws it away"
+before=$(csum_errors clientb)
+raw_dropped bad-checksum6 6 --bad-checksum
+counted 6 bad-checksum6 packets=1
+expect_eq "UDP checksum errors at B" $((before + 1)) "$(csum_errors clientb)"
+
+step "IPv6: hand-made fragments behind a hop-by-hop header: reassembled, relayed whole; overlaps never"
+raw_relayed pieces6 6 --size 300 --frag-size 64 --hbh --dstopts
+raw_dropped overlap6 6 --size 300 --frag-size 64 --frag-overlap
+counted 6 pieces6 packets=1 bytes=300
+
+step "IPv6: 4000-byte and the largest datagrams (65527 bytes), fragmented on the way in and out"
+relay_check frag6 clienta "$A6" "$GA6" clientb "$B6" "$GB6" 2 --size 4000
+relay_check huge6 clienta "$A6" "$GA6" clientb "$B6" "$GB6" 1 --size 65527
+relay_check huge6-back clientb "$B6" "$GB6" clienta "$A6" "$GA6" 1 --size 65527
+counted 6 big6 packets=4 bytes=$((2 * 4000 + 2 * 65527))
+
+step "IPv6: GSO super-packets, both ways"
+relay_check gso6 clienta "$A6" "$GA6" clientb "$B6" "$GB6" 64 --gso 172
+relay_check gso6-back clientb "$B6" "$GB6" clienta "$A6" "$GA6" 40 --gso 1400
+counted 6 gso6 packets=104
+
+# ---- ICMP errors -------------------------------------------------------------
+
+# The target ignores what is not UDP; here it sees ICMP too, to prove it.
+np "$IPT" -t mangle -I PREROUTING -p icmp -j rtpproxy
+np "$IP6T" -t mangle -I PREROUTING -p ipv6-icmp -j rtpproxy
+
+step "B's port is closed: B's port unreachable for relayed packets ends at the proxy's stack"
+unreach=$(snmp proxy Icmp:InDestUnreachs)
+a_icmp=$(snmp clienta Icmp:InMsgs)
+send clienta "$A" "$GA" 3
+unreach_came() { (($(snmp proxy Icmp:InDestUnreachs) > unreach)); }
+wait_until 10 "B's port unreachable reached the proxy" unreach_came
+counted 4 closed-port packets=3
+expect_eq "ICMP messages at A" "$a_icmp" "$(snmp clienta Icmp:InMsgs)"
+relay_check after-closed clienta "$A" "$GA" clientb "$B" "$GB" 2
+counted 4 after-closed packets=2
+
+step "mallory's port unreachables about the session's flows, to the gate: no effect"
+unreach=$(snmp proxy Icmp:InDestUnreachs)
+icmp() { "${UDP[@]}" icmp --netns mallory --from "$MALLORY" --to "$GATE_A" "$@" >/dev/null; }
+icmp --quote-from "$GA" --quote-to "$A"
+icmp --quote-from "$A" --quote-to "$GA"
+icmp --quote-from "$GB" --quote-to "$B"
+icmp_came() { (($(snmp proxy Icmp:InDestUnreachs) >= unreach + 3)); }
+wait_until 10 "the three errors reached the proxy's stack" icmp_came
+counted 4 forged-unreachable
+relay_check after-unreachable clientb "$B" "$GB" clienta "$A" "$GA" 2 --size 1400
+relay_check after-unreachable-back clienta "$A" "$GA" clientb "$B" "$GB" 2 --size 1400
+counted 4 after-unreachable packets=4
+
+step "IPv6: mallory's packet too big (MTU 1280) and port unreachable: relayed datagrams still arrive whole"
+toobig=$(snmp proxy Icmp6InPktTooBigs)
+icmp6() { "${UDP[@]}" icmp --netns mallory --from "$MALLORY6" --to "$GATE6_A" "$@" >/dev/null; }
+icmp6 --quote-from "$GA6" --quote-to "$A6" --type 2 --code 0 --mtu 1280
+icmp6 --quote-from "$GA6" --quote-to "$A6"
+toobig_came() { (($(snmp proxy Icmp6InPktTooBigs) > toobig)); }
+wait_until 10 "the packet too big reached the proxy's stack" toobig_came
+counted 6 forged-icmp6
+relay_check after-toobig6 clientb "$B6" "$GB6" clienta "$A6" "$GA6" 3 --size 1400
+counted 6 after-toobig6 packets=3
+
+# Last, as it may fail: Linux takes the error at its word and lowers the
+# path MTU towards A for 10 minutes (a route exception; no socket needed).
+# A relay that keeps B's DF bit and does not let the stack fragment drops
+# every larger datagram (drop-xmit), and its own fragmentation needed goes
+# to the gate address, so B never learns: a black hole anyone can open, and
+# a real router with a small MTU on A's path opens it as well.
+step "mallory's fragmentation needed (MTU 576): relayed datagrams with DF still arrive whole"
+unreach=$(snmp proxy Icmp:InDestUnreachs)
+icmp --quote-from "$GA" --quote-to "$A" --type 3 --code 4 --mtu 576
+frag_needed_came() { (($(snmp proxy Icmp:InDestUnreachs) > unreach)); }
+wait_until 10 "the error reached the proxy's stack" frag_needed_came
+np ip route get "$CLIENT_A" from "$GATE_A"
+counted 4 forged-frag-needed
+RELAY_TIMEOUT=15 relay_check after-frag-needed clientb "$B" "$GB" clienta "$A" "$GA" 3 --size 1400
+counted 4 after-frag-needed packets=3
 
 rtpp list
