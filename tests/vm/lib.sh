@@ -34,6 +34,8 @@ RTPP=${RTPP:-$REPO/build/iptrtpproxy/iptrtpproxy}
 # The traffic tool (tests/vm/udpt.c), built with the userspace; an array so
 # that a wrapper (strace, valgrind) can be put in front.
 UDP=("${UDPT:-$REPO/build/tests/vm/udpt}")
+# Only for what no tool of ours does (t_security's look at a blocked CLI).
+PYTHON=${PYTHON:-/usr/bin/python3}
 # iptables-nft is Debian's default; a test may switch to iptables-legacy.
 IPT=${IPT:-iptables-nft}
 IP6T=${IP6T:-ip6tables-nft}
