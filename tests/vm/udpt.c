@@ -17,8 +17,9 @@
  *              (FILE: "FROM TO SSRC" per flow; all flows at once, --pps per flow)
  *   udpt sink  [--bind-range ADDR:PORT-PORT]... [--binds FILE] [--expect FILE]
  *              [--count N] [--timeout S] [--idle S]
- *              (FILE: "ENDPOINT [SSRC]" lines; every endpoint is bound, and with
- *              --expect every packet there must carry that SSRC)
+ *              (binds every endpoint of the ranges and files: --binds FILE has
+ *              "ENDPOINT" lines, --expect FILE "ENDPOINT SSRC" lines, and every
+ *              packet at such an endpoint must carry that SSRC)
  *
  * Every packet starts with a 12-byte RTP header (version 2, sequence number,
  * timestamp, SSRC; payload type 200 for --kind rtcp, which is what an RTCP
@@ -155,56 +156,47 @@ static void sleep_for(double seconds)
 
 /* ---- addresses -------------------------------------------------------- */
 
-/*
- * IP:PORT or [IPv6]:PORT, split at the last colon as udp.py did; with
- * !need_port a bare address (port 0) as well.
- */
-static bool parse_addr_port(const char *text, struct ep *ep, bool need_port)
+/* Fills ep from a host (IPv6 if it has a colon; brackets allowed) and a port. */
+static bool set_ep(struct ep *ep, const char *host, size_t hostlen, unsigned long port)
 {
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ep->ss;
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ep->ss;
-	char host[INET6_ADDRSTRLEN + 2];
-	const char *colon = strrchr(text, ':');
-	size_t hostlen;
-	unsigned long port;
+	char buf[INET6_ADDRSTRLEN];
 
-	memset(ep, 0, sizeof(*ep));
-	if (!need_port) {
-		hostlen = strlen(text);
-		if (text[0] == '[' && hostlen > 2 && text[hostlen - 1] == ']')
-			snprintf(host, sizeof(host), "%.*s", (int)hostlen - 2, text + 1);
-		else
-			snprintf(host, sizeof(host), "%s", text);
-		sin6->sin6_family = AF_INET6;
-		ep->len = sizeof(*sin6);
-		if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1)
-			return true;
-		sin->sin_family = AF_INET;
-		ep->len = sizeof(*sin);
-		if (inet_pton(AF_INET, host, &sin->sin_addr) == 1)
-			return true;
+	if (hostlen > 2 && host[0] == '[' && host[hostlen - 1] == ']') {
+		host++;
+		hostlen -= 2;
 	}
-	if (!colon || !colon[1] || strspn(colon + 1, "0123456789") != strlen(colon + 1))
+	if (hostlen >= sizeof(buf) || port > 65535)
 		return false;
-	port = strtoul(colon + 1, NULL, 10);
-	hostlen = colon - text;
-	if (port > 65535 || hostlen >= sizeof(host))
-		return false;
-	if (text[0] == '[' && hostlen > 2 && text[hostlen - 1] == ']')
-		snprintf(host, sizeof(host), "%.*s", (int)hostlen - 2, text + 1);
-	else
-		snprintf(host, sizeof(host), "%.*s", (int)hostlen, text);
+	memcpy(buf, host, hostlen);
+	buf[hostlen] = 0;
 	memset(ep, 0, sizeof(*ep));
-	if (strchr(host, ':')) {
+	if (strchr(buf, ':')) {
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons(port);
 		ep->len = sizeof(*sin6);
-		return inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1;
+		return inet_pton(AF_INET6, buf, &sin6->sin6_addr) == 1;
 	}
 	sin->sin_family = AF_INET;
 	sin->sin_port = htons(port);
 	ep->len = sizeof(*sin);
-	return inet_pton(AF_INET, host, &sin->sin_addr) == 1;
+	return inet_pton(AF_INET, buf, &sin->sin_addr) == 1;
+}
+
+/*
+ * IP:PORT or [IPv6]:PORT, split at the last colon (so fd00::1:5000 is
+ * fd00::1 port 5000); with !need_port a bare address (port 0) as well.
+ */
+static bool parse_addr_port(const char *text, struct ep *ep, bool need_port)
+{
+	const char *port = strrchr(text, ':');
+
+	if (!need_port && set_ep(ep, text, strlen(text), 0))
+		return true;
+	if (!port++ || !*port || strlen(port) > 5 || strspn(port, "0123456789") != strlen(port))
+		return false;
+	return set_ep(ep, text, port - 1 - text, strtoul(port, NULL, 10));
 }
 
 static void parse_ep(const char *text, struct ep *ep, const char *what)
@@ -405,8 +397,8 @@ static void tally_add(struct tally *t, const uint8_t *data, size_t len, const st
 	if (t->expect_from && strcmp(source, t->expect_from))
 		t->unexpected++;
 	if (t->verbose)
-		printf("packet n=%ld from=%s len=%zu kind=%s seq=%ld ssrc=%lld ok=%d\n", t->received,
-		       source, len, c.kind, c.seq, c.ssrc, c.ok);
+		printf("packet n=%ld from=%s len=%zu kind=%s seq=%ld ssrc=%lld ok=%d\n",
+		       t->received, source, len, c.kind, c.seq, c.ssrc, c.ok);
 }
 
 static void tally_summary(const struct tally *t)
@@ -699,10 +691,10 @@ static int cmd_raw(const struct opts *o)
 			if (k == o->frag_skip)
 				continue;
 			if (!v6) {
-				uint16_t frag = o->frag_size ? fragoff / 8 | (more ? 0x2000 : 0) : 0;
+				uint16_t frag = fragoff / 8 | (more ? 0x2000 : 0); /* MF */
 
-				hlen = ip4_header(packet, &o->from, &o->to, IPPROTO_UDP, o->ip_options,
-						  id, frag);
+				hlen = ip4_header(packet, &o->from, &o->to, IPPROTO_UDP,
+						  o->ip_options, id, frag);
 			} else {
 				int first = o->frag_size ? 44 : o->dstopts ? 60 : IPPROTO_UDP;
 				size_t ext = (o->hbh ? 8 : 0) + (o->frag_size ? 8 : 0);
@@ -739,11 +731,13 @@ static int cmd_icmp(const struct opts *o)
 	size_t size = o->size > 1024 ? 1024 : o->size, hlen = 8, ulen = 8 + size;
 	int type = o->has_type ? o->type : v6 ? 1 : 3, code = o->has_code ? o->code : v6 ? 4 : 3;
 	uint8_t *udp;
+	uint16_t check;
 	struct ep src = o->from, dest = o->to;
 	long n;
 	int fd;
 
-	if (ep_family(&o->to) != ep_family(&o->from) || ep_family(&o->quote_from) != ep_family(&o->from) ||
+	if (ep_family(&o->to) != ep_family(&o->from) ||
+	    ep_family(&o->quote_from) != ep_family(&o->from) ||
 	    ep_family(&o->quote_to) != ep_family(&o->from))
 		usage("icmp: all addresses must be of one family");
 	memset(msg, 0, sizeof(msg));
@@ -768,7 +762,8 @@ static int cmd_icmp(const struct opts *o)
 	put16(udp + 2, ep_port(&o->quote_to));
 	put16(udp + 4, ulen);
 	make_packet(udp + 8, o->kind, o->seq, o->ssrc, size);
-	put16(udp + 6, fold(sum16(udp, ulen, pseudo_sum(&o->quote_from, &o->quote_to, ulen))) ?: 0xffff);
+	check = fold(sum16(udp, ulen, pseudo_sum(&o->quote_from, &o->quote_to, ulen)));
+	put16(udp + 6, check ?: 0xffff);
 	/* ICMPv6 sockets checksum by themselves (pseudo header included). */
 	if (!v6)
 		put16(msg + 2, fold(sum16(msg, hlen + ulen, 0)));
@@ -803,7 +798,8 @@ static void read_lines(const char *path, int want_eps, line_fn *add, void *ctx)
 		int nf = 0, i;
 
 		lineno++;
-		for (char *t = strtok_r(line, " \t\n", &save); t && nf < 3; t = strtok_r(NULL, " \t\n", &save))
+		for (char *t = strtok_r(line, " \t\n", &save); t && nf < 3;
+		     t = strtok_r(NULL, " \t\n", &save))
 			field[nf++] = t;
 		if (!nf || field[0][0] == '#')
 			continue;
@@ -895,7 +891,8 @@ static int cmd_flood(const struct opts *o)
 				continue;
 			active++;
 			make_packet(buf, o->kind, o->seq + f->sent, f->ssrc, o->size);
-			if (sendto(f->fd, buf, o->size, 0, (struct sockaddr *)&f->to.ss, f->to.len) < 0) {
+			if (sendto(f->fd, buf, o->size, 0, (struct sockaddr *)&f->to.ss,
+				   f->to.len) < 0) {
 				if (errno != EAGAIN && errno != ENOBUFS && errno != ECONNREFUSED &&
 				    errno != EINTR)
 					die("send to %s: %s", format_ep(&f->to, to, sizeof(to)),
@@ -918,8 +915,9 @@ static int cmd_flood(const struct opts *o)
 		bytes += f->bytes;
 		errors += f->errors;
 	}
-	printf("flows=%zu sent=%ld bytes=%lld errors=%ld seconds=%.3f pps=%.0f\n", fl.n, sent, bytes,
-	       errors, end - start, end > start ? sent / (end - start) : 0.0);
+	printf("flows=%zu sent=%ld bytes=%lld errors=%ld seconds=%.3f pps=%.0f\n", fl.n, sent,
+	       bytes, errors, end - start, end > start ? sent / (end - start) : 0.0);
+	free(fl.v);
 	return 0;
 }
 
@@ -935,6 +933,7 @@ struct port {
 struct ports {
 	struct port *v;
 	size_t n, cap;
+	bool expect_file; /* reading --expect */
 };
 
 static int port_cmp(const void *a, const void *b)
@@ -948,6 +947,16 @@ static void add_port(struct ep *eps, bool has_ssrc, uint32_t ssrc, void *ctx)
 
 	ps->v = grow(ps->v, &ps->cap, ps->n, sizeof(*ps->v));
 	ps->v[ps->n++] = (struct port){ .ep = eps[0], .has_expect = has_ssrc, .expect = ssrc };
+	if (ps->expect_file && !has_ssrc)
+		usage("--expect: every line is ENDPOINT SSRC");
+}
+
+/* --binds: only the endpoint counts, whatever else the line holds. */
+static void add_bind(struct ep *eps, bool has_ssrc, uint32_t ssrc, void *ctx)
+{
+	(void)has_ssrc;
+	(void)ssrc;
+	add_port(eps, false, 0, ctx);
 }
 
 static int u32_cmp(const void *a, const void *b)
@@ -1004,8 +1013,9 @@ static void sink_packet(const struct opts *o, struct port *p, const uint32_t *ow
 	}
 	if (o->verbose || (strcmp(verdict, "ok") && p->bad + p->misdelivered + p->stray <= 5))
 		printf("packet port=%s from=%s len=%zu kind=%s seq=%ld ssrc=%lld %s\n",
-		       format_ep(&p->ep, bind, sizeof(bind)), format_sa(from, source, sizeof(source)),
-		       len, c.kind, c.seq, c.ssrc, verdict);
+		       format_ep(&p->ep, bind, sizeof(bind)),
+		       format_sa(from, source, sizeof(source)), len, c.kind, c.seq, c.ssrc,
+		       verdict);
 }
 
 static int cmd_sink(const struct opts *o)
@@ -1026,7 +1036,8 @@ static int cmd_sink(const struct opts *o)
 	for (i = 0; i < (size_t)o->nranges; i++)
 		add_range(&ps, o->ranges[i]);
 	if (o->binds)
-		read_lines(o->binds, 1, add_port, &ps);
+		read_lines(o->binds, 1, add_bind, &ps);
+	ps.expect_file = true;
 	if (o->expect)
 		read_lines(o->expect, 1, add_port, &ps);
 	if (!ps.n)
@@ -1115,8 +1126,11 @@ static int cmd_sink(const struct opts *o)
 		stray += p->stray;
 		bytes += p->bytes;
 	}
-	printf("ports=%zu received=%ld bytes=%lld bad=%ld misdelivered=%ld stray=%ld seconds=%.3f\n",
+	printf("ports=%zu received=%ld bytes=%lld bad=%ld misdelivered=%ld stray=%ld "
+	       "seconds=%.3f\n",
 	       ps.n, received, bytes, bad, misdelivered, stray, now() - start);
+	free(owned);
+	free(ps.v);
 	if (o->has_count && received != o->count)
 		return 1;
 	return bad || misdelivered || stray ? 1 : 0;
@@ -1230,7 +1244,7 @@ static void parse(int argc, char **argv, struct opts *o)
 	struct ep ep;
 
 	if (argc < 2)
-		usage("a command is required: send, recv, echo, ping, raw4, raw6, icmp, flood, sink");
+		usage("a command: send, recv, echo, ping, raw4, raw6, icmp, flood or sink");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			o->cmd = commands[i].cmd;
@@ -1242,7 +1256,8 @@ static void parse(int argc, char **argv, struct opts *o)
 	if (o->cmd == SINK)
 		o->timeout = 600;
 	for (i = 0; i < O_COUNT_OF; i++)
-		long_options[i] = (struct option){ option_defs[i].name, option_defs[i].arg, NULL, i };
+		long_options[i] = (struct option){ .name = option_defs[i].name,
+						   .has_arg = option_defs[i].arg, .val = i };
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "v", long_options, NULL)) != -1) {
 		const char *name;
@@ -1267,13 +1282,22 @@ static void parse(int argc, char **argv, struct opts *o)
 			o->has_to = true;
 			break;
 		case O_BIND: parse_ep(optarg, &o->bind, "--bind"); o->has_bind = true; break;
-		case O_QUOTE_FROM: parse_ep(optarg, &o->quote_from, name); o->has_quote_from = true; break;
-		case O_QUOTE_TO: parse_ep(optarg, &o->quote_to, name); o->has_quote_to = true; break;
+		case O_QUOTE_FROM:
+			parse_ep(optarg, &o->quote_from, name);
+			o->has_quote_from = true;
+			break;
+		case O_QUOTE_TO:
+			parse_ep(optarg, &o->quote_to, name);
+			o->has_quote_to = true;
+			break;
 		case O_EXPECT_FROM:
 			parse_ep(optarg, &ep, name);
 			format_ep(&ep, o->expect_from, sizeof(o->expect_from));
 			break;
-		case O_COUNT: o->count = to_long(optarg, name, 0, 1L << 40); o->has_count = true; break;
+		case O_COUNT:
+			o->count = to_long(optarg, name, 0, 1L << 40);
+			o->has_count = true;
+			break;
 		case O_SIZE: o->size = to_long(optarg, name, 0, 65527); break;
 		case O_KIND:
 			if (strcmp(optarg, "rtp") && strcmp(optarg, "rtcp"))
@@ -1289,7 +1313,10 @@ static void parse(int argc, char **argv, struct opts *o)
 		case O_IDLE: o->idle = to_double(optarg, name); break;
 		case O_PPS: o->pps = to_double(optarg, name); break;
 		case O_READY: o->ready = optarg; break;
-		case O_UDP_LEN: o->udp_len = to_long(optarg, name, 0, 65535); o->has_udp_len = true; break;
+		case O_UDP_LEN:
+			o->udp_len = to_long(optarg, name, 0, 65535);
+			o->has_udp_len = true;
+			break;
 		case O_CHECKSUM:
 			o->checksum = to_long(optarg, name, 0, 65535);
 			o->has_checksum = true;
