@@ -18,6 +18,7 @@
  *
  * With --proxy-cpu the run is also a measurement window: it reads that CPU's
  * idle time from /proc/stat when sending starts and --drain-ms after it ends.
+ * With --mark it also writes console marks around the window (see console_mark).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -134,6 +135,26 @@ static uint64_t cpu_idle_ns(int cpu)
 	}
 	fclose(f);
 	die("no line for cpu%d in /proc/stat", cpu);
+}
+
+/*
+ * "xtrp: mark ID start|end" on the console: tests/vm/run.sh then records the
+ * host CPU time of each vCPU thread, a measure that host load does not inflate.
+ */
+static void console_mark(const char *id, const char *what)
+{
+	char line[256];
+	int fd, n;
+
+	if (!id)
+		return;
+	fd = open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		die("/dev/console: %s", strerror(errno));
+	n = snprintf(line, sizeof(line), "xtrp: mark %s %s\n", id, what);
+	if (write(fd, line, (size_t)n) != n)
+		die("/dev/console: short write");
+	close(fd);
 }
 
 static uint16_t csum_fold32(uint32_t sum)
@@ -386,7 +407,7 @@ static void usage(void)
 		"              --ns-b NS --dev-b DEV --src-b IP:PORT --mac-b MAC\n"
 		"              --sessions FILE [--first N] --rate PPS\n"
 		"              (--seconds S | --packets N) [--state FILE]\n"
-		"              [--proxy-cpu CPU] [--drain-ms MS] [--batch N]\n"
+		"              [--proxy-cpu CPU] [--drain-ms MS] [--batch N] [--mark ID]\n"
 		"--mac-X is the next hop of side X (the proxy's port); PPS counts\n"
 		"both directions together.\n");
 	exit(2);
@@ -413,9 +434,10 @@ int main(int argc, char **argv)
 		{ "proxy-cpu", required_argument, NULL, 'c' },
 		{ "drain-ms", required_argument, NULL, 'w' },
 		{ "batch", required_argument, NULL, 'b' },
+		{ "mark", required_argument, NULL, 'k' },
 		{ 0 },
 	};
-	const char *sessions_path = NULL, *state_path = NULL;
+	const char *sessions_path = NULL, *state_path = NULL, *mark_id = NULL;
 	double rate = 0, seconds = 0;
 	uint64_t total = 0, sent = 0, due, start, end, closed = 0, idle0 = 0, idle1 = 0, next;
 	uint64_t lag, max_lag = 0;
@@ -443,6 +465,7 @@ int main(int argc, char **argv)
 		case 'c': proxy_cpu = atoi(optarg); break;
 		case 'w': drain_ms = strtoul(optarg, NULL, 10); break;
 		case 'b': batch = strtoul(optarg, NULL, 10); break;
+		case 'k': mark_id = optarg; break;
 		default: usage();
 		}
 	}
@@ -475,6 +498,11 @@ int main(int argc, char **argv)
 		}
 	}
 
+	if (mark_id) {
+		/* Marks are read late: idle time on both sides of the traffic absorbs it. */
+		console_mark(mark_id, "start");
+		sleep_until(now_ns() + 200000000u);
+	}
 	start = now_ns();
 	if (proxy_cpu >= 0)
 		idle0 = cpu_idle_ns(proxy_cpu);
@@ -516,6 +544,7 @@ int main(int argc, char **argv)
 		idle1 = cpu_idle_ns(proxy_cpu);
 		closed = now_ns();
 	}
+	console_mark(mark_id, "end");
 	save_state(state_path, state, nsess * 2);
 
 	printf("sent=%llu sent_a=%llu sent_b=%llu sessions=%zu send_secs=%.6f rate=%.1f "

@@ -36,13 +36,14 @@ declare -A CFG
 case $MODE in
 smoke)
 	CFG=([relays]=fwd,xt,rek,reu [rounds]=1 [secs]=2 [rates]=2000 [overload]=0
-		[scale]=1000 [scale_rates]=2000 [rek_max]=1 [reu_max]=1
-		[control]=2000 [churn_one]=200 [churn_batch]=500)
+		[scale]="" [scale_rates]=2000 [rek_max]=1 [reu_max]=1
+		[control]=1000 [churn_one]=100 [churn_batch]=500 [profile]="" [profile_rate]=20000 [trace]="")
 	;;
 full)
 	CFG=([relays]=fwd,xt,rek,reu [rounds]=3 [secs]=4 [rates]=2000,5000,10000,20000,40000,60000
 		[overload]=5 [scale]=1000,10000,100000 [scale_rates]=5000,20000 [rek_max]=10000
-		[reu_max]=1000 [control]=100000 [churn_one]=2000 [churn_batch]=1000)
+		[reu_max]=1000 [control]=100000 [churn_one]=2000 [churn_batch]=1000
+		[profile]="" [profile_rate]=20000 [trace]=fwd,xt,rek)
 	;;
 *)
 	echo "usage: bench/vm.sh smoke|full [KEY=VALUE...]" >&2
@@ -365,13 +366,58 @@ gen() {
 		--sessions "$W/sess-$relay" --first "$n" --state "$W/state-$relay" "$@"
 }
 
-# background PHASE SECS: CPU 0's busy fraction with no traffic.
+# Host CPU time of the vCPU threads around a window: rtpgen --mark writes console marks,
+# tests/vm/run.sh appends the threads' CPU time to results/vcpu-marks (HOST_MARKS=0 when
+# nobody does).
+MARKS=$RESULTS/vcpu-marks
+HOST_MARKS=1
+MARK_N=0
+BG_HOST_FRAC=0
+
+next_mark() {
+	MARK_N=$((MARK_N + 1))
+	MARK=w$MARK_N
+}
+
+# host_cpu ID: "host_ns=N vcpu0_ns=N vcpu1_ns=N" between the marks ID start and ID end.
+host_cpu() {
+	local id=$1 i start="" end=""
+	((HOST_MARKS)) || return 0
+	for ((i = 0; i < 100; i++)); do
+		end=$(grep -m 1 "^$id end " "$MARKS" 2>/dev/null) && break
+		sleep 0.05
+	done
+	if [ -z "$end" ]; then
+		log "no vCPU marks from the host (not run by tests/vm/run.sh?): guest-side CPU time only"
+		HOST_MARKS=0
+		return 0
+	fi
+	start=$(grep -m 1 "^$id start " "$MARKS")
+	awk -v s="$start" -v e="$end" 'function get(line, key,   n, f, i) {
+			n = split(line, f, " ")
+			for (i = 4; i <= n; i++) if (index(f[i], key "=") == 1) return substr(f[i], length(key) + 2)
+		}
+		BEGIN {
+			split(s, a, " "); split(e, b, " ")
+			printf "host_ns=%.0f vcpu0_ns=%.0f vcpu1_ns=%.0f\n", (b[3] - a[3]) * 1000,
+				get(e, "CPU_0/TCG") - get(s, "CPU_0/TCG"), get(e, "CPU_1/TCG") - get(s, "CPU_1/TCG")
+		}'
+}
+
+# background PHASE SECS: CPU 0's busy fraction with no traffic, guest- and host-side.
 background() {
-	local out
-	out=$(gen fwd 1 --rate 0 --seconds "$2" --proxy-cpu 0 --drain-ms 0)
+	local out host
+	next_mark
+	out=$(gen fwd 1 --rate 0 --seconds "$2" --proxy-cpu 0 --drain-ms 0 --mark "$MARK")
+	host=$(host_cpu "$MARK")
 	BG_FRAC=$(awk -v w="$(kv window_ns "$out")" -v i="$(kv idle_ns "$out")" 'BEGIN { printf "%.5f", (w - i) / w }')
-	emit phase="$1" kind=background window_ns="$(kv window_ns "$out")" idle_ns="$(kv idle_ns "$out")"
-	log "background: CPU 0 busy $(awk -v f="$BG_FRAC" 'BEGIN { printf "%.1f%%", 100 * f }') without traffic"
+	if [ -n "$host" ]; then
+		BG_HOST_FRAC=$(awk -v w="$(kv host_ns "$host")" -v c="$(kv vcpu0_ns "$host")" 'BEGIN { printf "%.5f", c / w }')
+	fi
+	# shellcheck disable=SC2086 # host is key=value words
+	emit phase="$1" kind=background window_ns="$(kv window_ns "$out")" idle_ns="$(kv idle_ns "$out")" $host
+	log "background: CPU 0 busy $(awk -v f="$BG_FRAC" 'BEGIN { printf "%.1f%%", 100 * f }') without traffic" \
+		"(host: vCPU 0 thread $(awk -v f="$BG_HOST_FRAC" 'BEGIN { printf "%.1f%%", 100 * f }'))"
 }
 
 # window PHASE RELAY SESSIONS RATE SECS [KEY=VALUE...]: one measurement; sets LAST_US
@@ -379,14 +425,18 @@ background() {
 window() {
 	local phase=$1 relay=$2 n=$3 rate=$4 secs=$5
 	shift 5
-	local a0 b0 a1 b1 d0 d1 k0="" k1="" out relayed sent extra=()
+	local a0 b0 a1 b1 d0 d1 k0="" k1="" out host relayed sent extra=()
 	read -r a0 b0 <<<"$(arrivals "$relay")"
 	d0=$(backlog_drops)
 	case $relay in
 	rek) k0=$(rek_kernel) ;;
 	xt) k0=$(xt_counters) ;;
 	esac
-	out=$(gen "$relay" "$n" --rate "$rate" --seconds "$secs" --proxy-cpu 0 --drain-ms 500)
+	next_mark
+	out=$(gen "$relay" "$n" --rate "$rate" --seconds "$secs" --proxy-cpu 0 --drain-ms 500 --mark "$MARK")
+	host=$(host_cpu "$MARK")
+	# shellcheck disable=SC2206 # key=value words
+	[ -z "$host" ] || extra+=($host bg_host_frac="$BG_HOST_FRAC")
 	read -r a1 b1 <<<"$(arrivals "$relay")"
 	d1=$(backlog_drops)
 	case $relay in
@@ -408,13 +458,21 @@ window() {
 		idle_ns="$(kv idle_ns "$out")" bg_frac="$BG_FRAC" relayed="$relayed" \
 		relayed_to_a=$((a1 - a0)) relayed_to_b=$((b1 - b0)) backlog_drops=$((d1 - d0)) \
 		"${extra[@]}" "$@"
-	read -r LAST_US LAST_LOSS < <(awk -v w="$(kv window_ns "$out")" -v i="$(kv idle_ns "$out")" \
+	# µs of CPU 0 per relayed packet: guest-side (wall - idle) and host-side (vCPU 0 thread).
+	read -r GUEST_US LAST_LOSS < <(awk -v w="$(kv window_ns "$out")" -v i="$(kv idle_ns "$out")" \
 		-v bg="$BG_FRAC" -v r="$relayed" -v s="$sent" 'BEGIN {
 			busy = w - i - bg * w; if (busy < 0) busy = 0
 			printf "%.3f %.5f\n", r ? busy / 1000 / r : 0, s ? 1 - r / s : 0 }')
-	log "$(printf '%-6s %-4s %6d sess %6d pps: sent %7d (%6.0f pps) relayed %7d loss %5.1f%% cpu0 %7.2f us/pkt %s' \
+	LAST_US=$GUEST_US
+	local host_us=-
+	if [ -n "$host" ]; then
+		host_us=$(awk -v w="$(kv host_ns "$host")" -v c="$(kv vcpu0_ns "$host")" -v bg="$BG_HOST_FRAC" \
+			-v r="$relayed" 'BEGIN { busy = c - bg * w; if (busy < 0) busy = 0; printf "%.3f", r ? busy / 1000 / r : 0 }')
+		LAST_US=$host_us
+	fi
+	log "$(printf '%-8s %-4s %6d sess %6d pps: sent %7d (%6.0f pps) relayed %7d loss %5.1f%% cpu0 %7.2f us/pkt (host %s)' \
 		"$phase" "$relay" "$n" "$rate" "$sent" "$(kv rate "$out")" "$relayed" \
-		"$(awk -v l="$LAST_LOSS" 'BEGIN { print 100 * l }')" "$LAST_US" "${extra[*]}")"
+		"$(awk -v l="$LAST_LOSS" 'BEGIN { print 100 * l }')" "$GUEST_US" "$host_us")"
 	if [ "$relay" = rek ] && ((relayed > 0)); then
 		local kr=$(($(kv packets "$k1") - $(kv packets "$k0")))
 		# The kernel module must have relayed (almost) every counted packet itself.
@@ -526,6 +584,59 @@ scale() {
 	done
 }
 
+# profile SECS RELAY...: where CPU 0's time goes while each relay runs at the profile rate
+# (perf's cpu-clock samples with call graphs; qemu's TCG has no hardware counters).
+profile() {
+	local secs=$1 relay rate=${CFG[profile_rate]} data pid
+	shift
+	command -v perf >/dev/null || { log "profile: perf is not installed (linux-perf), skipped"; return 0; }
+	for relay in "$@"; do
+		has_relay "$relay" || continue
+		below_capacity "$relay" "$rate" || { log "profile: $relay skipped at $rate pps"; continue; }
+		data=$W/perf-$relay.data
+		taskset -c 1 perf record -q -C 0 -e cpu-clock -F 2000 -g -o "$data" -- sleep $((secs + 2)) 2>/dev/null &
+		pid=$!
+		sleep 1
+		window profile "$relay" 1 "$rate" "$secs"
+		wait "$pid" || true
+		{
+			echo "# CPU 0 while $relay relays $rate pps ($(uname -r)); perf cpu-clock samples"
+			taskset -c 1 perf report -i "$data" --stdio --no-children --sort sym -g none --percent-limit 0.5 2>/dev/null
+			echo "# call chains"
+			taskset -c 1 perf report -i "$data" --stdio --no-children --sort sym -g caller,0.5,callee --percent-limit 2 2>/dev/null
+		} >"$RESULTS/profile-$relay.txt"
+		log "profile: $relay: $RESULTS/profile-$relay.txt; top: $(grep -m 3 -E '^ +[0-9.]+%' "$RESULTS/profile-$relay.txt" | awk '{ printf "%s %s; ", $1, $NF }')"
+	done
+}
+
+# trace RELAY...: the kernel functions CPU 0 runs for each packet a relay handles (ftrace's
+# function_graph from the RPS backlog, a few packets at a low rate). Under emulation the cost
+# of a packet follows the code it runs, so these call trees show where the time goes.
+trace() {
+	local relay t=/sys/kernel/tracing
+	[ -d "$t/options" ] || t=/sys/kernel/debug/tracing
+	[ -w "$t/current_tracer" ] || { log "trace: no tracefs, skipped"; return 0; }
+	for relay in "$@"; do
+		has_relay "$relay" || continue
+		echo 0 >"$t/tracing_on"
+		echo function_graph >"$t/current_tracer"
+		echo 1 >"$t/tracing_cpumask"
+		echo process_backlog >"$t/set_graph_function"
+		echo 1 >"$t/options/funcgraph-abstime" 2>/dev/null || true
+		echo 8192 >"$t/buffer_size_kb"
+		: >"$t/trace"
+		echo 1 >"$t/tracing_on"
+		gen "$relay" 1 --rate 50 --packets 20 >/dev/null
+		sleep 0.5
+		echo 0 >"$t/tracing_on"
+		cp "$t/trace" "$RESULTS/trace-$relay.txt"
+		echo nop >"$t/current_tracer"
+		: >"$t/set_graph_function"
+		log "trace: $relay: $(grep -c 'process_backlog() {' "$RESULTS/trace-$relay.txt") backlog runs," \
+			"$(grep -cE '\(\);|\{$' "$RESULTS/trace-$relay.txt") function calls in $RESULTS/trace-$relay.txt"
+	done
+}
+
 # Kernel memory the allocators hold (slab, vmalloc, per-CPU), in kB.
 kmem_kb() {
 	awk '$1 == "Slab:" || $1 == "VmallocUsed:" || $1 == "Percpu:" { s += $2 } END { print s }' /proc/meminfo
@@ -628,6 +739,10 @@ main() {
 	[ "${CFG[overload]}" = 0 ] || overload "${CFG[overload]}"
 	# shellcheck disable=SC2046
 	[ -z "${CFG[scale]}" ] || scale "${CFG[rounds]}" "${CFG[secs]}" $(list scale)
+	# shellcheck disable=SC2046
+	[ -z "${CFG[trace]}" ] || trace $(list trace)
+	# shellcheck disable=SC2046
+	[ -z "${CFG[profile]}" ] || profile "${CFG[secs]}" $(list profile)
 	[ "${CFG[control]}" = 0 ] || control "${CFG[control]}" "${CFG[churn_one]}" "${CFG[churn_batch]}"
 	log "measured in $((SECONDS - started)) s"
 	verdict || FAILURES+=("a relay relayed less than 90% in the sweep")

@@ -193,6 +193,21 @@ judge() {
 	return 1
 }
 
+# A line "xtrp: mark NAME" on the console (a script's measurement mark) appends
+# "NAME HOST-TIME-US CPU_0/TCG=NS CPU_1/TCG=NS" to results/vcpu-marks: the host
+# CPU time each vCPU thread has run so far. Unlike the guest's own clock, it does
+# not count the time the host gives to other processes.
+vcpu_mark() {
+	local task comm ns _ stats=()
+	for task in /proc/"$2"/task/*; do
+		read -r comm <"$task/comm" 2>/dev/null || continue
+		[[ $comm == "CPU "* ]] || continue
+		read -r ns _ <"$task/schedstat" 2>/dev/null || continue
+		stats+=("${comm// /_}=$ns")
+	done
+	echo "$1 ${EPOCHREALTIME/./} ${stats[*]}" >>"$results/vcpu-marks"
+}
+
 # Boots once. The guest reads its orders from $results/plan. Streams the
 # console into $1 and prints progress; kills the VM when it falls silent.
 boot() {
@@ -213,8 +228,10 @@ boot() {
 		done
 	} >"$results/plan"
 
+	# debug-threads: vCPU threads named "CPU N/TCG", for vcpu_mark.
 	# shellcheck disable=SC2054 # commas belong to qemu's option values
-	local qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 1024
+	local qemu=(qemu-system-x86_64 -name xtrp,debug-threads=on
+		-accel tcg,thread=multi -cpu max -smp 2 -m 1024
 		-nographic -no-reboot -nodefaults -serial stdio -nic none
 		-kernel "$kernel_image" -initrd "$initrd"
 		# slab_nomerge: the module's session cache stays its own in
@@ -246,7 +263,9 @@ boot() {
 		fi
 		line=${line%$'\r'}
 		printf '%s\n' "$line" >>"$console"
-		if [ "$verbose" = 1 ]; then
+		if [[ $line == *"xtrp: mark "* ]]; then
+			vcpu_mark "${line##*xtrp: mark }" "$qemu_pid"
+		elif [ "$verbose" = 1 ]; then
 			printf '%s\n' "$line"
 		elif [ "$mode" = demo ] || [ "$mode" = script ]; then
 			# The script's own output, without firmware noise before it.
