@@ -250,7 +250,15 @@ static int rtpp_xmit4(struct net *net, struct sk_buff *skb,
 	iph->ihl = sizeof(*iph) / 4;
 	iph->tos = pkt->tos;
 	iph->tot_len = htons(skb->len);
-	iph->frag_off = pkt->df ? htons(IP_DF) : 0;
+	/*
+	 * The relay is the source of this datagram: like a local UDP socket
+	 * it fragments what no longer fits the path (after a fragmentation
+	 * needed, real or forged), rather than answering itself with one and
+	 * dropping the datagram: that black hole would stay for the 10
+	 * minutes of the path MTU exception.
+	 */
+	iph->frag_off = pkt->df && skb->len <= dst_mtu(&rt->dst) ?
+			htons(IP_DF) : 0;
 	iph->ttl = ip4_dst_hoplimit(&rt->dst);
 	iph->protocol = IPPROTO_UDP;
 	iph->saddr = to->saddr.ip;
@@ -315,11 +323,53 @@ static bool rtpp_is_sender(const struct rtpp_endpoint *ep,
 	       !memcmp(&ep->addr, &pkt->saddr, rtpp_addr_len(family));
 }
 
+/*
+ * Whether a packet's source may become a stream's client. The relay takes
+ * packets in PREROUTING, before the stack's source checks would drop
+ * martians: a spoofed broadcast source would have the relay send media to a
+ * whole LAN, a local one to the proxy itself, and one of this switchboard's
+ * own gate ports to itself for ever (through the loopback's backlog, where
+ * the depth guard does not reach). Port 0 cannot be sent to. Local sources
+ * are fine for packets that are local (a media server on the proxy host).
+ */
+static bool rtpp_learnable(struct net *net, const struct rtpp_switchboard *sb,
+			   const struct rtpp_pkt *pkt, bool from_wire)
+{
+	u32 offset;
+	int side;
+
+	if (!pkt->sport || !rtpp_addr_unicast(sb->family, &pkt->saddr))
+		return false;
+	for (side = RTPP_SIDE_A; side <= RTPP_SIDE_B; side++)
+		if (rtpp_gate_port(sb, side, &pkt->saddr, ntohs(pkt->sport),
+				   &offset))
+			return false;
+	if (sb->family == NFPROTO_IPV4) {
+		if (ipv4_is_loopback(pkt->saddr.ip))
+			return !from_wire;
+		switch (inet_addr_type(net, pkt->saddr.ip)) {
+		case RTN_UNICAST:
+			return true;
+		case RTN_LOCAL:
+			return !from_wire;
+		default:	/* broadcast, multicast, blackhole, ... */
+			return false;
+		}
+	}
+	if (ipv6_addr_type(&pkt->saddr.in6) & IPV6_ADDR_LOOPBACK)
+		return !from_wire;
+	/* Not routable without an interface, or IPv4 in disguise. */
+	if (ipv6_addr_type(&pkt->saddr.in6) &
+	    (IPV6_ADDR_LINKLOCAL | IPV6_ADDR_MAPPED))
+		return false;
+	return !from_wire || !ipv6_chk_addr(net, &pkt->saddr.in6, NULL, 0);
+}
+
 static unsigned int rtpp_relay_packet(struct net *net,
 				      struct rtpp_switchboard *sb,
 				      struct sk_buff *skb,
 				      const struct rtpp_pkt *pkt,
-				      int side, u32 offset)
+				      int side, u32 offset, bool from_wire)
 {
 	unsigned int rtcp = offset & 1, in = side * 2 + rtcp;
 	unsigned int out = (1 - side) * 2 + rtcp;
@@ -342,9 +392,16 @@ static unsigned int rtpp_relay_packet(struct net *net,
 
 	rtpp_endpoint_read(sess, in, &src);
 	if (rtpp_endpoint_learning(&src, now)) {
-		if (!rtpp_is_sender(&src, pkt, sb->family) ||
-		    !(src.flags & RTPP_STREAM_ALWAYS))
+		if (rtpp_is_sender(&src, pkt, sb->family)) {
+			/* Nothing new to learn; a first window closes. */
+			if (!(src.flags & RTPP_STREAM_ALWAYS))
+				rtpp_session_learn(sess, in, &pkt->saddr,
+						   pkt->sport);
+		} else if (rtpp_learnable(net, sb, pkt, from_wire)) {
 			rtpp_session_learn(sess, in, &pkt->saddr, pkt->sport);
+		} else {
+			return rtpp_drop(sb, st, RTPP_CNT_DROP_SOURCE);
+		}
 	} else if (!src.port || !rtpp_is_sender(&src, pkt, sb->family)) {
 		return rtpp_drop(sb, st, RTPP_CNT_DROP_SOURCE);
 	}
@@ -380,7 +437,7 @@ static unsigned int rtpp_relay_packet(struct net *net,
 /* A GRO or GSO super-packet is relayed as the datagrams it stands for. */
 static unsigned int rtpp_relay_gso(struct net *net,
 				   struct rtpp_switchboard *sb,
-				   struct sk_buff *skb)
+				   struct sk_buff *skb, bool from_wire)
 {
 	struct sk_buff *segs, *seg, *next;
 
@@ -390,7 +447,7 @@ static unsigned int rtpp_relay_gso(struct net *net,
 	consume_skb(skb);
 	skb_list_walk_safe(segs, seg, next) {
 		skb_mark_not_on_list(seg);
-		if (rtpp_relay(net, sb, seg) != NF_STOLEN)
+		if (rtpp_relay(net, sb, seg, from_wire) != NF_STOLEN)
 			kfree_skb(seg);
 	}
 	return NF_STOLEN;
@@ -401,12 +458,14 @@ static unsigned int rtpp_relay_gso(struct net *net,
  * @net: the namespace of the hook
  * @sb: the rule's switchboard
  * @skb: the packet, network header at skb->data
+ * @from_wire: it came in from another host (not through the loopback, not
+ *	from this host's OUTPUT path)
  *
  * Return: XT_CONTINUE for packets not addressed to a gate port, NF_STOLEN
  * for relayed ones, NF_DROP for dropped ones (counted by reason).
  */
 unsigned int rtpp_relay(struct net *net, struct rtpp_switchboard *sb,
-			struct sk_buff *skb)
+			struct sk_buff *skb, bool from_wire)
 {
 	struct rtpp_pkt pkt;
 	u32 offset;
@@ -416,6 +475,6 @@ unsigned int rtpp_relay(struct net *net, struct rtpp_switchboard *sb,
 	    !rtpp_gate_of(sb, &pkt, &side, &offset))
 		return XT_CONTINUE;
 	if (skb_is_gso(skb))
-		return rtpp_relay_gso(net, sb, skb);
-	return rtpp_relay_packet(net, sb, skb, &pkt, side, offset);
+		return rtpp_relay_gso(net, sb, skb, from_wire);
+	return rtpp_relay_packet(net, sb, skb, &pkt, side, offset, from_wire);
 }

@@ -7,6 +7,6 @@
 #include "switchboard.h"
 
 unsigned int rtpp_relay(struct net *net, struct rtpp_switchboard *sb,
-			struct sk_buff *skb);
+			struct sk_buff *skb, bool from_wire);
 
 #endif /* _RTPP_RELAY_H */

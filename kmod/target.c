@@ -18,8 +18,11 @@ static unsigned int rtpproxy_tg(struct sk_buff *skb,
 				const struct xt_action_param *par)
 {
 	const struct xt_rtpproxy_tginfo *info = par->targinfo;
+	const struct net_device *in = xt_in(par);
 
-	return rtpp_relay(xt_net(par), info->sb, skb);
+	/* OUTPUT has no input device; the loopback carries local packets. */
+	return rtpp_relay(xt_net(par), info->sb, skb,
+			  in && !(in->flags & IFF_LOOPBACK));
 }
 
 static bool rtpproxy_gate_ok(u8 family, const union nf_inet_addr *addr,
