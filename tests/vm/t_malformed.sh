@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 
 setup_all
-add_switchboard --addr-a "$GATE_A" --port-a 50000 --addr-b "$GATE_B" --port-b 52000 --max-sess 4
+add_switchboard --addr-a "$GATE_A" --port-a 50000 --addr-b "$GATE_B" --port-b 52000 --max-sess 16
 np "$IP6T" -t mangle -N rtpproxy
 np "$IP6T" -t mangle -A rtpproxy -j RTPPROXY --addr-a "$GATE6_A" --port-a 50000 --addr-b "$GATE6_B" \
 	--port-b 52000 --max-sess 4 --expires-timeout 3600
@@ -301,7 +301,7 @@ counted 6 forged-icmp6
 relay_check after-toobig6 clientb "$B6" "$GB6" clienta "$A6" "$GA6" 3 --size 1400
 counted 6 after-toobig6 packets=3
 
-# ---- cases that found kernel bugs -------------------------------------------
+# ---- cases that found kernel bugs (regression tests) -------------------------
 
 # Each runs in a subshell: a failure is recorded, the other cases still run,
 # and the test fails at the end.
@@ -313,11 +313,11 @@ finding() {
 }
 
 # Linux takes the error at its word and lowers the path MTU towards A for 10
-# minutes (a route exception; no socket needed). A relay that keeps B's DF
-# bit and does not let the stack fragment drops every larger datagram
-# (drop-xmit), and its own fragmentation needed goes to the gate address, so
-# B never learns: a black hole anyone can open, and a real router with a
-# small MTU on A's path opens it as well.
+# minutes (a route exception; no socket needed). A relay that kept B's DF bit
+# and did not let the stack fragment dropped every larger datagram
+# (drop-xmit), and its own fragmentation needed went to the gate address, so
+# B never learned: a black hole anyone could open, and a real router with a
+# small MTU on A's path opened it as well.
 frag_needed_came() { (($(snmp proxy Icmp:InDestUnreachs) > unreach)); }
 forged_frag_needed() {
 	step "mallory's fragmentation needed (MTU 576): relayed datagrams with DF still arrive whole"
@@ -331,11 +331,10 @@ forged_frag_needed() {
 }
 finding frag-needed forged_frag_needed
 
-# While both sides learn, two datagrams from mallory with spoofed sources
-# (each gate's address and port) make each side's client the other gate: the
-# second is relayed to gate B's port from gate A's port, which is B's client,
-# so it is relayed again, through the loopback, for ever. The packets a
-# relay sends to itself are not the packets it should take as clients'.
+# While both sides learned, two datagrams from mallory with spoofed sources
+# (each gate's address and port) made each side's client the other gate: the
+# second was relayed to gate B's port from gate A's port, which was B's
+# client, so it was relayed again, through the loopback, for ever.
 spoofed_gates() {
 	local family=$1 ga=$GATE_A gb=$GATE_B raw=raw4 out p2a p2b before after
 	local opts=("${sb[@]}")
@@ -358,6 +357,28 @@ spoofed_gates() {
 }
 finding spoofed-gates4 spoofed_gates 4
 finding spoofed-gates6 spoofed_gates 6
+
+# The same learning took any source: a multicast or broadcast one, and the
+# relay then sent B's media to every host on A's LAN; a loopback or gate
+# address, and it sent them to itself; port 0, and A was unknown again.
+# The control path refuses such client addresses; the packet path drops them.
+learn_spoofed() {
+	local src=$1 out id
+	step "mallory's datagram from $src while A's side learns: dropped, not learned"
+	out=$(rtpp alloc "${sb[@]}" --rtp-learning-timeout-a 60000 --rtp-addr-b "$CLIENT_B" \
+		--rtp-port-b 6000)
+	id=$(alloc_field "$out" sess-id)
+	"${UDP[@]}" raw4 --netns mallory --from "$src" --to "$GATE_A:$(alloc_field "$out" rtp-port-a)" \
+		>/dev/null
+	list_session "$id" "${sb[@]}" | tee "$TMP/learned"
+	rtpp delete "${sb[@]}" --sess-id-lo "$id" >/dev/null
+	expect_match "rtp-a" " *rtp-a gate-port=[0-9]+ client=- .*packets=0 bytes=0 drops=1.*" \
+		"$(grep rtp-a "$TMP/learned")"
+}
+for src in 224.0.0.1:4000 255.255.255.255:4000 10.0.1.255:4000 127.0.0.1:4000 "$GATE_B:4000" \
+	"$CLIENT_A:0"; do
+	finding "learn-$src" learn_spoofed "$src"
+done
 
 rtpp list
 ((${#findings[@]} == 0)) || fail "cases that still fail: ${findings[*]}"
