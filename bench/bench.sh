@@ -59,21 +59,34 @@ host_state() {
 	echo "load $(cut -d' ' -f1-3 /proc/loadavg), other qemu processes: $((qemus))"
 }
 
+# Plain integer code on the host, to compare with the same code in the VM (bench/report.py).
+host_calibrate() {
+	for _ in 1 2 3 4 5; do
+		"$repo/build/bench/rtpgen" --calibrate 1000000 | sed 's/.*=//'
+	done | sort -g | head -n 1
+}
+
 mkdir -p "$out"
 rundir=$out/run-$mode-$(date +%Y%m%d-%H%M%S)
+# The binaries under test, copied: a rebuild on the host during the run changes nothing.
+bin=$rundir/bin
+mkdir -p "$bin"
+cp "$repo/build/bench/rtpgen" "$repo/build/bench/sessbench" "$repo/build/iptrtpproxy/iptrtpproxy" \
+	"$repo/build/iptables-ext/libxt_RTPPROXY.so" "$repo/build/kmod/$KVER/xt_RTPPROXY.ko" "$bin/"
+calibrate=$(host_calibrate)
 before=$(host_state)
 start=$SECONDS
 echo "bench: $mode on $KVER; host: $before"
 rc=0
 VM_RUNDIR=$rundir KVER=$KVER VM_IDLE_TIMEOUT=${VM_IDLE_TIMEOUT:-900} \
-	"$repo/tests/vm/run.sh" script bench/vm.sh "$mode" "$@" || rc=$?
+	"$repo/tests/vm/run.sh" script bench/vm.sh "$mode" bin="$bin" "$@" || rc=$?
 after=$(host_state)
 secs=$((SECONDS - start))
 echo "bench: the VM ran $secs s; host after: $after"
 
 raw=$rundir/results/bench-raw.jsonl
 if [ -s "$raw" ]; then
-	python3 "$repo/bench/report.py" "$raw" "$out/$mode" \
+	python3 "$repo/bench/report.py" "$raw" "$out/$mode" --host-calibrate-ns "$calibrate" \
 		--host-note "before: $before; after: $after; VM run $secs s" >/dev/null
 	ln -sfn "$(basename "$rundir")" "$out/run-$mode-latest"
 	echo "bench: report in $out/$mode.md and $out/$mode.json"

@@ -88,6 +88,8 @@ def summarize_windows(windows):
             "loss_max": rnd(max(loss(w) for w in ws), 5),
             "offered_pps": rnd(median(w["achieved_rate"] for w in ws), 0),
             "backlog_drops": sum(w["backlog_drops"] for w in ws),
+            "refused": sum(w.get("refused", 0) for w in ws),
+            "skipped": sum(w.get("skipped", 0) for w in ws),
         }
         if key[0] == "rek":
             out[key]["kernel_relayed_fraction"] = rnd(
@@ -170,6 +172,7 @@ def build(records):
             "relayed_fraction_of_offered": rnd(w["relayed"] / w["sent"], 4) if w["sent"] else None,
             "relayed_fraction_of_capacity": rnd(relayed_pps / cap, 4) if cap else None,
             "backlog_drops": w["backlog_drops"],
+            "refused": w.get("refused", 0),
             "generator_cpu": rnd(gen_cpu(w), 3),
             "recovery_loss": [rnd(loss(x), 5) for p in ("recovery", "recovery2") for x in rec[p]],
             "recovered": bool(rec["recovery2"]) and all(loss(x) < LOSS_OK for x in rec["recovery2"]),
@@ -334,6 +337,10 @@ def markdown(report):
                 m["sessions"], fmt(m["bytes_per_session"], 0), fmt(m["bytes_per_session_with_switchboards"], 0)))
         for s in c.get("setup_alloc_batched", []):
             lines.append("| set-up of %d sessions (alloc in batches of 1000) | %.0f per s |" % (s["sessions"], s["rate"]))
+    slow = report.get("emulation_slowdown")
+    if slow:
+        lines += ["", "The same integer code runs %.0f× slower in this VM than on its host (rtpgen --calibrate): "
+                  "control-plane rates multiplied by it (times divided by it) are rough native-speed estimates, nothing more." % slow]
     lines += ["", "## Targets", "", "| target | value | limit | met | note |", "|---|---:|---:|---|---|"]
     for t in report["targets"]:
         lines.append("| %s | %s | %s | %s | %s |" % (
@@ -349,10 +356,15 @@ def main():
     parser.add_argument("raw")
     parser.add_argument("out")
     parser.add_argument("--host-note", default="")
+    parser.add_argument("--host-calibrate-ns", type=float, default=None,
+                        help="rtpgen --calibrate on the host (ns per frame)")
     args = parser.parse_args()
     records = [json.loads(line) for line in open(args.raw) if line.strip()]
     report = build(records)
     report["host_note"] = args.host_note
+    vm = next((r["ns_per_frame"] for r in records if r.get("phase") == "calibrate"), None)
+    if vm and args.host_calibrate_ns:
+        report["emulation_slowdown"] = rnd(vm / args.host_calibrate_ns, 1)
     report["raw"] = records
     md = markdown(report)
     with open(args.out + ".json", "w") as f:

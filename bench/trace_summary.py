@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 # Summarizes ftrace function_graph output of bench/vm.sh's trace phase: the average call tree of one packet.
-"""bench/trace_summary.py TRACE [TRACE...] [--min-share 0.03] [--depth 7]
+"""bench/trace_summary.py TRACE [TRACE...] [--min-share 0.03] [--depth 7] [--root FUNCTION]
 
 Each process_backlog() call in the trace is one packet taken from CPU 0's RPS
 backlog (the generator sends 50 per second: one per backlog run). Prints per
@@ -18,8 +18,8 @@ import sys
 LINE = re.compile(r"^\s*(?:[\d.]+\s*\|\s*)?\d+\)\s+(?:[+!#*@$ ]\s*)?(?:([\d.]+) us\s+)?\|\s(\s*)(.*)$")
 
 
-def parse(path):
-    """Yields one tree per process_backlog() call: (name, inclusive us, children)."""
+def parse(path, root="process_backlog"):
+    """Yields one tree per call of root: (name, inclusive us, children)."""
     stack = []
     for raw in open(path, errors="replace"):
         m = LINE.match(raw)
@@ -31,7 +31,7 @@ def parse(path):
             node = [name, 0.0, []]
             if stack:
                 stack[-1][2].append(node)
-            elif name != "process_backlog":
+            elif name != root:
                 continue
             stack.append(node)
         elif text.startswith("}"):
@@ -70,17 +70,17 @@ def show(tree, packets, total, depth, min_share, indent=0, out=None):
             show(e["children"], packets, total, depth - 1, min_share, indent + 1, out)
 
 
-def summarize(path, depth=7, min_share=0.03):
-    packets = list(parse(path))
+def summarize(path, depth=7, min_share=0.03, root="process_backlog"):
+    packets = list(parse(path, root))
     if not packets:
-        return None, ["%s: no process_backlog() calls" % path]
+        return None, ["%s: no %s() calls" % (path, root)]
     calls = sum(count(p) for p in packets) / len(packets)
     total = sum(p[1] for p in packets)
     tree = {}
     for p in packets:
         merge(tree, p)
-    lines = ["%s: %d packets, %.1f kernel functions and %.1f traced us per packet" % (
-        path, len(packets), calls, total / len(packets))]
+    lines = ["%s: %d calls of %s, %.1f kernel functions and %.1f traced us per call" % (
+        path, len(packets), root, calls, total / len(packets))]
     show(tree, len(packets), total, depth, min_share, out=lines)
     return {"packets": len(packets), "calls_per_packet": round(calls, 1),
             "traced_us_per_packet": round(total / len(packets), 1)}, lines
@@ -91,9 +91,11 @@ def main():
     parser.add_argument("traces", nargs="+")
     parser.add_argument("--depth", type=int, default=7)
     parser.add_argument("--min-share", type=float, default=0.03)
+    parser.add_argument("--root", default="process_backlog",
+                        help="the function whose calls are averaged (genl_rcv_msg, netlink_dump, ...)")
     args = parser.parse_args()
     for path in args.traces:
-        _, lines = summarize(path, args.depth, args.min_share)
+        _, lines = summarize(path, args.depth, args.min_share, args.root)
         print("\n".join(lines))
         print()
     return 0
