@@ -61,9 +61,14 @@ host_state() {
 
 # Plain integer code on the host, to compare with the same code in the VM (bench/report.py).
 host_calibrate() {
+	local out frame=() sys=()
 	for _ in 1 2 3 4 5; do
-		"$repo/build/bench/rtpgen" --calibrate 1000000 | sed 's/.*=//'
-	done | sort -g | head -n 1
+		out=$("$repo/build/bench/rtpgen" --calibrate 1000000)
+		out=${out#calibrate_ns_per_frame=}
+		frame+=("${out%% *}")
+		sys+=("${out##*calibrate_ns_per_syscall=}")
+	done
+	echo "$(printf '%s\n' "${frame[@]}" | sort -g | head -n 1) $(printf '%s\n' "${sys[@]}" | sort -g | head -n 1)"
 }
 
 mkdir -p "$out"
@@ -73,7 +78,7 @@ bin=$rundir/bin
 mkdir -p "$bin"
 cp "$repo/build/bench/rtpgen" "$repo/build/bench/sessbench" "$repo/build/iptrtpproxy/iptrtpproxy" \
 	"$repo/build/iptables-ext/libxt_RTPPROXY.so" "$repo/build/kmod/$KVER/xt_RTPPROXY.ko" "$bin/"
-calibrate=$(host_calibrate)
+read -r calibrate_frame calibrate_syscall <<<"$(host_calibrate)"
 before=$(host_state)
 start=$SECONDS
 echo "bench: $mode on $KVER; host: $before"
@@ -86,7 +91,7 @@ echo "bench: the VM ran $secs s; host after: $after"
 
 raw=$rundir/results/bench-raw.jsonl
 if [ -s "$raw" ]; then
-	python3 "$repo/bench/report.py" "$raw" "$out/$mode" --host-calibrate-ns "$calibrate" \
+	python3 "$repo/bench/report.py" "$raw" "$out/$mode" --host-calibrate "$calibrate_frame" "$calibrate_syscall" \
 		--host-note "before: $before; after: $after; VM run $secs s" >/dev/null
 	ln -sfn "$(basename "$rundir")" "$out/run-$mode-latest"
 	echo "bench: report in $out/$mode.md and $out/$mode.json"

@@ -39,6 +39,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -408,9 +409,10 @@ static void flush_side(struct side *s)
 }
 
 /*
- * --calibrate N: builds N frames without sending them and prints the time per
- * frame. Run on the host and in the VM, the ratio is the emulation's slowdown
- * for plain integer code: a rough way to read absolute figures of the VM.
+ * --calibrate N: builds N frames without sending them and makes N / 10 system
+ * calls, and prints the time of each. Run on the host and in the VM, the
+ * ratios are the emulation's slowdown for plain code and for entering the
+ * kernel: a rough way to read absolute figures of the VM.
  */
 static int calibrate(unsigned long n)
 {
@@ -425,7 +427,13 @@ static int calibrate(unsigned long n)
 	for (i = 0; i < n; i++)
 		build_frame(&s, s.frames[i % MAX_BATCH], &to, 0, &st);
 	t1 = now_ns();
-	printf("calibrate_ns_per_frame=%.1f\n", (double)(t1 - t0) / (double)n);
+	printf("calibrate_ns_per_frame=%.1f", (double)(t1 - t0) / (double)n);
+	/* And a system call, for code that enters the kernel. */
+	t0 = now_ns();
+	for (i = 0; i < n / 10; i++)
+		syscall(SYS_getppid);
+	t1 = now_ns();
+	printf(" calibrate_ns_per_syscall=%.1f\n", (double)(t1 - t0) / (double)(n / 10));
 	return 0;
 }
 

@@ -38,13 +38,13 @@ smoke)
 	CFG=([relays]=fwd,xt,rek,reu [rounds]=1 [secs]=2 [rates]=1000 [overload]=0
 		[scale]="" [scale_rates]=2000 [rek_max]=1 [reu_max]=1
 		[control]=1000 [churn_one]=100 [churn_batch]=500 [profile]="" [profile_rate]=20000 [trace]=""
-		[bin]="")
+		[bin]="" [settle]=1)
 	;;
 full)
 	CFG=([relays]=fwd,xt,rek,reu [rounds]=3 [secs]=4 [rates]=1000,2000,5000,10000,20000,40000,60000
 		[overload]=5 [scale]=1000,10000,100000 [scale_rates]=2000,20000 [rek_max]=10000
 		[reu_max]=1000 [control]=100000 [churn_one]=2000 [churn_batch]=1000
-		[profile]="" [profile_rate]=20000 [trace]=fwd,xt,rek [bin]="")
+		[profile]="" [profile_rate]=20000 [trace]=fwd,xt,rek [bin]="" [settle]=2)
 	;;
 *)
 	echo "usage: bench/vm.sh smoke|full [KEY=VALUE...]" >&2
@@ -187,52 +187,58 @@ load_modules() {
 
 # ---- topology ----------------------------------------------------------------
 
+# mac RELAY SIDE HOST: the fixed MAC address of a port (SIDE 1 = A, 2 = B; HOST 01 = proxy,
+# 64 = client), so that nothing has to be looked up.
+mac() {
+	printf '02:00:00:%02x:%02x:%s' "${IDX[$1]}" "$2" "$3"
+}
+
+# Under emulation every process start costs: each namespace is set up by one `ip -batch`.
 topology() {
-	local relay i ns j
-	for ns in ca cb; do
+	local relay i ns j addrs
+	for ns in ca cb p-fwd p-xt p-rek p-reu; do
 		ip netns add "$ns"
-		ip -n "$ns" link set lo up
 		# No IPv6: router solicitations and MLD reports would be counted as arrivals.
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+			net.ipv6.conf.default.disable_ipv6=1 net.ipv4.ip_forward=0
 	done
 	for relay in "${ALL_RELAYS[@]}"; do
 		i=${IDX[$relay]}
 		ns=p-$relay
-		ip netns add "$ns"
-		ip -n "$ns" link set lo up
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-		ip -n "$ns" link add pa type veth peer name "$relay" netns ca
-		ip -n "$ns" link add pb type veth peer name "$relay" netns cb
-		ip -n "$ns" link set pa up
-		ip -n "$ns" link set pb up
-		ip -n ca link set "$relay" up
-		ip -n cb link set "$relay" up
-		ip -n "$ns" addr add "10.$i.1.1/24" dev pa
-		ip -n "$ns" addr add "10.$i.2.1/24" dev pb
-		if [ "$relay" = xt ]; then
-			for ((j = 2; j <= XT_SB; j++)); do
-				ip -n "$ns" addr add "10.$i.1.$j/24" dev pa
-				ip -n "$ns" addr add "10.$i.2.$j/24" dev pb
+		addrs=1
+		[ "$relay" != xt ] || addrs=$XT_SB
+		MAC_A[$relay]=$(mac "$relay" 1 01)
+		MAC_B[$relay]=$(mac "$relay" 2 01)
+		{
+			echo "link set lo up"
+			echo "link add pa address ${MAC_A[$relay]} type veth peer name $relay address $(mac "$relay" 1 64) netns ca"
+			echo "link add pb address ${MAC_B[$relay]} type veth peer name $relay address $(mac "$relay" 2 64) netns cb"
+			echo "link set pa up"
+			echo "link set pb up"
+			for ((j = 1; j <= addrs; j++)); do
+				echo "addr add 10.$i.1.$j/24 dev pa"
+				echo "addr add 10.$i.2.$j/24 dev pb"
 			done
-		fi
-		ip -n ca addr add "10.$i.1.100/24" dev "$relay"
-		ip -n cb addr add "10.$i.2.100/24" dev "$relay"
-		ip -n ca route add "10.$i.0.0/16" via "10.$i.1.1" dev "$relay"
-		ip -n cb route add "10.$i.0.0/16" via "10.$i.2.1" dev "$relay"
-		MAC_A[$relay]=$(ip netns exec "$ns" cat /sys/class/net/pa/address)
-		MAC_B[$relay]=$(ip netns exec "$ns" cat /sys/class/net/pb/address)
-		# No ARP while measuring: every neighbour is known.
-		ip -n "$ns" neigh replace "10.$i.1.100" lladdr "$(ip netns exec ca cat "/sys/class/net/$relay/address")" dev pa nud permanent
-		ip -n "$ns" neigh replace "10.$i.2.100" lladdr "$(ip netns exec cb cat "/sys/class/net/$relay/address")" dev pb nud permanent
+			# No ARP while measuring: every neighbour is known.
+			echo "neigh replace 10.$i.1.100 lladdr $(mac "$relay" 1 64) dev pa nud permanent"
+			echo "neigh replace 10.$i.2.100 lladdr $(mac "$relay" 2 64) dev pb nud permanent"
+		} | ip -n "$ns" -batch -
 		ip netns exec "$ns" sh -c 'echo 1 >/sys/class/net/pa/queues/rx-0/rps_cpus; echo 1 >/sys/class/net/pb/queues/rx-0/rps_cpus'
-		ip netns exec ca sh -c "echo 2 >/sys/class/net/$relay/queues/rx-0/rps_cpus"
-		ip netns exec cb sh -c "echo 2 >/sys/class/net/$relay/queues/rx-0/rps_cpus"
-		ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=0
 	done
-	ip netns exec p-fwd sysctl -qw net.ipv4.ip_forward=1
-	# rtpengine's kernel forwarding sees packets for local ports in INPUT (its documented rule).
-	ip netns exec p-rek iptables -I INPUT -p udp -j RTPENGINE --id 0
 	for ns in ca cb; do
+		j=1
+		[ "$ns" = ca ] || j=2
+		{
+			echo "link set lo up"
+			for relay in "${ALL_RELAYS[@]}"; do
+				i=${IDX[$relay]}
+				echo "link set $relay up"
+				echo "addr add 10.$i.$j.100/24 dev $relay"
+				echo "route add 10.$i.0.0/16 via 10.$i.$j.1 dev $relay"
+				echo "neigh replace 10.$i.$j.1 lladdr $(mac "$relay" "$j" 01) dev $relay nud permanent"
+			done
+		} | ip -n "$ns" -batch -
+		ip netns exec "$ns" sh -c "for d in ${ALL_RELAYS[*]}; do echo 2 >/sys/class/net/\$d/queues/rx-0/rps_cpus; done"
 		{
 			echo "table netdev count {"
 			for relay in "${ALL_RELAYS[@]}"; do
@@ -241,6 +247,9 @@ topology() {
 			echo "}"
 		} | ip netns exec "$ns" nft -f -
 	done
+	ip netns exec p-fwd sysctl -qw net.ipv4.ip_forward=1
+	# rtpengine's kernel forwarding sees packets for local ports in INPUT (its documented rule).
+	ip netns exec p-rek iptables -I INPUT -p udp -j RTPENGINE --id 0
 }
 
 # arrivals RELAY: "AT-A AT-B", packets that reached client A and client B from the relay.
@@ -304,8 +313,21 @@ fwd_sessions() {
 	HAVE[fwd]=$n
 }
 
-# rtpengine RELAY: starts the daemon of rek (kernel table 0) or reu (userspace), pinned to CPU 0.
+# rtpengine_start RELAY...: starts the daemons of rek (kernel table 0) and/or reu (userspace),
+# pinned to CPU 0, and waits until they answer.
 rtpengine_start() {
+	local relay
+	for relay in "$@"; do rtpengine_launch "$relay"; done
+	for relay in "$@"; do
+		ip netns exec "p-$relay" "${NG[@]}" ping --ng 127.0.0.1:2223 --wait 60 >/dev/null ||
+			die "rtpengine ($relay) does not answer ng pings; its log: $(tail -n 20 "$W/rtpengine-$relay.log")"
+		HAVE[$relay]=0
+		: >"$W/sess-$relay"
+		rm -f "$W/state-$relay"
+	done
+}
+
+rtpengine_launch() {
 	local relay=$1 i=${IDX[$1]} table=0 extra=(--no-fallback)
 	[ "$relay" = rek ] || { table=-1; extra=(); }
 	ip netns exec "p-$relay" taskset -c 0 rtpengine --config-file=none --table="$table" "${extra[@]}" \
@@ -314,11 +336,6 @@ rtpengine_start() {
 		--endpoint-learning=immediate --timeout=3600 --delete-delay=0 \
 		>>"$W/rtpengine-$relay.log" 2>&1 &
 	DAEMON_PID[$relay]=$!
-	ip netns exec "p-$relay" "${NG[@]}" ping --ng 127.0.0.1:2223 --wait 60 >/dev/null ||
-		die "rtpengine ($relay) does not answer ng pings; its log: $(tail -n 20 "$W/rtpengine-$relay.log")"
-	HAVE[$relay]=0
-	: >"$W/sess-$relay"
-	rm -f "$W/state-$relay"
 }
 
 rtpengine_stop() {
@@ -521,11 +538,12 @@ setup_relays() {
 	fwd_sessions "$n"
 	xt_setup_rules
 	xt_sessions "$n"
+	local daemons=()
 	for relay in rek reu; do
-		has_relay "$relay" || continue
-		rtpengine_start "$relay"
-		rtpengine_calls "$relay" "$n"
+		! has_relay "$relay" || daemons+=("$relay")
 	done
+	((${#daemons[@]} == 0)) || rtpengine_start "${daemons[@]}"
+	for relay in "${daemons[@]}"; do rtpengine_calls "$relay" "$n"; done
 }
 
 # Relays measured at RATE: not those whose capacity, as measured so far, is below RATE / 0.9
@@ -702,7 +720,7 @@ kmem_kb() {
 
 # Waits for RCU-deferred frees to land (sessions and switchboards are freed after a grace period).
 settle() {
-	sleep 2
+	sleep "${CFG[settle]}"
 	echo 3 >/proc/sys/vm/drop_caches
 }
 
@@ -801,9 +819,14 @@ main() {
 		rtpengine="$(dpkg-query -W -f '${Version}' rtpengine-daemon 2>/dev/null || echo unknown)" \
 		cpus="$(grep -c ^processor /proc/cpuinfo)" date="$(date -u +%FT%TZ)" "${kv_cfg[@]}"
 	# The emulation's slowdown for plain code: bench/report.py divides by the host's figure.
-	local calib=() i
-	for i in 1 2 3; do calib+=("$(kv calibrate_ns_per_frame "$(taskset -c 1 "$RTPGEN" --calibrate 1000000)")"); done
-	emit phase=calibrate ns_per_frame="$(printf '%s\n' "${calib[@]}" | sort -g | head -n 1)"
+	local frame=() sys=() i out
+	for i in 1 2 3; do
+		out=$(taskset -c 1 "$RTPGEN" --calibrate 1000000)
+		frame+=("$(kv calibrate_ns_per_frame "$out")")
+		sys+=("$(kv calibrate_ns_per_syscall "$out")")
+	done
+	emit phase=calibrate ns_per_frame="$(printf '%s\n' "${frame[@]}" | sort -g | head -n 1)" \
+		ns_per_syscall="$(printf '%s\n' "${sys[@]}" | sort -g | head -n 1)"
 	load_modules
 	topology
 	log "topology up; setting up the relays"
