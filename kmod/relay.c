@@ -218,33 +218,54 @@ static int rtpp_local_out(struct net *net, struct sk_buff *skb, bool ipv4)
 	return err;
 }
 
+/* Looks up (or finds cached) the route and rewrites the packet for it. */
+static struct dst_entry *rtpp_prepare(struct net *net, u8 family,
+				      struct sk_buff *skb,
+				      const struct rtpp_pkt *pkt,
+				      const struct rtpp_csum_tuple *to,
+				      struct rtpp_route __rcu **cache,
+				      unsigned int nhlen)
+{
+	struct rtpp_route_key key = {
+		.saddr = to->saddr,
+		.daddr = to->daddr,
+		.sport = to->sport,
+		.dport = to->dport,
+		.mark = skb->mark,
+		.tos = pkt->tos,
+	};
+	struct dst_entry *dst;
+	bool noref;
+
+	dst = rtpp_route_output(net, family, cache, &key, &noref);
+	if (IS_ERR(dst)) {
+		kfree_skb(skb);
+		return dst;
+	}
+	if (rtpp_rewrite(family, skb, pkt, to, nhlen)) {
+		if (!noref)
+			dst_release(dst);
+		kfree_skb(skb);
+		return ERR_PTR(-ENOMEM);
+	}
+	if (noref)
+		skb_dst_set_noref(skb, dst);
+	else
+		skb_dst_set(skb, dst);
+	return dst;
+}
+
 static int rtpp_xmit4(struct net *net, struct sk_buff *skb,
 		      const struct rtpp_pkt *pkt,
-		      const struct rtpp_csum_tuple *to)
+		      const struct rtpp_csum_tuple *to,
+		      struct rtpp_route __rcu **cache)
 {
-	struct flowi4 fl4 = {
-		.flowi4_mark = skb->mark,
-		.flowi4_tos = RT_TOS(pkt->tos),
-		.flowi4_proto = IPPROTO_UDP,
-		.saddr = to->saddr.ip,
-		.daddr = to->daddr.ip,
-		.fl4_sport = to->sport,
-		.fl4_dport = to->dport,
-	};
+	struct dst_entry *dst;
 	struct iphdr *iph;
-	struct rtable *rt;
 
-	rt = ip_route_output_key(net, &fl4);
-	if (IS_ERR(rt)) {
-		kfree_skb(skb);
-		return PTR_ERR(rt);
-	}
-	if (rtpp_rewrite(NFPROTO_IPV4, skb, pkt, to, sizeof(*iph))) {
-		ip_rt_put(rt);
-		kfree_skb(skb);
-		return -ENOMEM;
-	}
-	skb_dst_set(skb, &rt->dst);
+	dst = rtpp_prepare(net, NFPROTO_IPV4, skb, pkt, to, cache, sizeof(*iph));
+	if (IS_ERR(dst))
+		return PTR_ERR(dst);
 	iph = ip_hdr(skb);
 	iph->version = 4;
 	iph->ihl = sizeof(*iph) / 4;
@@ -257,9 +278,8 @@ static int rtpp_xmit4(struct net *net, struct sk_buff *skb,
 	 * dropping the datagram: that black hole would stay for the 10
 	 * minutes of the path MTU exception.
 	 */
-	iph->frag_off = pkt->df && skb->len <= dst_mtu(&rt->dst) ?
-			htons(IP_DF) : 0;
-	iph->ttl = ip4_dst_hoplimit(&rt->dst);
+	iph->frag_off = pkt->df && skb->len <= dst_mtu(dst) ? htons(IP_DF) : 0;
+	iph->ttl = ip4_dst_hoplimit(dst);
 	iph->protocol = IPPROTO_UDP;
 	iph->saddr = to->saddr.ip;
 	iph->daddr = to->daddr.ip;
@@ -271,33 +291,15 @@ static int rtpp_xmit4(struct net *net, struct sk_buff *skb,
 
 static int rtpp_xmit6(struct net *net, struct sk_buff *skb,
 		      const struct rtpp_pkt *pkt,
-		      const struct rtpp_csum_tuple *to)
+		      const struct rtpp_csum_tuple *to,
+		      struct rtpp_route __rcu **cache)
 {
-	struct flowi6 fl6 = {
-		.flowi6_mark = skb->mark,
-		.flowi6_proto = IPPROTO_UDP,
-		.saddr = to->saddr.in6,
-		.daddr = to->daddr.in6,
-		.fl6_sport = to->sport,
-		.fl6_dport = to->dport,
-	};
 	struct dst_entry *dst;
 	struct ipv6hdr *ip6h;
-	int err;
 
-	dst = ip6_route_output(net, NULL, &fl6);
-	err = dst->error;
-	if (err) {
-		dst_release(dst);
-		kfree_skb(skb);
-		return err;
-	}
-	if (rtpp_rewrite(NFPROTO_IPV6, skb, pkt, to, sizeof(*ip6h))) {
-		dst_release(dst);
-		kfree_skb(skb);
-		return -ENOMEM;
-	}
-	skb_dst_set(skb, dst);
+	dst = rtpp_prepare(net, NFPROTO_IPV6, skb, pkt, to, cache, sizeof(*ip6h));
+	if (IS_ERR(dst))
+		return PTR_ERR(dst);
 	ip6h = ipv6_hdr(skb);
 	ip6_flow_hdr(ip6h, pkt->tos, 0);
 	ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
@@ -377,6 +379,7 @@ static unsigned int rtpp_relay_packet(struct net *net,
 	struct rtpp_endpoint src, dst;
 	struct rtpp_csum_tuple to;
 	struct rtpp_session *sess;
+	struct rtpp_route __rcu **cache;
 	struct rtpp_stream *st;
 	unsigned int payload;
 	int err;
@@ -414,10 +417,12 @@ static unsigned int rtpp_relay_packet(struct net *net,
 	to.daddr = dst.addr;
 	to.dport = dst.port;
 	payload = pkt->ulen - sizeof(struct udphdr);
+	/* RTP's route is kept with the session; RTCP's is looked up. */
+	cache = rtcp ? NULL : &sess->route[1 - side];
 	if (sb->family == NFPROTO_IPV4)
-		err = rtpp_xmit4(net, skb, pkt, &to);
+		err = rtpp_xmit4(net, skb, pkt, &to, cache);
 	else
-		err = rtpp_xmit6(net, skb, pkt, &to);
+		err = rtpp_xmit6(net, skb, pkt, &to, cache);
 	if (err) {
 		rtpp_drop(sb, st, RTPP_CNT_DROP_XMIT);
 		return NF_STOLEN;	/* freed on the way */

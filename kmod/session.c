@@ -22,10 +22,17 @@ void rtpp_session_cache_exit(void)
 	kmem_cache_destroy(rtpp_session_cache);
 }
 
+/* Frees a session that the packet path can no longer reach. */
+static void rtpp_session_free(struct rtpp_session *sess)
+{
+	rtpp_route_release(&sess->route[RTPP_SIDE_A]);
+	rtpp_route_release(&sess->route[RTPP_SIDE_B]);
+	kmem_cache_free(rtpp_session_cache, sess);
+}
+
 static void rtpp_session_free_rcu(struct rcu_head *rcu)
 {
-	kmem_cache_free(rtpp_session_cache,
-			container_of(rcu, struct rtpp_session, rcu));
+	rtpp_session_free(container_of(rcu, struct rtpp_session, rcu));
 }
 
 /**
@@ -252,6 +259,5 @@ void rtpp_switchboard_free_sessions(struct rtpp_switchboard *sb)
 	unsigned int id;
 
 	for_each_set_bit(id, sb->used, sb->max_sess)
-		kmem_cache_free(rtpp_session_cache,
-				rcu_dereference_protected(sb->slots[id], 1));
+		rtpp_session_free(rcu_dereference_protected(sb->slots[id], 1));
 }

@@ -5,6 +5,7 @@
 
 #include <linux/atomic.h>
 #include <linux/seqlock.h>
+#include "route.h"
 #include "switchboard.h"
 
 #define RTPP_STREAM_LEARNING	BIT(0)	/* a learning window was opened */
@@ -30,6 +31,8 @@ struct rtpp_session {
 	unsigned long created;
 	unsigned long active;		/* last relayed packet or (re)start */
 	struct rtpp_stream stream[RTPPROXY_STREAMS];
+	/* Towards each side's RTP client, per side (route.c). */
+	struct rtpp_route __rcu *route[2];
 };
 
 /* A snapshot of a stream's endpoint, read consistently. */
