@@ -314,13 +314,15 @@ fwd_sessions() {
 }
 
 # rtpengine_start RELAY...: starts the daemons of rek (kernel table 0) and/or reu (userspace),
-# pinned to CPU 0, and waits until they answer.
+# waits until they answer, then pins all their threads to CPU 0. (Starting takes seconds of
+# dynamic linking under emulation: both CPUs do that.)
 rtpengine_start() {
 	local relay
 	for relay in "$@"; do rtpengine_launch "$relay"; done
 	for relay in "$@"; do
 		ip netns exec "p-$relay" "${NG[@]}" ping --ng 127.0.0.1:2223 --wait 60 >/dev/null ||
 			die "rtpengine ($relay) does not answer ng pings; its log: $(tail -n 20 "$W/rtpengine-$relay.log")"
+		taskset -a -p 1 "${DAEMON_PID[$relay]}" >/dev/null
 		HAVE[$relay]=0
 		: >"$W/sess-$relay"
 		rm -f "$W/state-$relay"
@@ -330,7 +332,7 @@ rtpengine_start() {
 rtpengine_launch() {
 	local relay=$1 i=${IDX[$1]} table=0 extra=(--no-fallback)
 	[ "$relay" = rek ] || { table=-1; extra=(); }
-	ip netns exec "p-$relay" taskset -c 0 rtpengine --config-file=none --table="$table" "${extra[@]}" \
+	ip netns exec "p-$relay" taskset -c 0,1 rtpengine --config-file=none --table="$table" "${extra[@]}" \
 		--interface="a/10.$i.1.1" --interface="b/10.$i.2.1" --listen-ng=127.0.0.1:2223 \
 		--foreground --log-stderr --log-level=4 --port-min=20000 --port-max=59999 \
 		--endpoint-learning=immediate --timeout=3600 --delete-delay=0 \
@@ -543,6 +545,7 @@ setup_relays() {
 		! has_relay "$relay" || daemons+=("$relay")
 	done
 	((${#daemons[@]} == 0)) || rtpengine_start "${daemons[@]}"
+	log "rtpengine daemons answer"
 	for relay in "${daemons[@]}"; do rtpengine_calls "$relay" "$n"; done
 }
 
@@ -813,6 +816,7 @@ main() {
 	mkdir -p "$RESULTS"
 	: >"$RAW"
 	pin_system
+	log "$MODE benchmark on $(uname -r)"
 	local kv_cfg=() key
 	for key in "${!CFG[@]}"; do kv_cfg+=("cfg_$key=${CFG[$key]}"); done
 	emit phase=env kernel="$(uname -r)" mode="$MODE" \
@@ -828,6 +832,7 @@ main() {
 	emit phase=calibrate ns_per_frame="$(printf '%s\n' "${frame[@]}" | sort -g | head -n 1)" \
 		ns_per_syscall="$(printf '%s\n' "${sys[@]}" | sort -g | head -n 1)"
 	load_modules
+	log "modules loaded"
 	topology
 	log "topology up; setting up the relays"
 	setup_relays 1
