@@ -97,6 +97,11 @@ def summarize_windows(windows):
     return out
 
 
+def comparable(a, b):
+    """CPU per packet compares only where neither relay was overloaded (lost 5% or more)."""
+    return all(x["loss"] is not None and x["loss"] < 0.05 and x["us_per_packet"] for x in (a, b))
+
+
 def headline_rate(sweep, a, b):
     """The highest rate at which both relays were measured without loss."""
     rates = [r for (relay, _, r), s in sweep.items() if relay == a and s["loss"] is not None
@@ -140,7 +145,7 @@ def build(records):
     for other in OTHERS:
         per_rate = {}
         for (relay, n, rate), s in sweep.items():
-            if relay != "xt" or (other, n, rate) not in sweep:
+            if relay != "xt" or (other, n, rate) not in sweep or not comparable(s, sweep[(other, n, rate)]):
                 continue
             per_rate[rate] = ratio(s["us_per_packet"], sweep[(other, n, rate)]["us_per_packet"])
         rate = headline_rate(sweep, "xt", other)
@@ -151,6 +156,14 @@ def build(records):
             "capacity": ratio(report["relays"].get("xt", {}).get("capacity_pps"),
                               report["relays"].get(other, {}).get("capacity_pps")),
         }
+
+    # The same ratios with traffic spread over N sessions, where both relays were measured.
+    for other in OTHERS:
+        by_n = {}
+        for (relay, n, rate), s in scale.items():
+            if relay == "xt" and (other, n, rate) in scale and comparable(s, scale[(other, n, rate)]):
+                by_n.setdefault(n, {})[rate] = ratio(s["us_per_packet"], scale[(other, n, rate)]["us_per_packet"])
+        report["ratios"][other]["cpu_per_packet_by_sessions"] = by_n
 
     # Overload and recovery.
     for relay in RELAYS:
@@ -177,6 +190,12 @@ def build(records):
             "recovery_loss": [rnd(loss(x), 5) for p in ("recovery", "recovery2") for x in rec[p]],
             "recovered": bool(rec["recovery2"]) and all(loss(x) < LOSS_OK for x in rec["recovery2"]),
         }
+
+    for other in OTHERS:
+        a, b = report["overload"].get("xt"), report["overload"].get(other)
+        if a and b:
+            report["ratios"][other]["overload_relayed_fraction_of_capacity"] = ratio(
+                a["relayed_fraction_of_capacity"], b["relayed_fraction_of_capacity"])
 
     # Scale: per relay and rate, the cost at N sessions against 1 session (from the sweep).
     for (relay, n, rate), s in sorted(scale.items(), key=lambda kv: (RELAYS.index(kv[0][0]), kv[0][2], kv[0][1])):
@@ -207,7 +226,7 @@ def build(records):
             }
         elif r.get("phase") == "setup" and r.get("relay") == "xt" and r.get("sessions", 0) >= 1000:
             report["control"].setdefault("setup_alloc_batched", []).append(
-                {"sessions": r["sessions"], "secs": r["secs"], "rate": r["rate"]})
+                {"sessions": r["sessions"], "secs": r["secs"], "rate": r["rate"], "when": r.get("when", "")})
 
     report["targets"] = targets(report, sweep, scale)
     report["sweep_table"] = [s for s in sweep.values()]
@@ -231,19 +250,30 @@ def targets(report, sweep, scale):
     o = report["overload"].get("xt")
     if o:
         v = o["relayed_fraction_of_capacity"]
-        out.append(target("xt under 2x overload: relayed / capacity", v, ">= 0.9", v is not None and v >= 0.9,
-                          "offered %sx capacity%s" % (o["offered_x_capacity"],
-                                                      ", generator-limited" if o["generator_limited"] else "")))
-        out.append(target("xt recovers after overload", o["recovered"], "true", o["recovered"]))
+        t = target("xt under 2x overload: relayed / capacity", v, ">= 0.9", v is not None and v >= 0.9,
+                   "offered %sx capacity%s" % (o["offered_x_capacity"],
+                                               ", generator-limited" if o["generator_limited"] else ""))
+        if (o["offered_x_capacity"] or 0) < 1.5:
+            # Not overloaded at all: what it relayed says nothing about overload.
+            t["met"] = None
+            t["note"] += ": not an overload, not judged"
+        out.append(t)
+        t = target("xt recovers after overload", o["recovered"], "true", o["recovered"])
+        if (o["offered_x_capacity"] or 0) < 1.5:
+            t["met"] = None
+            t["note"] = "there was no overload"
+        out.append(t)
     else:
         out.append(target("xt under 2x overload: relayed / capacity", None, ">= 0.9", False, "not measured"))
-    big = [s for s in report["scale"] if s["relay"] == "xt"]
+    big = [s for s in report["scale"] if s["relay"] == "xt" and s["x_1_session"] is not None
+           and s["loss"] is not None and s["loss"] < LOSS_OK]
     if big:
         top = max(s["sessions"] for s in big)
-        vals = [s["x_1_session"] for s in big if s["sessions"] == top and s["x_1_session"] is not None]
-        v = max(vals) if vals else None
+        # At the highest rate: low rates are dominated by the cost of waking the CPU per packet.
+        row = max((s for s in big if s["sessions"] == top), key=lambda s: s["rate"])
+        v = row["x_1_session"]
         out.append(target("xt CPU/packet at %d sessions / at 1 session" % top, v, "<= 1.1",
-                          v is not None and v <= 1.1, "worst over the scale rates"))
+                          v is not None and v <= 1.1, "at %d pps" % row["rate"]))
     c = report["control"]
     batched = [v for k, v in c.items() if k.startswith("churn_batch_") and v["batch"] > 1]
     v = batched[0]["alloc_delete_rate"] if batched else None
@@ -336,7 +366,8 @@ def markdown(report):
             lines.append("| kernel memory per session (%d sessions) | %s B (%s B with switchboard slots) |" % (
                 m["sessions"], fmt(m["bytes_per_session"], 0), fmt(m["bytes_per_session_with_switchboards"], 0)))
         for s in c.get("setup_alloc_batched", []):
-            lines.append("| set-up of %d sessions (alloc in batches of 1000) | %.0f per s |" % (s["sessions"], s["rate"]))
+            lines.append("| set-up of %d sessions (alloc in batches of 1000)%s | %.0f per s |" % (
+                s["sessions"], " " + s["when"] if s["when"] else "", s["rate"]))
     slow = report.get("emulation_slowdown")
     if slow:
         lines += ["", "In this VM plain code runs %.0f× and a system call %.0f× slower than on its host "

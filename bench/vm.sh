@@ -295,14 +295,14 @@ gates() {
 	echo "${out[*]}"
 }
 
-# xt_sessions N: exactly N sessions, allocated in batches (the batched alloc rate of N).
+# xt_sessions N [WHEN]: exactly N sessions, allocated in batches (the batched alloc rate of N).
 xt_sessions() {
-	local n=$1 out
+	local n=$1 when=${2:-} out
 	ip netns exec p-xt "$SESSBENCH" clear >/dev/null
 	out=$(ip netns exec p-xt "$SESSBENCH" setup --gates-a "$(gates 1)" --gates-b "$(gates 2)" \
 		--port-a "$XT_PORT" --port-b "$XT_PORT" --per-switchboard "$XT_PER_SB" --count "$n" \
 		--client-a 10.2.1.100:4000 --client-b 10.2.2.100:6000 --out "$W/sess-xt")
-	emit phase=setup relay=xt sessions="$n" secs="$(kv secs "$out")" rate="$(kv rate "$out")"
+	emit phase=setup relay=xt sessions="$n" secs="$(kv secs "$out")" rate="$(kv rate "$out")" when="$when"
 	HAVE[xt]=$n
 }
 
@@ -615,7 +615,7 @@ scale() {
 	shift 2
 	for n in "$@"; do
 		fwd_sessions "$n"
-		xt_sessions "$n"
+		xt_sessions "$n" "(while idle relays run)"
 		# rtpengine: calls up to what fits in its port range and this VM's time and memory.
 		if has_relay rek && ((n <= CFG[rek_max])); then rtpengine_calls rek "$n"; fi
 		if has_relay reu && ((n <= CFG[reu_max])); then rtpengine_calls reu "$n"; fi
@@ -738,7 +738,7 @@ control() {
 	xt_setup_rules
 	settle
 	m1=$(kmem_kb)
-	xt_sessions "$count"
+	xt_sessions "$count" "(empty switchboards)"
 	settle
 	m2=$(kmem_kb)
 	emit phase=memory sessions="$count" kmem_before_rules_kb="$m0" kmem_rules_kb="$m1" kmem_sessions_kb="$m2"
