@@ -3,6 +3,8 @@
  * udpt: sends and receives RTP-like UDP packets whose payload can be checked on arrival.
  *
  *   udpt send  --from ADDR:PORT --to ADDR:PORT [--count N] [--size B] [--gso SEGSIZE] ...
+ *              (--gso: packets of SEGSIZE bytes, as many as fit in a datagram, at
+ *              most 128, per send: each send leaves as one GSO super-packet)
  *   udpt recv  --bind ADDR:PORT [--count N] [--timeout S] [--expect-from ADDR:PORT] [--linger S]
  *              (SIGTERM ends the wait early and still reports)
  *   udpt echo  --bind ADDR:PORT [--count N] [--timeout S]
