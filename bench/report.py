@@ -208,10 +208,12 @@ def build(records):
     for r in records:
         if r.get("phase") == "churn":
             report["control"]["churn_batch_%d" % r["batch"]] = {
-                k: r[k] for k in ("count", "batch", "alloc_rate", "delete_rate", "alloc_delete_rate")}
+                k: r.get(k) for k in ("count", "batch", "alloc_rate", "delete_rate", "alloc_delete_rate",
+                                      "user_secs", "sys_secs", "real_secs")}
         elif r.get("phase") == "list":
             report["control"]["list_library"] = {"sessions": r["sessions"], "secs": r["median_secs"],
-                                                 "min_secs": r["min_secs"]}
+                                                 "min_secs": r["min_secs"], "user_secs_3_lists": r.get("user_secs"),
+                                                 "sys_secs_3_lists": r.get("sys_secs")}
         elif r.get("phase") == "list_cli":
             report["control"]["list_cli"] = {"sessions": r["sessions"], "secs": rnd(r["secs"], 4)}
         elif r.get("phase") == "memory":
@@ -353,11 +355,14 @@ def markdown(report):
         for k, v in c.items():
             if k.startswith("churn_batch_"):
                 what = "one request at a time" if v["batch"] == 1 else "batches of %d" % v["batch"]
-                lines.append("| alloc / delete / alloc+delete per s, %s (%d sessions) | %s / %s / %s |" % (
-                    what, v["count"], fmt(v["alloc_rate"], 0), fmt(v["delete_rate"], 0), fmt(v["alloc_delete_rate"], 0)))
+                lines.append("| alloc / delete / alloc+delete per s, %s (%d sessions; CPU: %s s user, %s s kernel) "
+                             "| %s / %s / %s |" % (
+                                 what, v["count"], fmt(v["user_secs"], 2), fmt(v["sys_secs"], 2),
+                                 fmt(v["alloc_rate"], 0), fmt(v["delete_rate"], 0), fmt(v["alloc_delete_rate"], 0)))
         if "list_library" in c:
-            lines.append("| list %d sessions, library (median of 3) | %.3f s |" % (
-                c["list_library"]["sessions"], c["list_library"]["secs"]))
+            l = c["list_library"]
+            lines.append("| list %d sessions, library (median of 3; CPU of the 3: %s s user, %s s kernel) | %.3f s |" % (
+                l["sessions"], fmt(l["user_secs_3_lists"], 2), fmt(l["sys_secs_3_lists"], 2), l["secs"]))
         if "list_cli" in c:
             lines.append("| list %d sessions, `iptrtpproxy list` | %.3f s |" % (
                 c["list_cli"]["sessions"], c["list_cli"]["secs"]))
@@ -370,9 +375,10 @@ def markdown(report):
                 s["sessions"], " " + s["when"] if s["when"] else "", s["rate"]))
     slow = report.get("emulation_slowdown")
     if slow:
-        lines += ["", "In this VM plain code runs %.0f× and a system call %.0f× slower than on its host "
-                  "(rtpgen --calibrate): a hint at how far absolute control-plane figures are from native ones, "
-                  "no more." % (slow["code"], slow["syscall"])]
+        lines += ["", "In this VM plain code runs %.0f×, a system call %.0f× and a generic netlink request "
+                  "(`sessbench calibrate`) %.0f× slower than on its host: a hint at how far absolute "
+                  "control-plane figures are from native ones, no more." % (
+                      slow["code"], slow["syscall"], slow["netlink_request"])]
     lines += ["", "## Targets", "", "| target | value | limit | met | note |", "|---|---:|---:|---|---|"]
     for t in report["targets"]:
         lines.append("| %s | %s | %s | %s | %s |" % (
@@ -388,8 +394,9 @@ def main():
     parser.add_argument("raw")
     parser.add_argument("out")
     parser.add_argument("--host-note", default="")
-    parser.add_argument("--host-calibrate", type=float, nargs=2, default=None, metavar=("FRAME_NS", "SYSCALL_NS"),
-                        help="rtpgen --calibrate on the host")
+    parser.add_argument("--host-calibrate", type=float, nargs=3, default=None,
+                        metavar=("FRAME_NS", "SYSCALL_NS", "NETLINK_US"),
+                        help="rtpgen --calibrate and sessbench calibrate on the host")
     args = parser.parse_args()
     records = [json.loads(line) for line in open(args.raw) if line.strip()]
     report = build(records)
@@ -397,7 +404,8 @@ def main():
     vm = next((r for r in records if r.get("phase") == "calibrate"), None)
     if vm and args.host_calibrate:
         report["emulation_slowdown"] = {"code": rnd(vm["ns_per_frame"] / args.host_calibrate[0], 1),
-                                        "syscall": rnd(vm["ns_per_syscall"] / args.host_calibrate[1], 1)}
+                                        "syscall": rnd(vm["ns_per_syscall"] / args.host_calibrate[1], 1),
+                                        "netlink_request": rnd(vm["us_per_netlink_request"] / args.host_calibrate[2], 1)}
     report["raw"] = records
     md = markdown(report)
     with open(args.out + ".json", "w") as f:

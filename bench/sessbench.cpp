@@ -13,6 +13,8 @@
 //       dumps every session of every switchboard R times; prints the count and the times.
 //   sessbench clear
 //       deletes every session.
+//   sessbench calibrate [--count N]
+//       N generic netlink requests that need no module: the cost of a round trip here.
 //
 // Output is one line of key=value pairs, for the shell to collect.
 #include <algorithm>
@@ -25,6 +27,9 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
 
 #include "xtrtpproxy/client.hpp"
 #include "xtrtpproxy/types.hpp"
@@ -229,6 +234,42 @@ int list(const Args& args) {
     return 0;
 }
 
+// Generic netlink round trips that need no module (CTRL_CMD_GETFAMILY of "nlctrl", answered and
+// ACKed): run on the host and in the VM, the ratio says how much dearer a request is there.
+int calibrate(const Args& args) {
+    const unsigned long count = args.num("count", 20000);
+    mnl_socket* nl = mnl_socket_open(NETLINK_GENERIC);
+    if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+        throw std::runtime_error("cannot open a generic netlink socket");
+    const unsigned int portid = mnl_socket_get_portid(nl);
+    std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
+    const auto start = Clock::now();
+    for (unsigned long i = 0; i < count; ++i) {
+        nlmsghdr* nlh = mnl_nlmsg_put_header(buf.data());
+        nlh->nlmsg_type = GENL_ID_CTRL;
+        nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+        nlh->nlmsg_seq = static_cast<unsigned int>(i + 1);
+        auto* genl = static_cast<genlmsghdr*>(mnl_nlmsg_put_extra_header(nlh, sizeof(genlmsghdr)));
+        genl->cmd = CTRL_CMD_GETFAMILY;
+        genl->version = 1;
+        mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "nlctrl");
+        if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+            throw std::runtime_error("netlink send failed");
+        int ret;
+        do {
+            const ssize_t n = mnl_socket_recvfrom(nl, buf.data(), buf.size());
+            if (n < 0) throw std::runtime_error("netlink receive failed");
+            ret = mnl_cb_run(buf.data(), static_cast<std::size_t>(n), nlh->nlmsg_seq, portid,
+                             nullptr, nullptr);
+        } while (ret > 0);
+        if (ret < 0) throw std::runtime_error("netlink request failed");
+    }
+    const double secs = seconds_since(start);
+    mnl_socket_close(nl);
+    std::printf("requests=%lu us_per_request=%.2f\n", count, secs * 1e6 / count);
+    return 0;
+}
+
 int clear() {
     Client client;
     std::printf("deleted=%u\n", client.remove());
@@ -239,7 +280,7 @@ int clear() {
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::cerr << "usage: sessbench setup|churn|list|clear --key value...\n";
+        std::cerr << "usage: sessbench setup|churn|list|clear|calibrate --key value...\n";
         return 2;
     }
     const std::string_view cmd = argv[1];
@@ -249,6 +290,7 @@ int main(int argc, char** argv) {
         if (cmd == "churn") return churn(args);
         if (cmd == "list") return list(args);
         if (cmd == "clear") return clear();
+        if (cmd == "calibrate") return calibrate(args);
         std::cerr << "sessbench: unknown command '" << cmd << "'\n";
         return 2;
     } catch (const std::invalid_argument& e) {

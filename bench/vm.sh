@@ -768,12 +768,14 @@ control() {
 	for b in 1 "$batch"; do
 		n=$one
 		((b == 1)) || n=$((count < XT_PER_SB ? count : XT_PER_SB))
-		out=$(ip netns exec p-xt "$SESSBENCH" churn --gate-a 10.2.1.1 --gate-b 10.2.2.1 \
-			--port-a "$XT_PORT" --port-b "$XT_PORT" --count "$n" --batch "$b" \
-			--client-a 10.2.1.100:4000 --client-b 10.2.2.100:6000)
+		times=$({ TIMEFORMAT="real=%R user=%U sys=%S"; time ip netns exec p-xt "$SESSBENCH" churn \
+			--gate-a 10.2.1.1 --gate-b 10.2.2.1 --port-a "$XT_PORT" --port-b "$XT_PORT" --count "$n" \
+			--batch "$b" --client-a 10.2.1.100:4000 --client-b 10.2.2.100:6000 >"$W/churn.out"; } 2>&1)
+		out=$(cat "$W/churn.out")
 		emit phase=churn count="$n" batch="$b" alloc_rate="$(kv alloc_rate "$out")" \
-			delete_rate="$(kv delete_rate "$out")" alloc_delete_rate="$(kv alloc_delete_rate "$out")"
-		log "churn: $out"
+			delete_rate="$(kv delete_rate "$out")" alloc_delete_rate="$(kv alloc_delete_rate "$out")" \
+			user_secs="$(kv user "$times")" sys_secs="$(kv sys "$times")" real_secs="$(kv real "$times")"
+		log "churn: $out; $times"
 	done
 	if [ -n "${CFG[trace]}" ]; then
 		# A dump of 300 sessions: a few messages, each as full as the kernel makes them.
@@ -823,14 +825,16 @@ main() {
 		rtpengine="$(dpkg-query -W -f '${Version}' rtpengine-daemon 2>/dev/null || echo unknown)" \
 		cpus="$(grep -c ^processor /proc/cpuinfo)" date="$(date -u +%FT%TZ)" "${kv_cfg[@]}"
 	# The emulation's slowdown for plain code: bench/report.py divides by the host's figure.
-	local frame=() sys=() i out
+	local frame=() sys=() nl=() i out
 	for i in 1 2 3; do
 		out=$(taskset -c 1 "$RTPGEN" --calibrate 1000000)
 		frame+=("$(kv calibrate_ns_per_frame "$out")")
 		sys+=("$(kv calibrate_ns_per_syscall "$out")")
+		nl+=("$(kv us_per_request "$(taskset -c 1 "$SESSBENCH" calibrate --count 5000)")")
 	done
 	emit phase=calibrate ns_per_frame="$(printf '%s\n' "${frame[@]}" | sort -g | head -n 1)" \
-		ns_per_syscall="$(printf '%s\n' "${sys[@]}" | sort -g | head -n 1)"
+		ns_per_syscall="$(printf '%s\n' "${sys[@]}" | sort -g | head -n 1)" \
+		us_per_netlink_request="$(printf '%s\n' "${nl[@]}" | sort -g | head -n 1)"
 	load_modules
 	log "modules loaded"
 	topology
