@@ -14,8 +14,12 @@ without traffic measured last before it. Per rate, the median over rounds.
 
 import argparse
 import json
+import os
 import statistics
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import trace_summary  # noqa: E402
 
 RELAYS = ["fwd", "xt", "rek", "reu"]
 NAMES = {
@@ -384,6 +388,19 @@ def markdown(report):
         lines.append("| %s | %s | %s | %s | %s |" % (
             t["target"], fmt(t["value"], 3), t["limit"],
             "–" if t["met"] is None else ("yes" if t["met"] else "**no**"), t["note"]))
+    traces = report.get("traces", {})
+    if traces:
+        lines += ["", "## Kernel functions per packet on the proxy CPU (ftrace function_graph, %d packets each)"
+                  % max(t["packets"] for t in traces.values()), "",
+                  "| relay | functions per packet | × plain forwarding |", "|---|---:|---:|"]
+        base = traces.get("fwd", {}).get("calls_per_packet")
+        for relay, t in traces.items():
+            lines.append("| %s | %.1f | %s |" % (NAMES.get(relay, relay), t["calls_per_packet"],
+                                                fmt(ratio(t["calls_per_packet"], base), 2)))
+        for relay in ("xt", "fwd"):
+            if relay in traces:
+                lines += ["", "Where %s's packet goes (traced time includes ftrace's own cost per call):" % NAMES[relay],
+                          "", "```"] + traces[relay]["tree"] + ["```"]
     if report.get("host_note"):
         lines += ["", "Host during the run: %s" % report["host_note"]]
     return "\n".join(lines) + "\n"
@@ -401,6 +418,15 @@ def main():
     records = [json.loads(line) for line in open(args.raw) if line.strip()]
     report = build(records)
     report["host_note"] = args.host_note
+    report["traces"] = {}
+    folder = os.path.dirname(os.path.abspath(args.raw))
+    for relay in RELAYS:
+        path = os.path.join(folder, "trace-%s.txt" % relay)
+        if os.path.exists(path):
+            figures, tree = trace_summary.summarize(path, depth=16, min_share=0.04)
+            if figures:
+                figures["tree"] = tree[1:]
+                report["traces"][relay] = figures
     vm = next((r for r in records if r.get("phase") == "calibrate"), None)
     if vm and args.host_calibrate:
         report["emulation_slowdown"] = {"code": rnd(vm["ns_per_frame"] / args.host_calibrate[0], 1),
