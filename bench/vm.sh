@@ -18,15 +18,17 @@
 # devices). Arrivals are counted by an nft netdev ingress rule per client device, which then
 # drops the packet (no socket, no ICMP back to the proxy).
 #
-# A measurement window: rtpgen sends paced RTP of N sessions in both directions and reads
-# CPU 0's idle time when it starts and 0.5 s after the last packet; busy = wall - idle.
-# The background (busy time of an idle CPU 0 with every daemon running) is measured in
-# windows without traffic and subtracted by bench/report.py.
+# A measurement window: rtpgen sends paced RTP of N sessions in both directions. Around it,
+# it reads CPU 0's idle time (guest view: busy = wall - idle) and writes console marks on
+# which tests/vm/run.sh records the host CPU time of the vCPU threads (host view, which
+# host load does not inflate). The background (CPU 0 busy with no traffic, every daemon
+# running) is measured in windows without traffic and subtracted.
 #
-# Usage: tests/vm/run.sh script bench/vm.sh smoke|full
-# Writes $XTRP_RESULTS/bench-raw.jsonl (one JSON object per measurement) and prints a
-# line per window. Exits non-zero if a relay relays (almost) nothing, or if rtpengine's
-# kernel module does not relay in the kernel.
+# Usage: tests/vm/run.sh script bench/vm.sh smoke|full [KEY=VALUE...]  (bench/bench.sh does it)
+# Writes $XTRP_RESULTS/bench-raw.jsonl (one JSON object per measurement), ftrace call trees
+# and rtpengine's logs, and prints a line per window. Exits non-zero if a relay relays less
+# than half of what it is sent at its lowest rate, or if rtpengine's kernel module does not
+# relay in the kernel.
 
 set -eEuo pipefail
 
