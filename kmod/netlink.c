@@ -885,7 +885,8 @@ static struct genl_family rtpp_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= rtpp_nl_ops,
 	.n_ops		= ARRAY_SIZE(rtpp_nl_ops),
-	.resv_start_op	= RTPPROXY_CMD_MAX + 1,
+	/* A new family: the header's reserved field must be 0 for every command. */
+	.resv_start_op	= 0,
 };
 
 int rtpp_netlink_init(void)
