@@ -217,7 +217,8 @@ def build(records):
         elif r.get("phase") == "list":
             report["control"]["list_library"] = {"sessions": r["sessions"], "secs": r["median_secs"],
                                                  "min_secs": r["min_secs"], "user_secs_3_lists": r.get("user_secs"),
-                                                 "sys_secs_3_lists": r.get("sys_secs")}
+                                                 "sys_secs_3_lists": r.get("sys_secs"),
+                                                 "dump_secs": r.get("dump_secs"), "parse_secs": r.get("parse_secs")}
         elif r.get("phase") == "list_cli":
             report["control"]["list_cli"] = {"sessions": r["sessions"], "secs": rnd(r["secs"], 4)}
         elif r.get("phase") == "memory":
@@ -367,6 +368,13 @@ def markdown(report):
             l = c["list_library"]
             lines.append("| list %d sessions, library (median of 3; CPU of the 3: %s s user, %s s kernel) | %.3f s |" % (
                 l["sessions"], fmt(l["user_secs_3_lists"], 2), fmt(l["sys_secs_3_lists"], 2), l["secs"]))
+        if "list_library" in c and c["list_library"].get("dump_secs") is not None:
+            l = c["list_library"]
+            lines.append("| of which: kernel dump and transport / library parsing (in the VM) | %.3f s / %.3f s |" % (
+                l["dump_secs"], l["parse_secs"]))
+            if l.get("parse_secs_native") is not None:
+                lines.append("| the library parsing the same messages natively on the host | %.3f s |"
+                             % l["parse_secs_native"])
         if "list_cli" in c:
             lines.append("| list %d sessions, `iptrtpproxy list` | %.3f s |" % (
                 c["list_cli"]["sessions"], c["list_cli"]["secs"]))
@@ -411,6 +419,8 @@ def main():
     parser.add_argument("raw")
     parser.add_argument("out")
     parser.add_argument("--host-note", default="")
+    parser.add_argument("--native-parse", type=float, default=None,
+                        help="seconds the host takes to parse the VM's session dump (sessbench parse)")
     parser.add_argument("--host-calibrate", type=float, nargs=3, default=None,
                         metavar=("FRAME_NS", "SYSCALL_NS", "NETLINK_US"),
                         help="rtpgen --calibrate and sessbench calibrate on the host")
@@ -418,6 +428,8 @@ def main():
     records = [json.loads(line) for line in open(args.raw) if line.strip()]
     report = build(records)
     report["host_note"] = args.host_note
+    if args.native_parse is not None and "list_library" in report["control"]:
+        report["control"]["list_library"]["parse_secs_native"] = args.native_parse
     report["traces"] = {}
     folder = os.path.dirname(os.path.abspath(args.raw))
     for relay in RELAYS:

@@ -9,8 +9,12 @@
 //                   --client-a IP:PORT --client-b IP:PORT
 //       allocates N sessions and deletes them again, B per request batch (B = 1: one request
 //       at a time, each waiting for its answer); prints the rates.
-//   sessbench list [--repeat R]
-//       dumps every session of every switchboard R times; prints the count and the times.
+//   sessbench list [--repeat R] [--save FILE]
+//       dumps every session of every switchboard R times; prints the count and the times, and
+//       for one more dump the kernel's and the library's shares (dump_secs, parse_secs);
+//       --save keeps that dump's messages.
+//   sessbench parse --file FILE [--repeat R]
+//       parses messages saved by list --save: the library's cost, natively on the host too.
 //   sessbench clear
 //       deletes every session.
 //   sessbench calibrate [--count N]
@@ -21,6 +25,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <map>
 #include <stdexcept>
@@ -32,6 +37,7 @@
 #include <linux/genetlink.h>
 
 #include "xtrtpproxy/client.hpp"
+#include "xtrtpproxy/message.hpp"
 #include "xtrtpproxy/types.hpp"
 
 namespace {
@@ -64,6 +70,7 @@ class Args {
         if (it == values_.end()) throw std::invalid_argument("--" + key + " is required");
         return it->second;
     }
+    bool has(const std::string& key) const { return values_.contains(key); }
     unsigned long num(const std::string& key, std::optional<unsigned long> fallback = {}) const {
         if (!values_.contains(key) && fallback) return *fallback;
         const std::string text = str(key);
@@ -218,6 +225,18 @@ int churn(const Args& args) {
     return 0;
 }
 
+using Messages = std::vector<std::vector<std::byte>>;
+
+double parse_all(const Messages& messages) {
+    const auto start = Clock::now();
+    std::size_t parsed = 0;
+    for (const auto& m : messages)
+        parsed += xtrtpproxy::parse_session_reply(reinterpret_cast<const nlmsghdr*>(m.data()))
+                      .session.id != UINT32_MAX;
+    if (parsed != messages.size()) throw std::runtime_error("a session did not parse");
+    return seconds_since(start);
+}
+
 int list(const Args& args) {
     const unsigned long repeat = args.num("repeat", 3);
     Client client;
@@ -229,8 +248,53 @@ int list(const Args& args) {
         times.push_back(seconds_since(start));
     }
     std::sort(times.begin(), times.end());
-    std::printf("sessions=%zu min_secs=%.6f median_secs=%.6f max_secs=%.6f\n", count, times.front(),
-                times[times.size() / 2], times.back());
+
+    // The same dump once more in two steps: the kernel and the transport (messages copied
+    // aside), then the library's parsing of them.
+    Messages messages;
+    messages.reserve(count);
+    auto request = xtrtpproxy::make_sessions_request(client.socket().family_id(), {}, {});
+    auto start = Clock::now();
+    client.socket().dump(request, "session list", [&](const nlmsghdr* nlh) {
+        const auto* bytes = reinterpret_cast<const std::byte*>(nlh);
+        messages.emplace_back(bytes, bytes + nlh->nlmsg_len);
+    });
+    const double dump_secs = seconds_since(start);
+    const double parse_secs = parse_all(messages);
+    if (args.has("save")) {
+        std::FILE* f = std::fopen(args.str("save").c_str(), "w");
+        for (const auto& m : messages)
+            if (!f || std::fwrite(m.data(), 1, m.size(), f) != m.size())
+                throw std::runtime_error("cannot write " + args.str("save"));
+        if (!f || std::fclose(f)) throw std::runtime_error("cannot write " + args.str("save"));
+    }
+    std::printf(
+        "sessions=%zu min_secs=%.6f median_secs=%.6f max_secs=%.6f dump_secs=%.6f "
+        "parse_secs=%.6f\n",
+        count, times.front(), times[times.size() / 2], times.back(), dump_secs, parse_secs);
+    return 0;
+}
+
+// Parses dump messages saved by `list --save`: the library's cost, wherever it runs.
+int parse(const Args& args) {
+    std::FILE* f = std::fopen(args.str("file").c_str(), "r");
+    if (!f) throw std::runtime_error("cannot read " + args.str("file"));
+    Messages messages;
+    nlmsghdr header;
+    while (std::fread(&header, sizeof(header), 1, f) == 1) {
+        if (header.nlmsg_len < sizeof(header)) throw std::runtime_error("bad message length");
+        std::vector<std::byte> m(NLMSG_ALIGN(header.nlmsg_len));
+        std::memcpy(m.data(), &header, sizeof(header));
+        const std::size_t rest = header.nlmsg_len - sizeof(header);
+        if (std::fread(m.data() + sizeof(header), 1, rest, f) != rest)
+            throw std::runtime_error("short message");
+        messages.push_back(std::move(m));
+    }
+    std::fclose(f);
+    std::vector<double> times;
+    for (unsigned long i = 0; i < args.num("repeat", 5); ++i) times.push_back(parse_all(messages));
+    std::sort(times.begin(), times.end());
+    std::printf("sessions=%zu parse_secs=%.6f\n", messages.size(), times.front());
     return 0;
 }
 
@@ -280,7 +344,7 @@ int clear() {
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::cerr << "usage: sessbench setup|churn|list|clear|calibrate --key value...\n";
+        std::cerr << "usage: sessbench setup|churn|list|parse|clear|calibrate --key value...\n";
         return 2;
     }
     const std::string_view cmd = argv[1];
@@ -291,6 +355,7 @@ int main(int argc, char** argv) {
         if (cmd == "list") return list(args);
         if (cmd == "clear") return clear();
         if (cmd == "calibrate") return calibrate(args);
+        if (cmd == "parse") return parse(args);
         std::cerr << "sessbench: unknown command '" << cmd << "'\n";
         return 2;
     } catch (const std::invalid_argument& e) {

@@ -360,7 +360,8 @@ rtpengine_calls() {
 	ip netns exec "p-$relay" "${NG[@]}" calls --ng 127.0.0.1:2223 --first "$have" --count $((n - have)) \
 		--client-a "10.$i.1.100:4000" --client-b "10.$i.2.100:6000" --out "$W/sess-$relay.new" >/dev/null
 	secs=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')
-	emit phase=setup relay="$relay" sessions="$n" new=$((n - have)) secs="$secs"
+	emit phase=setup relay="$relay" sessions="$n" new=$((n - have)) secs="$secs" \
+		mem_available_kb="$(awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo)"
 	cat "$W/sess-$relay.new" >>"$W/sess-$relay"
 	HAVE[$relay]=$n
 	# Three packets per stream, at a rate every relay takes.
@@ -748,9 +749,12 @@ control() {
 
 	local times
 	# TIMEFORMAT: where the time goes, the tool itself (user) or the kernel (sys).
-	times=$({ TIMEFORMAT="real=%R user=%U sys=%S"; time ip netns exec p-xt "$SESSBENCH" list --repeat 3 >"$W/list.out"; } 2>&1)
+	# The dump's messages are kept for bench/bench.sh to parse again on the host, natively.
+	times=$({ TIMEFORMAT="real=%R user=%U sys=%S"; time ip netns exec p-xt "$SESSBENCH" list --repeat 3 \
+		--save "$RESULTS/list-messages.bin" >"$W/list.out"; } 2>&1)
 	out=$(cat "$W/list.out")
 	emit phase=list sessions="$(kv sessions "$out")" min_secs="$(kv min_secs "$out")" median_secs="$(kv median_secs "$out")" \
+		dump_secs="$(kv dump_secs "$out")" parse_secs="$(kv parse_secs "$out")" \
 		user_secs="$(kv user "$times")" sys_secs="$(kv sys "$times")" real_secs="$(kv real "$times")"
 	log "list (library): $out; 3 lists: $times"
 	local start
