@@ -153,12 +153,13 @@ def build(records):
                 continue
             per_rate[rate] = ratio(s["us_per_packet"], sweep[(other, n, rate)]["us_per_packet"])
         rate = headline_rate(sweep, "xt", other)
+        cpu = per_rate.get(rate)
         report["ratios"][other] = {
             "cpu_per_packet_by_rate": dict(sorted(per_rate.items())),
             "headline_rate": rate,
-            "cpu_per_packet": per_rate.get(rate),
-            "capacity": ratio(report["relays"].get("xt", {}).get("capacity_pps"),
-                              report["relays"].get(other, {}).get("capacity_pps")),
+            "cpu_per_packet": cpu,
+            # Capacities compare at the same rate too: each is 1 / CPU time per packet there.
+            "capacity": rnd(1 / cpu) if cpu else None,
         }
 
     # The same ratios with traffic spread over N sessions, where both relays were measured.
@@ -327,6 +328,8 @@ def markdown(report):
                 "%.0f%%" % (100 * s["generator_cpu"]) if s["generator_cpu"] is not None else "–",
                 s["rounds"]))
     lines += ["", "## Capacity and ratios ours / other", "",
+              "Capacity: implied by the CPU time per packet at the highest rate the relay took with less "
+              "than 1% loss. Ratios: at the highest rate both relays took with less than 1% loss.", "",
               "| relay | capacity (pps, from rate) | xt / relay CPU per packet (at rate) | xt / relay capacity |",
               "|---|---:|---:|---:|"]
     for relay, info in report["relays"].items():
