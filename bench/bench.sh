@@ -99,8 +99,8 @@ raw=$rundir/results/bench-raw.jsonl
 # The library's share of listing the sessions, natively: parse the VM's dump again here.
 native_parse=()
 if [ -s "$rundir/results/list-messages.bin" ]; then
-	out=$("$bin/sessbench" parse --file "$rundir/results/list-messages.bin")
-	native_parse=(--native-parse "${out##*parse_secs=}")
+	parsed=$("$bin/sessbench" parse --file "$rundir/results/list-messages.bin")
+	native_parse=(--native-parse "${parsed##*parse_secs=}")
 	rm -f "$rundir/results/list-messages.bin"
 fi
 if [ -s "$raw" ]; then
