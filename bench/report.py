@@ -408,6 +408,12 @@ def markdown(report):
         for relay, t in traces.items():
             lines.append("| %s | %.1f | %s |" % (NAMES.get(relay, relay), t["calls_per_packet"],
                                                 fmt(ratio(t["calls_per_packet"], base), 2)))
+        diff = report.get("trace_diff_xt_fwd")
+        if diff:
+            lines += ["", "Calls per packet, xt_RTPPROXY minus plain forwarding (+: only xt_RTPPROXY's path, "
+                      "−: only forwarding's):", "",
+                      "| function | calls |", "|---|---:|"]
+            lines += ["| `%s` | %+.1f |" % (name, d) for name, d in diff]
         for relay in ("xt", "fwd"):
             if relay in traces:
                 lines += ["", "Where %s's packet goes (traced time includes ftrace's own cost per call):" % NAMES[relay],
@@ -442,6 +448,12 @@ def main():
             if figures:
                 figures["tree"] = tree[1:]
                 report["traces"][relay] = figures
+    paths = [os.path.join(folder, "trace-%s.txt" % r) for r in ("xt", "fwd")]
+    if all(os.path.exists(p) for p in paths):
+        xt, fwd = (trace_summary.calls_per_packet(p) for p in paths)
+        diff = {k: xt.get(k, 0) - fwd.get(k, 0) for k in set(xt) | set(fwd)}
+        report["trace_diff_xt_fwd"] = sorted(((k, round(v, 1)) for k, v in diff.items() if abs(v) >= 0.5),
+                                             key=lambda kv: (-kv[1], kv[0]))
     vm = next((r for r in records if r.get("phase") == "calibrate"), None)
     if vm and args.host_calibrate:
         report["emulation_slowdown"] = {"code": rnd(vm["ns_per_frame"] / args.host_calibrate[0], 1),

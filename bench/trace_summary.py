@@ -86,6 +86,21 @@ def summarize(path, depth=7, min_share=0.03, root="process_backlog"):
             "traced_us_per_packet": round(total / len(packets), 1)}, lines
 
 
+def calls_per_packet(path, root="process_backlog"):
+    """Average number of calls of each function per root call."""
+    counts, n = {}, 0
+
+    def walk(node):
+        counts[node[0]] = counts.get(node[0], 0) + 1
+        for child in node[2]:
+            walk(child)
+
+    for tree in parse(path, root):
+        n += 1
+        walk(tree)
+    return {name: c / n for name, c in counts.items()} if n else {}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("traces", nargs="+")

@@ -280,11 +280,12 @@ xt_setup_rules() {
 	local j
 	for ((j = 1; j <= XT_SB; j++)); do
 		# One rule per gate address, both naming the same switchboard: a packet meets
-		# only its own switchboard's target.
-		ip netns exec p-xt iptables -t mangle -A PREROUTING -d "10.2.1.$j" -p udp -j RTPPROXY \
+		# only its own switchboard's target. No -p udp: the target checks that itself, and
+		# here every packet is RTP.
+		ip netns exec p-xt iptables -t mangle -A PREROUTING -d "10.2.1.$j" -j RTPPROXY \
 			--addr-a "10.2.1.$j" --port-a "$XT_PORT" --addr-b "10.2.2.$j" --port-b "$XT_PORT" \
 			--max-sess "$XT_PER_SB" --expires-timeout 3600
-		ip netns exec p-xt iptables -t mangle -A PREROUTING -d "10.2.2.$j" -p udp -j RTPPROXY \
+		ip netns exec p-xt iptables -t mangle -A PREROUTING -d "10.2.2.$j" -j RTPPROXY \
 			--addr-a "10.2.1.$j" --port-a "$XT_PORT" --addr-b "10.2.2.$j" --port-b "$XT_PORT" \
 			--max-sess "$XT_PER_SB" --expires-timeout 3600
 	done
