@@ -17,7 +17,9 @@
 set -euo pipefail
 
 cache=${XTRP_CACHE:-$HOME/.cache/xt_rtpproxy}/debug-kernel
-tarball=$(ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n 1 || true)
+tarballs=(/usr/src/linux-source-6.1.tar.*)
+tarball=${tarballs[0]}
+[ -e "$tarball" ] || tarball=
 jobs=${JOBS:-$(nproc)}
 
 print() {
@@ -89,7 +91,7 @@ done
 
 nice -n 10 make -s -j"$jobs" bzImage modules
 kver=$(make -s kernelrelease)
-rm -rf "$cache/lib"
+rm -rf "${cache:?}/lib"
 make -s INSTALL_MOD_PATH="$cache" modules_install
 cp arch/x86/boot/bzImage "$cache/bzImage"
 echo "$kver" >"$cache/kernelrelease"

@@ -27,7 +27,6 @@ if [[ $- != *i* ]]; then
 fi
 
 REPO=${XTRP_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-VMDIR=$REPO/tests/vm
 # Built per kernel by `make kmod KVER=...`: the one for the kernel that runs.
 KMOD=${XTRP_KMOD:-$REPO/build/kmod/$(uname -r)/xt_RTPPROXY.ko}
 RTPP=${RTPP:-$REPO/build/iptrtpproxy/iptrtpproxy}

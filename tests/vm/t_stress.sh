@@ -58,6 +58,7 @@ done <"$TMP/allocs"
 
 # Counters that explain packets lost after the relay, in the receivers' namespaces.
 rcvbuf_errors() {
+	# shellcheck disable=SC2016 # awk's own variables
 	ip netns exec "$1" awk '$1 == "Udp:" && !h { for (i = 1; i <= NF; i++) col[$i] = i; h = 1; next }
 		$1 == "Udp:" { print $col["RcvbufErrors"] }' /proc/net/snmp
 }
