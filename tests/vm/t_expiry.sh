@@ -5,7 +5,7 @@
 
 setup_all
 # Timeouts are long enough for the checks in between even when the VM
-# crawls (a python start can take seconds on a loaded host), and receivers
+# crawls (a program start can take a second on a loaded host), and receivers
 # start before the session is allocated or resurrected, so that the idle
 # clock only runs while the test means it to.
 step "a one-slot switchboard: expires after 10 s idle, slot kept 30 s more"
