@@ -297,7 +297,9 @@ main() {
 	mkdir -p "$out"
 	initrd=$(build_initramfs)
 	# Each run gets its own folder: runs may overlap (several checkouts
-	# share nothing, but two shells in one checkout would). Keep a few.
+	# share nothing, but two shells in one checkout would, and make
+	# vm-test-all runs three). Keep the newest 12: enough that no running
+	# run loses its folder to another one starting.
 	mkdir -p "$out/runs"
 	if [ -n "${VM_RUNDIR:-}" ]; then
 		rundir=$VM_RUNDIR
@@ -305,7 +307,7 @@ main() {
 	else
 		rundir=$(mktemp -d "$out/runs/$(date +%Y%m%d-%H%M%S).XXXX")
 		ln -sfn "$rundir" "$out/latest"
-		find "$out/runs" -mindepth 1 -maxdepth 1 | sort | head -n -5 | xargs -r rm -rf
+		find "$out/runs" -mindepth 1 -maxdepth 1 | sort | head -n -12 | xargs -r rm -rf
 	fi
 	results=$rundir/results
 	mkdir -p "$results"
