@@ -8,8 +8,9 @@ targets and every raw record) and OUT-PREFIX.md (the tables), and prints the
 markdown.
 
 CPU time per relayed packet of a window = (wall - idle - background) / relayed,
-on the proxy CPU; background is the busy fraction of that CPU in the window
-without traffic measured last before it. Per rate, the median over rounds.
+on the proxy CPU; background is the median busy fraction of that CPU in the
+windows without traffic of the same phase and session count. Per rate, the
+median over rounds.
 """
 
 import argparse
@@ -129,9 +130,33 @@ def ratio(a, b):
     return rnd(a / b) if a is not None and b else None
 
 
+BG_PHASE = {"recovery": "overload", "recovery2": "overload", "profile": "sweep"}
+
+
+def steady_backgrounds(records, windows):
+    """Gives each window the median background of its phase and session count.
+
+    One idle window can catch a daemon's timer burst; the median of the phase's idle
+    windows is what CPU 0 does without traffic in that configuration.
+    """
+    groups = {}
+    for r in records:
+        if r.get("kind") == "background":
+            groups.setdefault((r["phase"], r.get("sessions", 1)), []).append(r)
+    for w in windows:
+        bgs = groups.get((BG_PHASE.get(w["phase"], w["phase"]), w["sessions"]))
+        if not bgs:
+            continue
+        w["bg_frac"] = statistics.median((b["window_ns"] - b["idle_ns"]) / b["window_ns"] for b in bgs)
+        host = [b["vcpu0_ns"] / b["host_ns"] for b in bgs if "vcpu0_ns" in b and b["host_ns"]]
+        if host and "vcpu0_ns" in w:
+            w["bg_host_frac"] = statistics.median(host)
+
+
 def build(records):
     env = next((r for r in records if r.get("phase") == "env"), {})
-    windows = [r for r in records if r.get("kind") == "window"]
+    windows = [dict(r) for r in records if r.get("kind") == "window"]
+    steady_backgrounds(records, windows)
     sweep = summarize_windows([w for w in windows if w["phase"] == "sweep"])
     scale = summarize_windows([w for w in windows if w["phase"] == "scale"])
     report = {"env": env, "relays": {}, "ratios": {}, "overload": {}, "scale": [], "control": {},

@@ -440,7 +440,7 @@ host_cpu() {
 		}'
 }
 
-# background PHASE SECS: CPU 0's busy fraction with no traffic, guest- and host-side.
+# background PHASE SECS [SESSIONS]: CPU 0's busy fraction with no traffic, guest- and host-side.
 background() {
 	local out host
 	next_mark
@@ -451,7 +451,8 @@ background() {
 		BG_HOST_FRAC=$(awk -v w="$(kv host_ns "$host")" -v c="$(kv vcpu0_ns "$host")" 'BEGIN { printf "%.5f", c / w }')
 	fi
 	# shellcheck disable=SC2086 # host is key=value words
-	emit phase="$1" kind=background window_ns="$(kv window_ns "$out")" idle_ns="$(kv idle_ns "$out")" $host
+	emit phase="$1" kind=background sessions="${3:-1}" window_ns="$(kv window_ns "$out")" \
+		idle_ns="$(kv idle_ns "$out")" $host
 	log "background: CPU 0 busy $(awk -v f="$BG_FRAC" 'BEGIN { printf "%.1f%%", 100 * f }') without traffic" \
 		"(host: vCPU 0 thread $(awk -v f="$BG_HOST_FRAC" 'BEGIN { printf "%.1f%%", 100 * f }'))"
 }
@@ -626,7 +627,7 @@ scale() {
 		if has_relay rek && ((n <= CFG[rek_max])); then rtpengine_calls rek "$n"; fi
 		if has_relay reu && ((n <= CFG[reu_max])); then rtpengine_calls reu "$n"; fi
 		for ((round = 1; round <= rounds; round++)); do
-			background scale "$secs"
+			background scale "$secs" "$n"
 			for rate in $(list scale_rates); do
 				for relay in "${RELAYS[@]}"; do
 					((HAVE[$relay] >= n)) || continue
