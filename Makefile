@@ -166,8 +166,8 @@ clean:
 # ---- benchmark (bench/, docs/performance.md) ---------------------------------
 #   sudo make bench-deps  rtpengine's daemon, kernel module (dkms) and iptables
 #                         extension: the relays xt_RTPPROXY is measured against
-#   make bench            the full benchmark in one VM boot (~30 min; not for CI)
-#   make bench-smoke      every relay briefly (about two minutes; for CI)
+#   make bench            the full benchmark in one VM boot (~20 min; not for CI)
+#   make bench-smoke      every relay briefly (~70 s on a quiet machine; for CI)
 # Results: build/bench/{full,smoke}.{md,json}. BENCH_ARGS passes KEY=VALUE
 # settings to bench/vm.sh (e.g. BENCH_ARGS="relays=fwd,xt rounds=1").
 # BENCH_KVER: the newest non-RT kernel with headers and an image (an RT kernel
