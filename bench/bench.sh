@@ -78,6 +78,8 @@ host_calibrate() {
 }
 
 mkdir -p "$out"
+# Keep the last five runs of each mode.
+find "$out" -mindepth 1 -maxdepth 1 -name "run-$mode-2*" | sort | head -n -4 | xargs -r rm -rf
 rundir=$out/run-$mode-$(date +%Y%m%d-%H%M%S)
 # The binaries under test, copied: a rebuild on the host during the run changes nothing.
 bin=$rundir/bin
