@@ -145,16 +145,6 @@ static struct rtpp_switchboard *rtpp_select_one(struct rtpp_net *rn,
 	return found;
 }
 
-/* A client at one of the switchboard's own gate ports would loop. */
-static bool rtpp_is_gate_port(const struct rtpp_switchboard *sb,
-			      const union nf_inet_addr *addr, u16 port)
-{
-	u32 offset;
-
-	return rtpp_gate_port(sb, RTPP_SIDE_A, addr, port, &offset) ||
-	       rtpp_gate_port(sb, RTPP_SIDE_B, addr, port, &offset);
-}
-
 static int rtpp_parse_stream(const struct rtpp_switchboard *sb,
 			     const struct nlattr *nla,
 			     struct rtpp_stream_params *sp,

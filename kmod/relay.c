@@ -337,15 +337,11 @@ static bool rtpp_is_sender(const struct rtpp_endpoint *ep,
 static bool rtpp_learnable(struct net *net, const struct rtpp_switchboard *sb,
 			   const struct rtpp_pkt *pkt, bool from_wire)
 {
-	u32 offset;
-	int side;
+	int type;
 
-	if (!pkt->sport || !rtpp_addr_unicast(sb->family, &pkt->saddr))
+	if (!pkt->sport || !rtpp_addr_unicast(sb->family, &pkt->saddr) ||
+	    rtpp_is_gate_port(sb, &pkt->saddr, ntohs(pkt->sport)))
 		return false;
-	for (side = RTPP_SIDE_A; side <= RTPP_SIDE_B; side++)
-		if (rtpp_gate_port(sb, side, &pkt->saddr, ntohs(pkt->sport),
-				   &offset))
-			return false;
 	if (sb->family == NFPROTO_IPV4) {
 		if (ipv4_is_loopback(pkt->saddr.ip))
 			return !from_wire;
@@ -358,11 +354,11 @@ static bool rtpp_learnable(struct net *net, const struct rtpp_switchboard *sb,
 			return false;
 		}
 	}
-	if (ipv6_addr_type(&pkt->saddr.in6) & IPV6_ADDR_LOOPBACK)
+	type = ipv6_addr_type(&pkt->saddr.in6);
+	if (type & IPV6_ADDR_LOOPBACK)
 		return !from_wire;
 	/* Not routable without an interface, or IPv4 in disguise. */
-	if (ipv6_addr_type(&pkt->saddr.in6) &
-	    (IPV6_ADDR_LINKLOCAL | IPV6_ADDR_MAPPED))
+	if (type & (IPV6_ADDR_LINKLOCAL | IPV6_ADDR_MAPPED))
 		return false;
 	return !from_wire || !ipv6_chk_addr(net, &pkt->saddr.in6, NULL, 0);
 }

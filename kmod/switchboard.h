@@ -86,6 +86,19 @@ static inline bool rtpp_gate_port(const struct rtpp_switchboard *sb, int side,
 	return true;
 }
 
+/*
+ * Whether @addr:@port is any of the switchboard's own gate ports: a client
+ * there would have the relay send to itself.
+ */
+static inline bool rtpp_is_gate_port(const struct rtpp_switchboard *sb,
+				     const union nf_inet_addr *addr, u16 port)
+{
+	u32 offset;
+
+	return rtpp_gate_port(sb, RTPP_SIDE_A, addr, port, &offset) ||
+	       rtpp_gate_port(sb, RTPP_SIDE_B, addr, port, &offset);
+}
+
 struct rtpp_switchboard *rtpp_switchboard_get(struct net *net, u8 family,
 					      const struct xt_rtpproxy_tginfo *info);
 void rtpp_switchboard_put(struct rtpp_switchboard *sb);
