@@ -65,6 +65,8 @@ nm() { ip netns exec mallory "$@"; }
 rtpp() { np "$RTPP" "$@"; }
 ipt() { np "$IPT" "$@"; }
 ip6t() { np "$IP6T" "$@"; }
+# A command in the proxy's namespace as the unprivileged user nobody.
+as_nobody() { np setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
 
 # ---- output --------------------------------------------------------------
 

@@ -131,8 +131,8 @@ fuzz user np "$TMP/nlfuzz" --drop-privileges 65534:65534 --count "$user_count" -
 refused user
 
 phase "root of a user namespace that does not own the network namespace: every command refused"
-if np setpriv --reuid=nobody --regid=nogroup --clear-groups unshare -Ur true 2>/dev/null; then
-	fuzz userns np setpriv --reuid=nobody --regid=nogroup --clear-groups unshare -Ur \
+if as_nobody unshare -Ur true 2>/dev/null; then
+	fuzz userns as_nobody unshare -Ur \
 		"$TMP/nlfuzz" --count "$user_count" --seed "$((seed + 1))" "${switchboards[@]}" "${clients[@]}"
 	expect_eq "userns: uid inside" "0" "$(report userns euid)"
 	refused userns

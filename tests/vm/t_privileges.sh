@@ -13,7 +13,6 @@ cp "$RTPP" "$TMP/iptrtpproxy"
 cp "$RTPP" "$TMP/iptrtpproxy-cap"
 setcap cap_net_admin+ep "$TMP/iptrtpproxy-cap"
 getcap "$TMP/iptrtpproxy-cap"
-as_nobody() { np setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
 
 step "root"
 expect_ok rtpp info
@@ -45,7 +44,7 @@ expect_ok as_nobody "$TMP/iptrtpproxy-cap" delete "${sb[@]}" --sess-id-lo "$id"
 expect_eq "sessions" 0 "$(info_get sessions)"
 
 step "the kernel checks too: root of a user namespace does not own the proxy's network namespace"
-if np setpriv --reuid=nobody --regid=nogroup --clear-groups unshare -Ur true 2>/dev/null; then
+if as_nobody unshare -Ur true 2>/dev/null; then
 	expect_fail 1 as_nobody unshare -Ur "$TMP/iptrtpproxy" info
 	cat "$TMP/stderr"
 	step "but it owns a network namespace it creates: its own, empty, state"

@@ -70,7 +70,6 @@ relay_check three-after clienta "$CLIENT_A:4200" "$GATE_A:$three_a" clientb "$CL
 step "root of a user namespace that does not own the proxy's network namespace changes nothing"
 chmod 0755 "$TMP"
 cp "$RTPP" "$TMP/iptrtpproxy"
-as_nobody() { np setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
 packets=$(info_get packets)
 sessions=$(info_get sessions)
 if ! as_nobody unshare -Ur true 2>/dev/null; then
@@ -117,7 +116,7 @@ getcap "$TMP/iptrtpproxy-over"
 # The CLI writes its listing into a one-page pipe nobody reads yet: it blocks
 # mid-output, after it talked to the kernel, and its capabilities can be read.
 for _ in $(seq 20); do rtpp alloc "${sb[@]}" --rtp-learning-timeout-a 600000 >/dev/null; done
-np setpriv --reuid=nobody --regid=nogroup --clear-groups "$PYTHON" -S -E -c '
+as_nobody "$PYTHON" -S -E -c '
 import fcntl, os, subprocess, sys, time
 r, w = os.pipe()
 fcntl.fcntl(w, 1031, 4096)  # F_SETPIPE_SZ: one page
