@@ -37,7 +37,7 @@ setup_topology >/dev/null
 require_product
 
 say "Load the module"
-printf 'proxy# insmod kmod/xt_RTPPROXY.ko\n'
+printf 'proxy# insmod build/kmod/%s/xt_RTPPROXY.ko\n' "$(uname -r)"
 load_module
 
 say "Define a switchboard of 100 sessions: gate A on $GATE_A:50000-50199, gate B on $GATE_B:52000-52199"
