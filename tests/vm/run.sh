@@ -174,6 +174,9 @@ judge() {
 	echo "FAIL $t$secs: ${why[*]}"
 	unset IFS
 	if [ -s "$results/$t.log" ]; then
+		# The assertion that failed comes first: the diagnostics that
+		# follow it can be longer than the tail shown below.
+		grep -m 3 '^FAIL: ' "$results/$t.log" | sed "s/^/---- $t: /"
 		echo "---- $t: last lines of its output ($results/$t.log)"
 		tail -n 40 "$results/$t.log" | sed 's/^/  | /'
 	fi
