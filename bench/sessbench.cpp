@@ -9,10 +9,10 @@
 //                   --client-a IP:PORT --client-b IP:PORT
 //       allocates N sessions and deletes them again, B per request batch (B = 1: one request
 //       at a time, each waiting for its answer); prints the rates.
-//   sessbench list [--repeat R] [--save FILE]
+//   sessbench list [--repeat R] [--save FILE] [--format table|single]
 //       dumps every session of every switchboard R times; prints the count and the times, and
-//       for one more dump the kernel's and the library's shares (dump_secs, parse_secs);
-//       --save keeps that dump's messages.
+//       for one more dump the kernel's and the library's shares (dump_secs, parse_secs), of
+//       session tables or (single) of one message per session; --save keeps its messages.
 //   sessbench parse --file FILE [--repeat R]
 //       parses messages saved by list --save: the library's cost, natively on the host too.
 //   sessbench clear
@@ -35,6 +35,7 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
+#include <linux/netfilter/xt_RTPPROXY.h>
 
 #include "xtrtpproxy/client.hpp"
 #include "xtrtpproxy/message.hpp"
@@ -227,14 +228,22 @@ int churn(const Args& args) {
 
 using Messages = std::vector<std::vector<std::byte>>;
 
-double parse_all(const Messages& messages) {
+// Parses session messages of either format: one session per message (GET_SESSION) or session
+// tables (GET_SESSION_TABLE). Returns the time taken; sessions counts what they held.
+double parse_all(const Messages& messages, std::size_t& sessions) {
     const auto start = Clock::now();
-    std::size_t parsed = 0;
-    for (const auto& m : messages)
-        parsed += xtrtpproxy::parse_session_reply(reinterpret_cast<const nlmsghdr*>(m.data()))
-                      .session.id != UINT32_MAX;
-    if (parsed != messages.size()) throw std::runtime_error("a session did not parse");
-    return seconds_since(start);
+    std::vector<xtrtpproxy::SessionEntry> entries;
+    for (const auto& m : messages) {
+        const auto* nlh = reinterpret_cast<const nlmsghdr*>(m.data());
+        const auto* genl = static_cast<const genlmsghdr*>(mnl_nlmsg_get_payload(nlh));
+        if (genl->cmd == RTPPROXY_CMD_GET_SESSION_TABLE)
+            xtrtpproxy::parse_session_table_reply(nlh, entries);
+        else
+            entries.push_back(xtrtpproxy::parse_session_reply(nlh));
+    }
+    const double secs = seconds_since(start);
+    sessions = entries.size();
+    return secs;
 }
 
 int list(const Args& args) {
@@ -250,17 +259,22 @@ int list(const Args& args) {
     std::sort(times.begin(), times.end());
 
     // The same dump once more in two steps: the kernel and the transport (messages copied
-    // aside), then the library's parsing of them.
+    // aside), then the library's parsing of them. --format single: the one-message-per-session
+    // dump that kernels without GET_SESSION_TABLE give.
+    const bool single = args.has("format") && args.str("format") == "single";
     Messages messages;
-    messages.reserve(count);
-    auto request = xtrtpproxy::make_sessions_request(client.socket().family_id(), {}, {});
+    auto request =
+        single ? xtrtpproxy::make_sessions_request(client.socket().family_id(), {}, {})
+               : xtrtpproxy::make_session_table_request(client.socket().family_id(), {}, {});
     auto start = Clock::now();
     client.socket().dump(request, "session list", [&](const nlmsghdr* nlh) {
         const auto* bytes = reinterpret_cast<const std::byte*>(nlh);
         messages.emplace_back(bytes, bytes + nlh->nlmsg_len);
     });
     const double dump_secs = seconds_since(start);
-    const double parse_secs = parse_all(messages);
+    std::size_t parsed = 0;
+    const double parse_secs = parse_all(messages, parsed);
+    if (parsed != count) throw std::runtime_error("the split dump saw another number of sessions");
     if (args.has("save")) {
         std::FILE* f = std::fopen(args.str("save").c_str(), "w");
         for (const auto& m : messages)
@@ -270,8 +284,9 @@ int list(const Args& args) {
     }
     std::printf(
         "sessions=%zu min_secs=%.6f median_secs=%.6f max_secs=%.6f dump_secs=%.6f "
-        "parse_secs=%.6f\n",
-        count, times.front(), times[times.size() / 2], times.back(), dump_secs, parse_secs);
+        "parse_secs=%.6f messages=%zu\n",
+        count, times.front(), times[times.size() / 2], times.back(), dump_secs, parse_secs,
+        messages.size());
     return 0;
 }
 
@@ -292,9 +307,12 @@ int parse(const Args& args) {
     }
     std::fclose(f);
     std::vector<double> times;
-    for (unsigned long i = 0; i < args.num("repeat", 5); ++i) times.push_back(parse_all(messages));
+    std::size_t sessions = 0;
+    for (unsigned long i = 0; i < args.num("repeat", 5); ++i)
+        times.push_back(parse_all(messages, sessions));
     std::sort(times.begin(), times.end());
-    std::printf("sessions=%zu parse_secs=%.6f\n", messages.size(), times.front());
+    std::printf("sessions=%zu parse_secs=%.6f messages=%zu\n", sessions, times.front(),
+                messages.size());
     return 0;
 }
 

@@ -53,6 +53,11 @@ static const struct nla_policy rtpp_policy[RTPPROXY_A_MAX + 1] = {
 	[RTPPROXY_A_SESS_ID_HI]		= { .type = NLA_U32 },
 	[RTPPROXY_A_RESET]		= NLA_POLICY_MASK(NLA_U32,
 							  RTPPROXY_RESET_ALL),
+	/* Each session is checked against rtpp_sess_policy when it is parsed. */
+	[RTPPROXY_A_SESSION_LIST]	= { .type = NLA_NESTED },
+	[RTPPROXY_A_RANGE_LIST]		= { .type = NLA_BINARY,
+					    .len = RTPPROXY_BULK_MAX *
+						   sizeof(struct rtpproxy_range) },
 };
 
 /* Dump position, kept in cb->ctx between calls. */
@@ -432,6 +437,32 @@ static int rtpp_fill_session(struct sk_buff *skb, u32 portid, u32 seq,
 	return 0;
 }
 
+/* A switchboard's description in session replies: family and gates. */
+static size_t rtpp_sb_short_size(void)
+{
+	return nla_total_size(0) + nla_total_size(sizeof(u8)) +
+	       2 * (nla_total_size(0) + nla_total_size(sizeof(struct in6_addr)) +
+		    nla_total_size(sizeof(u16)));
+}
+
+/*
+ * The most a session message can need: sized exactly, the reply is not
+ * copied again by netlink_trim() as a NLMSG_GOODSIZE buffer would be.
+ */
+static size_t rtpp_session_msg_size(void)
+{
+	size_t stream = nla_total_size(0) + nla_total_size(sizeof(u16)) +
+			nla_total_size(sizeof(struct in6_addr)) +
+			nla_total_size(sizeof(u16)) +
+			nla_total_size(sizeof(u32)) + 2 * nla_total_size(0) +
+			4 * nla_total_size_64bit(sizeof(u64));
+
+	return rtpp_sb_short_size() + nla_total_size(0) +
+	       nla_total_size(sizeof(u32)) + nla_total_size(sizeof(u8)) +
+	       2 * nla_total_size_64bit(sizeof(u64)) +
+	       RTPPROXY_STREAMS * stream;
+}
+
 static int rtpp_reply_session(struct genl_info *info,
 			      const struct rtpp_switchboard *sb,
 			      struct rtpp_session *sess, u8 cmd)
@@ -439,7 +470,7 @@ static int rtpp_reply_session(struct genl_info *info,
 	struct sk_buff *msg;
 	int err;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(rtpp_session_msg_size(), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	err = rtpp_fill_session(msg, info->snd_portid, info->snd_seq, 0, sb,
@@ -466,6 +497,113 @@ static int rtpp_reply_affected(struct genl_info *info, u8 cmd, u32 affected)
 	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
+}
+
+/* Session tables: fixed-size records, one reserved attribute per message. */
+
+static void rtpp_fill_stream_rec(struct rtpproxy_stream_rec *r,
+				 const struct rtpp_switchboard *sb,
+				 struct rtpp_session *sess, int idx,
+				 unsigned long now)
+{
+	const struct rtpp_stream *st = &sess->stream[idx];
+	struct rtpp_endpoint ep;
+
+	rtpp_endpoint_read(sess, idx, &ep);
+	r->gate_port = sb->gate[idx / 2].port + 2 * sess->id + (idx & 1);
+	if (ep.port) {
+		memcpy(r->addr, &ep.addr, rtpp_addr_len(sb->family));
+		r->port = ntohs(ep.port);
+		r->flags |= RTPPROXY_STREAM_F_CLIENT;
+	}
+	if ((ep.flags & (RTPP_STREAM_LEARNING | RTPP_STREAM_LEARNED)) ==
+	    RTPP_STREAM_LEARNING && time_before(now, ep.learn_until)) {
+		r->flags |= RTPPROXY_STREAM_F_LEARNING;
+		r->learn_ms = jiffies_to_msecs(ep.learn_until - now);
+	}
+	if (ep.flags & RTPP_STREAM_ALWAYS)
+		r->flags |= RTPPROXY_STREAM_F_ALWAYS_LEARN;
+	if (ep.flags & RTPP_STREAM_LEARNED)
+		r->flags |= RTPPROXY_STREAM_F_LEARNED;
+	r->packets = atomic64_read(&st->packets);
+	r->bytes = atomic64_read(&st->bytes);
+	r->drops = atomic64_read(&st->drops);
+	if (r->packets) {
+		r->flags |= RTPPROXY_STREAM_F_RELAYED;
+		r->last_ms = jiffies_to_msecs(now - READ_ONCE(st->last));
+	}
+}
+
+/* Writes @sess's record at @dst, which need not be 8-byte aligned. */
+static void rtpp_fill_session_rec(void *dst, const struct rtpp_switchboard *sb,
+				  struct rtpp_session *sess, unsigned long now)
+{
+	struct rtpproxy_session_rec r = {};
+	int i;
+
+	r.id = sess->id;
+	r.state = rtpp_session_expired(sess, sb, now) ? RTPPROXY_SESS_EXPIRED :
+							 RTPPROXY_SESS_LIVE;
+	r.age_ms = jiffies_to_msecs(now - sess->created);
+	r.idle_ms = jiffies_to_msecs(now - READ_ONCE(sess->active));
+	for (i = 0; i < RTPPROXY_STREAMS; i++)
+		rtpp_fill_stream_rec(&r.stream[i], sb, sess, i, now);
+	memcpy(dst, &r, sizeof(r));
+}
+
+static size_t rtpp_table_msg_size(unsigned int n)
+{
+	return rtpp_sb_short_size() + nla_total_size(sizeof(u32)) +
+	       nla_total_size(n * sizeof(struct rtpproxy_session_rec));
+}
+
+/*
+ * Starts a table message about @sb with room for @n records, or for as many
+ * as fit when @n is 0; returns the first record's place and sets *@hdr and
+ * *@table, or NULL when not even one fits.
+ */
+static void *rtpp_table_start(struct sk_buff *skb, u32 portid, u32 seq,
+			      int flags, const struct rtpp_switchboard *sb,
+			      unsigned int *n, void **hdr,
+			      struct nlattr **table,
+			      struct netlink_callback *cb)
+{
+	const size_t rec = sizeof(struct rtpproxy_session_rec);
+	int room;
+
+	*hdr = genlmsg_put(skb, portid, seq, &rtpp_family, flags,
+			   RTPPROXY_CMD_GET_SESSION_TABLE);
+	if (!*hdr)
+		return NULL;
+	if (cb)
+		nl_dump_check_consistent(cb, genlmsg_nlhdr(*hdr));
+	if (rtpp_put_switchboard(skb, sb, false) ||
+	    nla_put_u32(skb, RTPPROXY_A_SESSION_REC_SIZE, rec))
+		goto cancel;
+	room = skb_tailroom(skb) - NLA_HDRLEN;
+	if (room < (int)rec)
+		goto cancel;
+	if (!*n)
+		*n = room / rec;
+	*table = nla_reserve(skb, RTPPROXY_A_SESSION_TABLE, *n * rec);
+	if (!*table)
+		goto cancel;
+	return nla_data(*table);
+
+cancel:
+	genlmsg_cancel(skb, *hdr);
+	return NULL;
+}
+
+/* Ends a table message after @used of its reserved records. */
+static void rtpp_table_end(struct sk_buff *skb, void *hdr,
+			   struct nlattr *table, unsigned int used)
+{
+	size_t len = used * sizeof(struct rtpproxy_session_rec);
+
+	table->nla_len = nla_attr_size(len);
+	nlmsg_trim(skb, (char *)nla_data(table) + len);
+	genlmsg_end(skb, hdr);
 }
 
 /* Commands. */
@@ -774,6 +912,239 @@ out:
 	return skb->len;
 }
 
+static int rtpp_nl_dump_table(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct rtpp_dump_ctx *ctx = (struct rtpp_dump_ctx *)cb->ctx;
+	struct rtpp_net *rn = rtpp_net(sock_net(skb->sk));
+	struct nlattr **attrs = rtpp_dump_attrs(cb);
+	const struct nlattr *alo = attrs[RTPPROXY_A_SESS_ID_LO];
+	const struct nlattr *ahi = attrs[RTPPROXY_A_SESS_ID_HI];
+	unsigned long now = jiffies;
+	struct rtpp_switchboard *sb;
+	struct rtpp_selector sel;
+	u32 lo, hi;
+	int err;
+
+	err = rtpp_parse_selector(attrs[RTPPROXY_A_SWITCHBOARD], &sel,
+				  cb->extack);
+	if (err)
+		return err;
+	lo = alo ? nla_get_u32(alo) : 0;
+	hi = ahi ? nla_get_u32(ahi) : alo ? lo : U32_MAX;
+
+	mutex_lock(&rn->lock);
+	cb->seq = rn->gen;
+	list_for_each_entry(sb, &rn->switchboards, list) {
+		unsigned int id, n = 0, used = 0;
+		struct nlattr *table;
+		void *hdr;
+		u8 *rec;
+
+		if (sb->serial < ctx->serial ||
+		    !rtpp_switchboard_matches(sb, &sel))
+			continue;
+		if (sb->serial != ctx->serial) {
+			ctx->serial = sb->serial;
+			ctx->next_id = 0;
+		}
+		id = find_next_bit(sb->used, sb->max_sess,
+				   max(ctx->next_id, lo));
+		if (id >= sb->max_sess || id > hi) {
+			ctx->next_id = sb->max_sess;
+			continue;
+		}
+		rec = rtpp_table_start(skb, NETLINK_CB(cb->skb).portid,
+				       cb->nlh->nlmsg_seq, NLM_F_MULTI, sb, &n,
+				       &hdr, &table, cb);
+		if (!rec) {
+			ctx->next_id = id;
+			/* Not one record fits an empty buffer: say so. */
+			if (!skb->len)
+				err = -EMSGSIZE;
+			goto out;
+		}
+		for (; id < sb->max_sess && id <= hi && used < n;
+		     id = find_next_bit(sb->used, sb->max_sess, id + 1)) {
+			rtpp_fill_session_rec(rec, sb, rtpp_session_get(sb, id),
+					      now);
+			rec += sizeof(struct rtpproxy_session_rec);
+			used++;
+		}
+		rtpp_table_end(skb, hdr, table, used);
+		if (used == n && id < sb->max_sess && id <= hi) {
+			ctx->next_id = id;
+			goto out;
+		}
+		ctx->next_id = sb->max_sess;
+	}
+out:
+	mutex_unlock(&rn->lock);
+	return err ?: skb->len;
+}
+
+static int rtpp_nl_new_sessions(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rtpp_net *rn = rtpp_net(genl_info_net(info));
+	const struct nlattr *list = info->attrs[RTPPROXY_A_SESSION_LIST];
+	struct rtpp_session_params *params;
+	struct rtpp_session **sessions;
+	struct rtpp_switchboard *sb;
+	unsigned int n = 0, i;
+	const struct nlattr *item;
+	struct nlattr *table;
+	struct sk_buff *msg;
+	void *hdr;
+	u8 *rec;
+	int rem, err;
+
+	if (!list) {
+		NL_SET_ERR_MSG(info->extack,
+			       "RTPPROXY_A_SESSION_LIST must list the sessions");
+		return -EINVAL;
+	}
+	nla_for_each_nested(item, list, rem)
+		n++;
+	if (rem || !n || n > RTPPROXY_BULK_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, list,
+				    "session list must hold 1 to RTPPROXY_BULK_MAX well-formed sessions");
+		return -EINVAL;
+	}
+	params = kvmalloc_array(n, sizeof(*params), GFP_KERNEL);
+	sessions = kmalloc_array(n, sizeof(*sessions), GFP_KERNEL);
+	msg = genlmsg_new(rtpp_table_msg_size(n), GFP_KERNEL);
+	if (!params || !sessions || !msg) {
+		err = -ENOMEM;
+		goto out_free;
+	}
+
+	mutex_lock(&rn->lock);
+	sb = rtpp_select_one(rn, info);
+	if (IS_ERR(sb)) {
+		err = PTR_ERR(sb);
+		goto out_unlock;
+	}
+	/* All or nothing: every session is valid and has a slot first. */
+	i = 0;
+	nla_for_each_nested(item, list, rem) {
+		err = rtpp_parse_session(sb, item, true, &params[i++],
+					 info->extack);
+		if (err)
+			goto out_unlock;
+	}
+	if (sb->max_sess - sb->sessions < n) {
+		NL_SET_ERR_MSG_ATTR(info->extack, list,
+				    "switchboard has fewer free slots than sessions asked for");
+		err = -ENOSPC;
+		goto out_unlock;
+	}
+	for (i = 0; i < n; i++) {
+		sessions[i] = rtpp_session_new(sb, &params[i], info->extack);
+		if (IS_ERR(sessions[i])) {
+			err = PTR_ERR(sessions[i]);
+			goto out_undo;
+		}
+	}
+	rec = rtpp_table_start(msg, info->snd_portid, info->snd_seq, 0, sb,
+			       &n, &hdr, &table, NULL);
+	if (!rec) {
+		err = -EMSGSIZE;
+		goto out_undo;
+	}
+	for (i = 0; i < n; i++) {
+		rtpp_fill_session_rec(rec, sb, sessions[i], jiffies);
+		rec += sizeof(struct rtpproxy_session_rec);
+	}
+	rtpp_table_end(msg, hdr, table, n);
+	err = genlmsg_reply(msg, info);
+	msg = NULL;
+	if (err)
+		goto out_undo;
+	goto out_unlock;
+
+out_undo:
+	while (i--)
+		rtpp_session_delete(sb, sessions[i]->id);
+out_unlock:
+	mutex_unlock(&rn->lock);
+out_free:
+	nlmsg_free(msg);
+	kfree(sessions);
+	kvfree(params);
+	return err;
+}
+
+static int rtpp_nl_del_sessions(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rtpp_net *rn = rtpp_net(genl_info_net(info));
+	const struct nlattr *list = info->attrs[RTPPROXY_A_RANGE_LIST];
+	const struct rtpproxy_range *ranges;
+	struct rtpp_switchboard *sb;
+	struct nlattr *counts;
+	unsigned int n, i;
+	u32 total = 0;
+	struct sk_buff *msg;
+	void *hdr;
+	int err = 0;
+
+	if (!list || !nla_len(list) ||
+	    nla_len(list) % sizeof(struct rtpproxy_range)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, list,
+				    "RTPPROXY_A_RANGE_LIST must hold whole struct rtpproxy_range");
+		return -EINVAL;
+	}
+	ranges = nla_data(list);
+	n = nla_len(list) / sizeof(struct rtpproxy_range);
+	msg = genlmsg_new(nla_total_size(sizeof(u32)) +
+			  nla_total_size(n * sizeof(u32)), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &rtpp_family, 0,
+				RTPPROXY_CMD_DEL_SESSIONS);
+	counts = hdr ? nla_reserve(msg, RTPPROXY_A_AFFECTED_LIST,
+				   n * sizeof(u32)) : NULL;
+	if (!counts) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+
+	mutex_lock(&rn->lock);
+	sb = rtpp_select_one(rn, info);
+	if (IS_ERR(sb)) {
+		err = PTR_ERR(sb);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (ranges[i].hi < ranges[i].lo ||
+		    ranges[i].lo >= sb->max_sess) {
+			NL_SET_ERR_MSG_ATTR(info->extack, list,
+					    "a range is empty or starts beyond the switchboard's --max-sess");
+			err = -EINVAL;
+			goto out;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		unsigned int id = ranges[i].lo;
+		u32 deleted = 0;
+
+		for_each_set_bit_from(id, sb->used, sb->max_sess) {
+			if (id > ranges[i].hi)
+				break;
+			rtpp_session_delete(sb, id);
+			deleted++;
+		}
+		memcpy((u32 *)nla_data(counts) + i, &deleted, sizeof(deleted));
+		total += deleted;
+	}
+out:
+	mutex_unlock(&rn->lock);
+	if (err || nla_put_u32(msg, RTPPROXY_A_AFFECTED, total)) {
+		nlmsg_free(msg);
+		return err ?: -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
 static int rtpp_reset_switchboard(struct rtpp_switchboard *sb,
 				  struct genl_info *info, u32 *affected)
 {
@@ -861,6 +1232,18 @@ static const struct genl_ops rtpp_nl_ops[] = {
 	}, {
 		.cmd = RTPPROXY_CMD_AUDIT,
 		.doit = rtpp_nl_audit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = RTPPROXY_CMD_NEW_SESSIONS,
+		.doit = rtpp_nl_new_sessions,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = RTPPROXY_CMD_DEL_SESSIONS,
+		.doit = rtpp_nl_del_sessions,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = RTPPROXY_CMD_GET_SESSION_TABLE,
+		.dumpit = rtpp_nl_dump_table,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

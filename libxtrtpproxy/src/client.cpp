@@ -2,7 +2,11 @@
 // The xt_rtpproxy commands on top of Socket and the message functions.
 #include "xtrtpproxy/client.hpp"
 
+#include <linux/netfilter/xt_RTPPROXY.h>
+
+#include <algorithm>
 #include <cerrno>
+#include <iterator>
 #include <string>
 #include <system_error>
 
@@ -73,6 +77,20 @@ SessionEntry Client::session(const SwitchboardSelector& selector, std::uint32_t 
 
 std::vector<SessionEntry> Client::sessions(const std::optional<SwitchboardSelector>& selector,
                                            const std::optional<SessionRange>& range) {
+    if (bulk_) {
+        Request request = make_session_table_request(socket_.family_id(), selector, range);
+        try {
+            return retry_dump<SessionEntry>(
+                "session list", kDumpAttempts, [&](std::vector<SessionEntry>& items) {
+                    return socket_.dump(request, "session list", [&](const nlmsghdr* nlh) {
+                        parse_session_table_reply(nlh, items);
+                    });
+                });
+        } catch (const KernelError& e) {
+            if (e.code().value() != EOPNOTSUPP) throw;
+            bulk_ = false;
+        }
+    }
     Request request = make_sessions_request(socket_.family_id(), selector, range);
     return dump_all<SessionEntry>(request, "session list", parse_session_reply);
 }
@@ -110,8 +128,8 @@ std::vector<BatchResult<T>> collect(std::vector<std::optional<T>>& values,
 
 }  // namespace
 
-std::vector<BatchResult<SessionEntry>> Client::alloc_batch(const SwitchboardSelector& selector,
-                                                           std::span<const SessionParams> params) {
+std::vector<BatchResult<SessionEntry>> Client::alloc_each(const SwitchboardSelector& selector,
+                                                          std::span<const SessionParams> params) {
     std::vector<Request> requests;
     requests.reserve(params.size());
     for (const auto& p : params)
@@ -123,8 +141,8 @@ std::vector<BatchResult<SessionEntry>> Client::alloc_batch(const SwitchboardSele
     return collect(values, errors, "session alloc");
 }
 
-std::vector<BatchResult<std::uint32_t>> Client::remove_batch(const SwitchboardSelector& selector,
-                                                             std::span<const SessionRange> ranges) {
+std::vector<BatchResult<std::uint32_t>> Client::remove_each(const SwitchboardSelector& selector,
+                                                            std::span<const SessionRange> ranges) {
     std::vector<Request> requests;
     requests.reserve(ranges.size());
     for (const auto& range : ranges)
@@ -134,6 +152,76 @@ std::vector<BatchResult<std::uint32_t>> Client::remove_batch(const SwitchboardSe
         requests, "session delete",
         [&](std::size_t index, const nlmsghdr* nlh) { values[index] = parse_affected_reply(nlh); });
     return collect(values, errors, "session delete");
+}
+
+namespace {
+
+// Runs one_bulk(chunk, results) per chunk of RTPPROXY_BULK_MAX items while the kernel has the
+// bulk commands. A chunk the kernel refuses changed nothing: each_item redoes it item by item
+// for their own results; EOPNOTSUPP says the kernel lacks the commands (bulk = false). Any other
+// failure (of the socket) is every item's result of that chunk.
+template <class T, class Item, class Bulk, class Each>
+std::vector<BatchResult<T>> in_bulk(std::span<const Item> items, bool& bulk, Bulk one_bulk,
+                                    Each each_item) {
+    std::vector<BatchResult<T>> results;
+    results.reserve(items.size());
+    for (std::size_t done = 0; done < items.size();) {
+        const auto chunk =
+            items.subspan(done, std::min<std::size_t>(RTPPROXY_BULK_MAX, items.size() - done));
+        done += chunk.size();
+        if (bulk) {
+            try {
+                one_bulk(chunk, results);
+                continue;
+            } catch (const KernelError& e) {
+                if (e.code().value() == EOPNOTSUPP) bulk = false;
+            } catch (...) {
+                const auto error = std::current_exception();
+                for (std::size_t i = 0; i < chunk.size(); ++i) results.emplace_back().error = error;
+                continue;
+            }
+        }
+        auto each = each_item(chunk);
+        std::move(each.begin(), each.end(), std::back_inserter(results));
+    }
+    return results;
+}
+
+}  // namespace
+
+std::vector<BatchResult<SessionEntry>> Client::alloc_batch(const SwitchboardSelector& selector,
+                                                           std::span<const SessionParams> params) {
+    std::vector<SessionEntry> entries;
+    return in_bulk<SessionEntry>(
+        params, bulk_,
+        [&](std::span<const SessionParams> chunk, std::vector<BatchResult<SessionEntry>>& out) {
+            Request request = make_alloc_many_request(socket_.family_id(), selector, chunk);
+            entries.clear();
+            socket_.execute(request, "session alloc",
+                            [&](const nlmsghdr* nlh) { parse_session_table_reply(nlh, entries); });
+            if (entries.size() != chunk.size())
+                throw malformed_reply("session alloc: " + std::to_string(entries.size()) +
+                                      " sessions for " + std::to_string(chunk.size()));
+            for (auto& entry : entries) out.emplace_back().value = std::move(entry);
+        },
+        [&](std::span<const SessionParams> chunk) { return alloc_each(selector, chunk); });
+}
+
+std::vector<BatchResult<std::uint32_t>> Client::remove_batch(const SwitchboardSelector& selector,
+                                                             std::span<const SessionRange> ranges) {
+    return in_bulk<std::uint32_t>(
+        ranges, bulk_,
+        [&](std::span<const SessionRange> chunk, std::vector<BatchResult<std::uint32_t>>& out) {
+            Request request = make_remove_many_request(socket_.family_id(), selector, chunk);
+            std::vector<std::uint32_t> counts;
+            socket_.execute(request, "session delete",
+                            [&](const nlmsghdr* nlh) { counts = parse_affected_list_reply(nlh); });
+            if (counts.size() != chunk.size())
+                throw malformed_reply("session delete: " + std::to_string(counts.size()) +
+                                      " counts for " + std::to_string(chunk.size()) + " ranges");
+            for (auto count : counts) out.emplace_back().value = count;
+        },
+        [&](std::span<const SessionRange> chunk) { return remove_each(selector, chunk); });
 }
 
 }  // namespace xtrtpproxy

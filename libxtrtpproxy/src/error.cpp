@@ -68,12 +68,12 @@ NetlinkError parse_error(const nlmsghdr* nlh) {
     return result;
 }
 
-std::system_error to_system_error(const NetlinkError& error, const std::string& what) {
+KernelError to_system_error(const NetlinkError& error, const std::string& what) {
     std::string text = error.message;
     if (text.empty() && error.missing_type)
         text = what + ": missing attribute " + std::to_string(*error.missing_type);
     if (text.empty()) text = what;
-    return std::system_error(error.error, std::generic_category(), text);
+    return KernelError(error.error, std::generic_category(), text);
 }
 
 std::system_error malformed_reply(const std::string& what) {

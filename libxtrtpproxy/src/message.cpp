@@ -6,6 +6,7 @@
 #include <linux/genetlink.h>
 #include <linux/netfilter/xt_RTPPROXY.h>
 #include <linux/netlink.h>
+#include <sys/socket.h>
 
 #include <cstring>
 #include <initializer_list>
@@ -20,8 +21,8 @@ namespace xtrtpproxy {
 // ---- Request ----
 
 Request::Request(std::uint16_t family_id, std::uint8_t cmd, std::uint8_t version,
-                 std::uint16_t flags)
-    : storage_(kCapacity / sizeof(std::uint32_t)) {
+                 std::uint16_t flags, std::size_t capacity)
+    : storage_(capacity / sizeof(std::uint32_t)) {
     nlmsghdr* nlh = mnl_nlmsg_put_header(storage_.data());
     nlh->nlmsg_type = family_id;
     nlh->nlmsg_flags = NLM_F_REQUEST | flags;
@@ -51,27 +52,30 @@ namespace {
 // Appends attributes to a Request, refusing to run past its buffer.
 class Builder {
   public:
-    explicit Builder(Request& request) : nlh_(request.header()) {}
+    explicit Builder(Request& request) : nlh_(request.header()), capacity_(request.capacity()) {}
 
     void put_u16(std::uint16_t type, std::uint16_t value) {
-        check(mnl_attr_put_u16_check(nlh_, Request::kCapacity, type, value));
+        check(mnl_attr_put_u16_check(nlh_, capacity_, type, value));
     }
     void put_u32(std::uint16_t type, std::uint32_t value) {
-        check(mnl_attr_put_u32_check(nlh_, Request::kCapacity, type, value));
+        check(mnl_attr_put_u32_check(nlh_, capacity_, type, value));
+    }
+    void put_bytes(std::uint16_t type, std::span<const std::byte> bytes) {
+        check(mnl_attr_put_check(nlh_, capacity_, type, bytes.size(), bytes.data()));
     }
     void put_flag(std::uint16_t type) {
-        check(mnl_attr_put_check(nlh_, Request::kCapacity, type, 0, nullptr));
+        check(mnl_attr_put_check(nlh_, capacity_, type, 0, nullptr));
     }
     void put_strz(std::uint16_t type, const std::string& value) {
-        check(mnl_attr_put_strz_check(nlh_, Request::kCapacity, type, value.c_str()));
+        check(mnl_attr_put_strz_check(nlh_, capacity_, type, value.c_str()));
     }
     void put_addr(std::uint16_t type, const Address& addr) {
         const auto bytes = addr.bytes();
         if (bytes.empty()) throw std::invalid_argument("address without family in a request");
-        check(mnl_attr_put_check(nlh_, Request::kCapacity, type, bytes.size(), bytes.data()));
+        check(mnl_attr_put_check(nlh_, capacity_, type, bytes.size(), bytes.data()));
     }
     nlattr* nest_start(std::uint16_t type) {
-        nlattr* nest = mnl_attr_nest_start_check(nlh_, Request::kCapacity, type);
+        nlattr* nest = mnl_attr_nest_start_check(nlh_, capacity_, type);
         check(nest != nullptr);
         return nest;
     }
@@ -83,6 +87,7 @@ class Builder {
     }
 
     nlmsghdr* nlh_;
+    std::size_t capacity_;
 };
 
 void put_gate(Builder& b, std::uint16_t type, const std::optional<Address>& addr,
@@ -107,8 +112,9 @@ void put_range(Builder& b, const std::optional<SessionRange>& range) {
     b.put_u32(RTPPROXY_A_SESS_ID_HI, range->hi);
 }
 
-void put_session_params(Builder& b, const SessionParams& params) {
-    nlattr* session = b.nest_start(RTPPROXY_A_SESSION);
+void put_session_params(Builder& b, const SessionParams& params,
+                        std::uint16_t type = RTPPROXY_A_SESSION) {
+    nlattr* session = b.nest_start(type);
     for (std::size_t i = 0; i < kStreams; ++i) {
         const StreamParams& stream = params.streams[i];
         if (stream.empty()) continue;
@@ -156,6 +162,7 @@ constexpr auto kTopPolicy = make_policy<RTPPROXY_A_MAX + 1>({
     {RTPPROXY_A_SESS_ID_HI, MNL_TYPE_U32},
     {RTPPROXY_A_AFFECTED, MNL_TYPE_U32},
     {RTPPROXY_A_RESET, MNL_TYPE_U32},
+    {RTPPROXY_A_SESSION_REC_SIZE, MNL_TYPE_U32},
 });
 
 constexpr auto kSwitchboardPolicy = make_policy<RTPPROXY_SB_A_MAX + 1>({
@@ -463,6 +470,40 @@ Request make_audit_request(std::uint16_t family_id,
     return request;
 }
 
+Request make_alloc_many_request(std::uint16_t family_id, const SwitchboardSelector& selector,
+                                std::span<const SessionParams> params) {
+    Request request(family_id, RTPPROXY_CMD_NEW_SESSIONS, XT_RTPPROXY_GENL_VERSION, NLM_F_ACK,
+                    Request::kBulkCapacity);
+    Builder b(request);
+    put_selector(b, selector);
+    nlattr* list = b.nest_start(RTPPROXY_A_SESSION_LIST);
+    for (const auto& p : params) put_session_params(b, p);
+    b.nest_end(list);
+    return request;
+}
+
+Request make_remove_many_request(std::uint16_t family_id, const SwitchboardSelector& selector,
+                                 std::span<const SessionRange> ranges) {
+    Request request(family_id, RTPPROXY_CMD_DEL_SESSIONS, XT_RTPPROXY_GENL_VERSION, NLM_F_ACK,
+                    Request::kBulkCapacity);
+    Builder b(request);
+    put_selector(b, selector);
+    std::vector<rtpproxy_range> list(ranges.size());
+    for (std::size_t i = 0; i < ranges.size(); ++i) list[i] = {ranges[i].lo, ranges[i].hi};
+    b.put_bytes(RTPPROXY_A_RANGE_LIST, std::as_bytes(std::span(list)));
+    return request;
+}
+
+Request make_session_table_request(std::uint16_t family_id,
+                                   const std::optional<SwitchboardSelector>& selector,
+                                   const std::optional<SessionRange>& range) {
+    Request request = dumpit(family_id, RTPPROXY_CMD_GET_SESSION_TABLE);
+    Builder b(request);
+    if (selector) put_selector(b, *selector);
+    put_range(b, range);
+    return request;
+}
+
 // ---- replies ----
 
 FamilyInfo parse_family_reply(const nlmsghdr* nlh) {
@@ -500,6 +541,69 @@ SessionEntry parse_session_reply(const nlmsghdr* nlh) {
 std::uint32_t parse_affected_reply(const nlmsghdr* nlh) {
     const auto tb = parse_message(nlh, kGenlHeader, kTopPolicy, "reply");
     return mnl_attr_get_u32(require(tb[RTPPROXY_A_AFFECTED], "affected count"));
+}
+
+namespace {
+
+Stream stream_from_record(const rtpproxy_stream_rec& r, int family) {
+    Stream stream;
+    stream.gate_port = r.gate_port;
+    if (r.flags & RTPPROXY_STREAM_F_CLIENT) {
+        const std::size_t len = family == AF_INET6 ? 16 : 4;
+        stream.client =
+            Endpoint{Address::from_bytes(std::as_bytes(std::span(r.addr)).first(len)), r.port};
+    }
+    if (r.flags & RTPPROXY_STREAM_F_LEARNING) stream.learn_ms = r.learn_ms;
+    stream.always_learn = r.flags & RTPPROXY_STREAM_F_ALWAYS_LEARN;
+    stream.learned = r.flags & RTPPROXY_STREAM_F_LEARNED;
+    stream.packets = r.packets;
+    stream.bytes = r.bytes;
+    stream.drops = r.drops;
+    if (r.flags & RTPPROXY_STREAM_F_RELAYED) stream.last_ms = r.last_ms;
+    return stream;
+}
+
+}  // namespace
+
+void parse_session_table_reply(const nlmsghdr* nlh, std::vector<SessionEntry>& out) {
+    const auto tb = parse_message(nlh, kGenlHeader, kTopPolicy, "session table");
+    SessionEntry entry;
+    entry.switchboard = parse_switchboard(require(tb[RTPPROXY_A_SWITCHBOARD], "switchboard"));
+    const std::uint32_t rec_size =
+        mnl_attr_get_u32(require(tb[RTPPROXY_A_SESSION_REC_SIZE], "session record size"));
+    const nlattr* table = require(tb[RTPPROXY_A_SESSION_TABLE], "session table");
+    const std::size_t len = mnl_attr_get_payload_len(table);
+    // A newer kernel may append fields: read the prefix we know, never less than that.
+    if (rec_size < sizeof(rtpproxy_session_rec) || len % rec_size)
+        throw malformed_reply("session table of " + std::to_string(len) + " bytes in records of " +
+                              std::to_string(rec_size));
+    const auto* data = static_cast<const std::byte*>(mnl_attr_get_payload(table));
+    const int family = entry.switchboard.family;
+    for (std::size_t off = 0; off < len; off += rec_size) {
+        // Records are only 4-byte aligned in the message: copy before reading.
+        rtpproxy_session_rec r;
+        std::memcpy(&r, data + off, sizeof(r));
+        Session& s = entry.session;
+        s.id = r.id;
+        s.state = r.state == RTPPROXY_SESS_LIVE      ? SessionState::live
+                  : r.state == RTPPROXY_SESS_EXPIRED ? SessionState::expired
+                                                     : SessionState::unknown;
+        s.age_ms = r.age_ms;
+        s.idle_ms = r.idle_ms;
+        for (std::size_t i = 0; i < kStreams; ++i)
+            s.streams[i] = stream_from_record(r.stream[i], family);
+        out.push_back(entry);
+    }
+}
+
+std::vector<std::uint32_t> parse_affected_list_reply(const nlmsghdr* nlh) {
+    const auto tb = parse_message(nlh, kGenlHeader, kTopPolicy, "reply");
+    const nlattr* list = require(tb[RTPPROXY_A_AFFECTED_LIST], "affected counts");
+    const std::size_t len = mnl_attr_get_payload_len(list);
+    if (len % sizeof(std::uint32_t)) throw malformed_reply("affected counts of odd length");
+    std::vector<std::uint32_t> counts(len / sizeof(std::uint32_t));
+    std::memcpy(counts.data(), mnl_attr_get_payload(list), len);
+    return counts;
 }
 
 void walk_replies(std::span<const std::byte> buf, std::uint32_t seq, std::string_view what,

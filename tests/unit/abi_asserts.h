@@ -33,7 +33,10 @@ static_assert(RTPPROXY_CMD_DEL_SESSION == 5, "cmd");
 static_assert(RTPPROXY_CMD_GET_SESSION == 6, "cmd");
 static_assert(RTPPROXY_CMD_RESET_COUNTERS == 7, "cmd");
 static_assert(RTPPROXY_CMD_AUDIT == 8, "cmd");
-static_assert(RTPPROXY_CMD_MAX == 8, "cmd max");
+static_assert(RTPPROXY_CMD_NEW_SESSIONS == 9, "cmd");
+static_assert(RTPPROXY_CMD_DEL_SESSIONS == 10, "cmd");
+static_assert(RTPPROXY_CMD_GET_SESSION_TABLE == 11, "cmd");
+static_assert(RTPPROXY_CMD_MAX == 11, "cmd max");
 
 static_assert(RTPPROXY_A_PAD == 1, "attr");
 static_assert(RTPPROXY_A_VERSION == 2, "attr");
@@ -44,7 +47,28 @@ static_assert(RTPPROXY_A_SESS_ID_LO == 9, "attr");
 static_assert(RTPPROXY_A_SESS_ID_HI == 10, "attr");
 static_assert(RTPPROXY_A_AFFECTED == 11, "attr");
 static_assert(RTPPROXY_A_RESET == 12, "attr");
-static_assert(RTPPROXY_A_MAX == 12, "attr max");
+static_assert(RTPPROXY_A_SESSION_LIST == 13, "attr");
+static_assert(RTPPROXY_A_RANGE_LIST == 14, "attr");
+static_assert(RTPPROXY_A_AFFECTED_LIST == 15, "attr");
+static_assert(RTPPROXY_A_SESSION_REC_SIZE == 16, "attr");
+static_assert(RTPPROXY_A_SESSION_TABLE == 17, "attr");
+static_assert(RTPPROXY_A_MAX == 17, "attr max");
+
+/* The bulk records: fixed layouts, the same for 32- and 64-bit userspace. */
+static_assert(RTPPROXY_BULK_MAX == 128, "bulk max");
+static_assert(sizeof(struct rtpproxy_range) == 8, "range size");
+static_assert(sizeof(struct rtpproxy_stream_rec) == 64, "stream record size");
+static_assert(offsetof(struct rtpproxy_stream_rec, port) == 16, "stream record port");
+static_assert(offsetof(struct rtpproxy_stream_rec, gate_port) == 18, "stream record gate port");
+static_assert(offsetof(struct rtpproxy_stream_rec, flags) == 20, "stream record flags");
+static_assert(offsetof(struct rtpproxy_stream_rec, learn_ms) == 24, "stream record learn_ms");
+static_assert(offsetof(struct rtpproxy_stream_rec, packets) == 32, "stream record packets");
+static_assert(offsetof(struct rtpproxy_stream_rec, last_ms) == 56, "stream record last_ms");
+static_assert(sizeof(struct rtpproxy_session_rec) == 280, "session record size");
+static_assert(offsetof(struct rtpproxy_session_rec, state) == 4, "session record state");
+static_assert(offsetof(struct rtpproxy_session_rec, age_ms) == 8, "session record age");
+static_assert(offsetof(struct rtpproxy_session_rec, idle_ms) == 16, "session record idle");
+static_assert(offsetof(struct rtpproxy_session_rec, stream) == 24, "session record streams");
 
 static_assert(RTPPROXY_RESET_GLOBAL == 1, "reset bit");
 static_assert(RTPPROXY_RESET_SWITCHBOARD == 2, "reset bit");

@@ -54,6 +54,10 @@ class Client {
     // Runs the expiry scan now; returns the number of sessions that changed state or were freed.
     std::uint32_t audit(const std::optional<SwitchboardSelector>& selector = {});
 
+    // Many allocs or deletes in one switchboard, each with its own result. They go to the
+    // kernel RTPPROXY_BULK_MAX to a message (NEW_SESSIONS, DEL_SESSIONS); a message the kernel
+    // refuses, which then changed nothing, is sent again as one request per item, so that each
+    // item gets its own result; so is everything on a kernel without the bulk commands.
     std::vector<BatchResult<SessionEntry>> alloc_batch(const SwitchboardSelector& selector,
                                                        std::span<const SessionParams> params);
     std::vector<BatchResult<std::uint32_t>> remove_batch(const SwitchboardSelector& selector,
@@ -65,6 +69,12 @@ class Client {
     template <class T, class Parse>
     std::vector<T> dump_all(Request& request, std::string_view what, Parse parse);
     std::uint32_t affected(Request& request, std::string_view what);
+    std::vector<BatchResult<SessionEntry>> alloc_each(const SwitchboardSelector& selector,
+                                                      std::span<const SessionParams> params);
+    std::vector<BatchResult<std::uint32_t>> remove_each(const SwitchboardSelector& selector,
+                                                        std::span<const SessionRange> ranges);
+    // Whether the kernel knows the bulk commands: true until it answers EOPNOTSUPP.
+    bool bulk_ = true;
 
     Socket socket_;
 };

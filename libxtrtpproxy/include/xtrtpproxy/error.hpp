@@ -24,9 +24,16 @@ struct NetlinkError {
 // Throws std::system_error(EBADMSG) if it is truncated.
 NetlinkError parse_error(const nlmsghdr* nlh);
 
+// A request the kernel answered with an error, as opposed to a failure of the socket: the
+// request was processed (and, for the all-or-nothing bulk commands, changed nothing).
+class KernelError : public std::system_error {
+  public:
+    using std::system_error::system_error;
+};
+
 // The exception for a failed request: the errno and the kernel's text (or a description of
 // the missing attribute, or what the request was, when the kernel said nothing more).
-std::system_error to_system_error(const NetlinkError& error, const std::string& what);
+KernelError to_system_error(const NetlinkError& error, const std::string& what);
 
 // A reply that does not have the shape the ABI header promises.
 std::system_error malformed_reply(const std::string& what);

@@ -19,11 +19,16 @@ namespace xtrtpproxy {
 // One netlink request: nlmsghdr + genlmsghdr + attributes. The socket sets the sequence number.
 class Request {
   public:
-    // The largest request (alloc with four IPv6 streams) is well below this.
+    // The largest single request (alloc with four IPv6 streams) is well below this.
     static constexpr std::size_t kCapacity = 1024;
+    // A bulk alloc of RTPPROXY_BULK_MAX sessions with four IPv6 streams each fits.
+    static constexpr std::size_t kBulkCapacity = 32 * 1024;
 
-    // A generic netlink request for family_id, with NLM_F_REQUEST | flags.
-    Request(std::uint16_t family_id, std::uint8_t cmd, std::uint8_t version, std::uint16_t flags);
+    // A generic netlink request for family_id, with NLM_F_REQUEST | flags, in a buffer of
+    // capacity bytes.
+    Request(std::uint16_t family_id, std::uint8_t cmd, std::uint8_t version, std::uint16_t flags,
+            std::size_t capacity = kCapacity);
+    std::size_t capacity() const noexcept { return storage_.size() * sizeof(std::uint32_t); }
 
     nlmsghdr* header() noexcept;
     const nlmsghdr* header() const noexcept;
@@ -65,6 +70,14 @@ Request make_reset_request(std::uint16_t family_id, std::uint32_t bits,
                            const std::optional<SwitchboardSelector>& selector);
 Request make_audit_request(std::uint16_t family_id,
                            const std::optional<SwitchboardSelector>& selector);
+// The bulk commands (see the ABI header): at most RTPPROXY_BULK_MAX sessions or ranges each.
+Request make_alloc_many_request(std::uint16_t family_id, const SwitchboardSelector& selector,
+                                std::span<const SessionParams> params);
+Request make_remove_many_request(std::uint16_t family_id, const SwitchboardSelector& selector,
+                                 std::span<const SessionRange> ranges);
+Request make_session_table_request(std::uint16_t family_id,
+                                   const std::optional<SwitchboardSelector>& selector,
+                                   const std::optional<SessionRange>& range);
 
 // Replies. Each throws std::system_error(EBADMSG) on a reply that breaks the ABI.
 Info parse_info_reply(const nlmsghdr* nlh);
@@ -73,6 +86,11 @@ Switchboard parse_switchboard_reply(const nlmsghdr* nlh);
 SessionEntry parse_session_reply(const nlmsghdr* nlh);
 // RTPPROXY_A_AFFECTED of update, delete, reset and audit replies.
 std::uint32_t parse_affected_reply(const nlmsghdr* nlh);
+// A session table message (GET_SESSION_TABLE dumps, NEW_SESSIONS replies): appends its
+// sessions to out, in the message's order.
+void parse_session_table_reply(const nlmsghdr* nlh, std::vector<SessionEntry>& out);
+// RTPPROXY_A_AFFECTED_LIST of a DEL_SESSIONS reply: sessions deleted per range.
+std::vector<std::uint32_t> parse_affected_list_reply(const nlmsghdr* nlh);
 
 // How far the replies to one request have come.
 struct ReplyProgress {

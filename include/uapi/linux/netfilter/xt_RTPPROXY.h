@@ -112,6 +112,38 @@
  *  otherwise runs every second) now. Request: optional selector. Reply:
  *    RTPPROXY_A_AFFECTED: NLA_U32 (sessions that changed state or were freed)
  *
+ * Bulk commands (added later; a kernel without them answers EOPNOTSUPP, and
+ * the library then falls back to the commands above). They exist because in
+ * the benchmark the cost of a session alloc, delete or listing was the work
+ * per netlink message and per attribute, not the session itself.
+ *
+ * RTPPROXY_CMD_NEW_SESSIONS: doit, needs CAP_NET_ADMIN. Allocates up to
+ *  RTPPROXY_BULK_MAX sessions in one switchboard, all or none. Request:
+ *    RTPPROXY_A_SWITCHBOARD: NLA_NESTED selector (must match exactly one)
+ *    RTPPROXY_A_SESSION_LIST: NLA_NESTED, one nest per session (any type),
+ *       each with the content of NEW_SESSION's RTPPROXY_A_SESSION
+ *  Every session is validated, and the free slots counted, before the first
+ *  is allocated: an error allocates nothing and names the bad attribute.
+ *  Reply: as one GET_SESSION_TABLE message, the new sessions in request
+ *  order.
+ *
+ * RTPPROXY_CMD_DEL_SESSIONS: doit, needs CAP_NET_ADMIN. Request:
+ *    RTPPROXY_A_SWITCHBOARD: NLA_NESTED selector (must match exactly one)
+ *    RTPPROXY_A_RANGE_LIST: NLA_BINARY, 1..RTPPROXY_BULK_MAX of struct
+ *       rtpproxy_range (every range is checked before any is deleted)
+ *  Reply: RTPPROXY_A_AFFECTED: NLA_U32 (in all) and
+ *    RTPPROXY_A_AFFECTED_LIST: NLA_BINARY, __u32 per range, in request order.
+ *
+ * RTPPROXY_CMD_GET_SESSION_TABLE: dumpit; request as GET_SESSION's dump.
+ *  What GET_SESSION's dump says, in fixed-size records, many per message
+ *  and every message about one switchboard:
+ *    RTPPROXY_A_SWITCHBOARD: NLA_NESTED (FAMILY, GATE_A, GATE_B only)
+ *    RTPPROXY_A_SESSION_REC_SIZE: NLA_U32, bytes per record: a newer kernel
+ *       may append fields; read the known prefix of each record
+ *    RTPPROXY_A_SESSION_TABLE: NLA_BINARY, records of that size back to
+ *       back (struct rtpproxy_session_rec); they are only 4-byte aligned
+ *       in the message, so copy each out before reading its __u64 fields
+ *
  * Selectors: an RTPPROXY_A_SWITCHBOARD nest in a request with any of
  *  RTPPROXY_SB_A_GATE_A / _GATE_B, each with any of RTPPROXY_GATE_A_ADDR /
  *  _PORT. A switchboard matches when every attribute given is equal; the
@@ -189,6 +221,9 @@ enum rtpproxy_cmd {
 	RTPPROXY_CMD_GET_SESSION,
 	RTPPROXY_CMD_RESET_COUNTERS,
 	RTPPROXY_CMD_AUDIT,
+	RTPPROXY_CMD_NEW_SESSIONS,
+	RTPPROXY_CMD_DEL_SESSIONS,
+	RTPPROXY_CMD_GET_SESSION_TABLE,
 	__RTPPROXY_CMD_MAX
 };
 #define RTPPROXY_CMD_MAX (__RTPPROXY_CMD_MAX - 1)
@@ -210,6 +245,16 @@ enum rtpproxy_cmd {
  *	to RTPPROXY_A_SESS_ID_LO when only that is given (NLA_U32)
  * @RTPPROXY_A_AFFECTED: objects changed by the command (NLA_U32)
  * @RTPPROXY_A_RESET: what to reset, RTPPROXY_RESET_* bits (NLA_U32)
+ * @RTPPROXY_A_SESSION_LIST: sessions of NEW_SESSIONS (NLA_NESTED of
+ *	rtpproxy_sess_attr nests)
+ * @RTPPROXY_A_RANGE_LIST: id ranges of DEL_SESSIONS (NLA_BINARY: struct
+ *	rtpproxy_range array)
+ * @RTPPROXY_A_AFFECTED_LIST: sessions deleted per range (NLA_BINARY: __u32
+ *	array)
+ * @RTPPROXY_A_SESSION_REC_SIZE: bytes per record of RTPPROXY_A_SESSION_TABLE
+ *	(NLA_U32)
+ * @RTPPROXY_A_SESSION_TABLE: sessions (NLA_BINARY: struct
+ *	rtpproxy_session_rec array)
  */
 enum rtpproxy_attr {
 	RTPPROXY_A_UNSPEC,
@@ -225,6 +270,11 @@ enum rtpproxy_attr {
 	RTPPROXY_A_SESS_ID_HI,
 	RTPPROXY_A_AFFECTED,
 	RTPPROXY_A_RESET,
+	RTPPROXY_A_SESSION_LIST,
+	RTPPROXY_A_RANGE_LIST,
+	RTPPROXY_A_AFFECTED_LIST,
+	RTPPROXY_A_SESSION_REC_SIZE,
+	RTPPROXY_A_SESSION_TABLE,
 	__RTPPROXY_A_LAST
 };
 #define RTPPROXY_A_MAX (__RTPPROXY_A_LAST - 1)
@@ -330,6 +380,71 @@ enum rtpproxy_stream_idx {
 	RTPPROXY_STREAM_RTP_B,
 	RTPPROXY_STREAM_RTCP_B,
 	RTPPROXY_STREAMS
+};
+
+/* Sessions per NEW_SESSIONS request and ranges per DEL_SESSIONS request. */
+#define RTPPROXY_BULK_MAX		128
+
+/**
+ * struct rtpproxy_range - an inclusive session id range (DEL_SESSIONS)
+ * @lo: lowest id, below the switchboard's max_sess
+ * @hi: highest id, at least @lo
+ */
+struct rtpproxy_range {
+	__u32 lo;
+	__u32 hi;
+};
+
+/* struct rtpproxy_stream_rec flags */
+#define RTPPROXY_STREAM_F_CLIENT	(1U << 0) /* @addr and @port are known */
+#define RTPPROXY_STREAM_F_LEARNING	(1U << 1) /* @learn_ms is the window left */
+#define RTPPROXY_STREAM_F_ALWAYS_LEARN	(1U << 2) /* as RTPPROXY_STREAM_A_ALWAYS_LEARN */
+#define RTPPROXY_STREAM_F_LEARNED	(1U << 3) /* as RTPPROXY_STREAM_A_LEARNED */
+#define RTPPROXY_STREAM_F_RELAYED	(1U << 4) /* @last_ms is valid */
+
+/**
+ * struct rtpproxy_stream_rec - a stream in struct rtpproxy_session_rec;
+ *	each field means what the rtpproxy_stream_attr of the same name does
+ * @addr: client address, network order, 4 (IPv4) or 16 bytes used
+ * @port: client port, host order
+ * @gate_port: host order
+ * @flags: RTPPROXY_STREAM_F_* bits
+ * @learn_ms: learning window left
+ * @__pad: 0
+ * @packets: packets relayed from the client
+ * @bytes: UDP payload bytes relayed from it
+ * @drops: packets dropped at its gate port
+ * @last_ms: since its last relayed packet
+ */
+struct rtpproxy_stream_rec {
+	__u8 addr[16];
+	__u16 port;
+	__u16 gate_port;
+	__u32 flags;
+	__u32 learn_ms;
+	__u32 __pad;
+	__u64 packets;
+	__u64 bytes;
+	__u64 drops;
+	__u64 last_ms;
+};
+
+/**
+ * struct rtpproxy_session_rec - a session in RTPPROXY_A_SESSION_TABLE
+ * @id: session id
+ * @state: enum rtpproxy_sess_state
+ * @__pad: 0
+ * @age_ms: time since alloc
+ * @idle_ms: time since the last relayed packet, alloc or resurrection
+ * @stream: indexed by enum rtpproxy_stream_idx
+ */
+struct rtpproxy_session_rec {
+	__u32 id;
+	__u8 state;
+	__u8 __pad[3];
+	__u64 age_ms;
+	__u64 idle_ms;
+	struct rtpproxy_stream_rec stream[RTPPROXY_STREAMS];
 };
 
 /**
