@@ -130,14 +130,31 @@ static unsigned int rtpp_drop(struct rtpp_switchboard *sb,
 	return NF_DROP;
 }
 
+/*
+ * The sum of the words of a tuple, as they stand in the pseudo header and
+ * the UDP header. Summed inline, word by word: csum_partial() is an out of
+ * line call that would also read an IPv4 tuple's unused address words.
+ */
+static __wsum rtpp_tuple_sum(u8 family, const union nf_inet_addr *saddr,
+			     const union nf_inet_addr *daddr,
+			     __be16 sport, __be16 dport)
+{
+	int i, words = family == NFPROTO_IPV4 ? 1 : 4;
+	__wsum sum = 0;
+
+	for (i = 0; i < words; i++) {
+		sum = csum_add(sum, (__force __wsum)saddr->ip6[i]);
+		sum = csum_add(sum, (__force __wsum)daddr->ip6[i]);
+	}
+	/* A 16-bit word folds to the same sum in either half of a 32-bit one. */
+	return csum_add(sum, (__force __wsum)((__force u32)sport +
+					      (__force u32)dport));
+}
+
 static void rtpp_fix_csum(u8 family, struct sk_buff *skb, struct udphdr *uh,
 			  const struct rtpp_pkt *pkt,
 			  const struct rtpp_csum_tuple *to)
 {
-	struct rtpp_csum_tuple from = {
-		.saddr = pkt->saddr, .daddr = pkt->daddr,
-		.sport = pkt->sport, .dport = pkt->dport,
-	};
 	__wsum sum;
 
 	if (skb->ip_summed == CHECKSUM_PARTIAL) {
@@ -159,8 +176,10 @@ static void rtpp_fix_csum(u8 family, struct sk_buff *skb, struct udphdr *uh,
 	 * the receiver to notice, and the payload is not read again.
 	 */
 	sum = ~csum_unfold(uh->check);
-	sum = csum_sub(sum, csum_partial(&from, sizeof(from), 0));
-	sum = csum_add(sum, csum_partial(to, sizeof(*to), 0));
+	sum = csum_sub(sum, rtpp_tuple_sum(family, &pkt->saddr, &pkt->daddr,
+					   pkt->sport, pkt->dport));
+	sum = csum_add(sum, rtpp_tuple_sum(family, &to->saddr, &to->daddr,
+					   to->sport, to->dport));
 	uh->check = csum_fold(sum) ?: CSUM_MANGLED_0;
 }
 
@@ -200,10 +219,16 @@ static int rtpp_rewrite(u8 family, struct sk_buff *skb,
 
 static int rtpp_local_out(struct net *net, struct sk_buff *skb, bool ipv4)
 {
+	/*
+	 * The depth counter needs the CPU to stay ours: it does in PREROUTING
+	 * (softirq); OUTPUT can run in process context, where bottom halves
+	 * are disabled for it. Not always: enabling them again is a call.
+	 */
+	bool bh_on = !in_softirq();
 	int err;
 
-	/* Pins the CPU for the depth counter, also when called in process context. */
-	local_bh_disable();
+	if (bh_on)
+		local_bh_disable();
 	if (unlikely(__this_cpu_read(rtpp_xmit_depth) >= RTPP_XMIT_MAX_DEPTH)) {
 		kfree_skb(skb);
 		err = -ELOOP;
@@ -214,7 +239,8 @@ static int rtpp_local_out(struct net *net, struct sk_buff *skb, bool ipv4)
 		__this_cpu_dec(rtpp_xmit_depth);
 		err = net_xmit_eval(err);
 	}
-	local_bh_enable();
+	if (bh_on)
+		local_bh_enable();
 	return err;
 }
 
