@@ -17,7 +17,7 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LANG=C.UTF-8 TERM=dumb
 export XTRP_REPO
 # Our iptables extension first, the distribution's for everything else.
-export XTABLES_LIBDIR=$repo/build/iptables-ext:${XTRP_XTLIBDIR:-/usr/lib/x86_64-linux-gnu/xtables}
+export XTABLES_LIBDIR=${XTRP_EXTDIR:-$repo/build/iptables-ext}:${XTRP_XTLIBDIR:-/usr/lib/x86_64-linux-gnu/xtables}
 
 say() {
 	echo "xtrp-guest: $*"

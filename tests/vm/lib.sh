@@ -155,10 +155,15 @@ expect_ok() {
 wait_until() {
 	local limit=$1 what=$2 deadline
 	shift 2
+	# Polls soon, then once a second: a check spawns processes, and under
+	# emulation polling fast all through a long wait costs more CPU than
+	# the test itself.
+	local pause=0.1
 	deadline=$(($(date +%s) + limit))
 	until "$@" >/dev/null 2>&1; do
 		(($(date +%s) < deadline)) || fail "$what: not within $limit s"
-		sleep 0.3
+		sleep "$pause"
+		case $pause in 0.1) pause=0.3 ;; 0.3) pause=1 ;; esac
 	done
 	echo "ok: $what"
 }
@@ -349,7 +354,7 @@ drop_check() {
 require_product() {
 	[ -f "$KMOD" ] || fail "$KMOD is not built (make kmod)"
 	[ -x "$RTPP" ] || fail "$RTPP is not built (make userspace)"
-	[ -f "$REPO/build/iptables-ext/libxt_RTPPROXY.so" ] ||
+	[ -f "${XTRP_EXTDIR:-$REPO/build/iptables-ext}/libxt_RTPPROXY.so" ] ||
 		fail "build/iptables-ext/libxt_RTPPROXY.so is not built (make userspace)"
 }
 

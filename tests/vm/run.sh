@@ -164,7 +164,9 @@ judge() {
 	touch "$results/$t.judged"
 
 	local secs=""
-	[ -f "$results/$t.secs" ] && secs=" ($(cat "$results/$t.secs") s)"
+	[ -f "$results/$t.secs" ] && secs=" ($(cat "$results/$t.secs") s"
+	[ -n "$secs" ] && [ -f "$results/$t.cpu" ] && secs+=", $(cat "$results/$t.cpu") s CPU"
+	[ -n "$secs" ] && secs+=")"
 	if ((${#why[@]} == 0)); then
 		((quiet)) || echo "PASS $t$secs"
 		return 0
@@ -211,6 +213,78 @@ vcpu_mark() {
 	echo "$1 ${EPOCHREALTIME/./} ${stats[*]}" >>"$results/vcpu-marks"
 }
 
+# The tests use copies of what they test, in the run's folder: a rebuild
+# while they run (another shell, a helper's make) would hand the guest
+# half-written files through 9p ("Invalid ELF section header overflow", or a
+# CLI that crashes). Exported to the guest through the plan (boot).
+snapshot_product() {
+	local from to var
+	mkdir -p "$results/product"
+	for var in XTRP_KMOD:kmod/$KVER/xt_RTPPROXY.ko RTPP:iptrtpproxy/iptrtpproxy \
+		UDPT:tests/vm/udpt NLFUZZ:tests/fuzz/nlfuzz \
+		XTRP_EXTDIR:iptables-ext/libxt_RTPPROXY.so; do
+		from=$repo/build/${var#*:}
+		[ -f "$from" ] || continue
+		to=/results/product/$(basename "$from")
+		cp "$from" "$results/product/"
+		case ${var%%:*} in
+		XTRP_EXTDIR) export XTRP_EXTDIR=/results/product ;;
+		*) export "${var%%:*}=$to" ;;
+		esac
+	done
+}
+
+# A line "xtrp: throttle on|off" (bench/vm.sh's overload phase) shares the
+# host CPU that runs vCPU 0 with a busy loop of the host's, and gives the
+# other host CPUs to the rest of qemu: vCPU 0 then runs about half as fast as
+# vCPU 1, so a generator on vCPU 1 can offer twice what vCPU 0 can relay.
+# How much vCPU 0 really got is in the vCPU marks. The outcome ("on CPU N",
+# "off" or "unavailable: why") is written to results/throttle for the guest.
+throttle_hog=
+throttle() {
+	local what=$1 qemu_pid=$2 task comm cpus first rest
+	if [ "$what" = off ]; then
+		[ -z "$throttle_hog" ] || kill "$throttle_hog" 2>/dev/null || true
+		throttle_hog=
+		cpus=$(taskset -pc $$ 2>/dev/null | sed 's/.*: //')
+		for task in /proc/"$qemu_pid"/task/*; do
+			taskset -pc "$cpus" "${task##*/}" >/dev/null 2>&1 || true
+		done
+		echo off >"$results/throttle"
+		return
+	fi
+	# The host CPUs this script may use, one per line.
+	cpus=$(taskset -pc $$ 2>/dev/null | sed 's/.*: //' | tr ',' '\n' |
+		awk -F- '{ for (i = $1; i <= ($2 == "" ? $1 : $2); i++) print i }')
+	first=$(head -n 1 <<<"$cpus")
+	rest=$(tail -n +2 <<<"$cpus" | paste -sd, -)
+	if [ -z "$rest" ]; then
+		echo "unavailable: one host CPU" >"$results/throttle"
+		return
+	fi
+	for task in /proc/"$qemu_pid"/task/*; do
+		read -r comm <"$task/comm" 2>/dev/null || continue
+		if [ "$comm" = "CPU 0/TCG" ]; then
+			taskset -pc "$first" "${task##*/}" >/dev/null 2>&1
+		else
+			taskset -pc "$rest" "${task##*/}" >/dev/null 2>&1
+		fi || { echo "unavailable: taskset refused" >"$results/throttle"; return; }
+	done
+	taskset -c "$first" bash -c 'while :; do :; done' &
+	throttle_hog=$!
+	echo "on CPU $first" >"$results/throttle"
+}
+
+# qemu_cpu_ticks PID: user + system time of all of qemu's threads, in ticks.
+qemu_cpu_ticks() {
+	local stat
+	read -r stat <"/proc/$1/stat" 2>/dev/null || { echo 0; return; }
+	stat=${stat##*) }	# the fields after "(comm)": field 3 comes first
+	local -a f
+	read -ra f <<<"$stat"
+	echo $((f[11] + f[12]))
+}
+
 # Boots once. The guest reads its orders from $results/plan. Streams the
 # console into $1 and prints progress; kills the VM when it falls silent.
 boot() {
@@ -229,12 +303,15 @@ boot() {
 			[ -z "${!v:-}" ] || [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a number"
 			[ -z "${!v:-}" ] || echo "export $v='${!v}'"
 		done
+		for v in XTRP_KMOD RTPP UDPT NLFUZZ XTRP_EXTDIR; do
+			[ -z "${!v:-}" ] || echo "export $v='${!v}'"
+		done
 	} >"$results/plan"
 
 	# debug-threads: vCPU threads named "CPU N/TCG", for vcpu_mark.
 	# shellcheck disable=SC2054 # commas belong to qemu's option values
 	local qemu=(qemu-system-x86_64 -name xtrp,debug-threads=on
-		-accel tcg,thread=multi -cpu max -smp 2 -m 1024
+		-accel "${VM_ACCEL:-tcg,thread=multi}" -cpu max -smp 2 -m 1024
 		-nographic -no-reboot -nodefaults -serial stdio -nic none
 		-kernel "$kernel_image" -initrd "$initrd"
 		# slab_nomerge: the module's session cache stays its own in
@@ -250,7 +327,7 @@ boot() {
 		return
 	fi
 
-	local fd qemu_pid line demo_shown=0
+	local fd qemu_pid line demo_shown=0 test_cpu_start=0 t
 	exec {fd}< <(exec "${qemu[@]}" </dev/null 2>&1)
 	qemu_pid=$!
 	running_qemu=$qemu_pid
@@ -268,6 +345,19 @@ boot() {
 		printf '%s\n' "$line" >>"$console"
 		if [[ $line == *"xtrp: mark "* ]]; then
 			vcpu_mark "${line##*xtrp: mark }" "$qemu_pid"
+		elif [[ $line == *"xtrp: throttle "* ]]; then
+			throttle "${line##*xtrp: throttle }" "$qemu_pid"
+		elif [[ $line == "xtrp: start "* ]]; then
+			[ "$verbose" != 1 ] || printf '%s\n' "$line"
+			test_cpu_start=$(qemu_cpu_ticks "$qemu_pid")
+		elif [[ $line == "xtrp: end "* ]]; then
+			t=$(awk '{print $3}' <<<"$line")
+			# Host CPU time of the whole VM during the test: what the
+			# test costs CI, whatever else the host runs.
+			echo $((($(qemu_cpu_ticks "$qemu_pid") - test_cpu_start) / $(getconf CLK_TCK))) \
+				>"$results/$t.cpu"
+			[ "$verbose" != 1 ] || printf '%s\n' "$line"
+			judge "$t" || true
 		elif [ "$verbose" = 1 ]; then
 			printf '%s\n' "$line"
 		elif [ "$mode" = demo ] || [ "$mode" = script ]; then
@@ -277,8 +367,6 @@ boot() {
 			*"xtrp: $mode end"*) demo_shown=0 ;;
 			*) ((demo_shown)) && printf '%s\n' "$line" ;;
 			esac
-		elif [[ $line == "xtrp: end "* ]]; then
-			judge "$(awk '{print $3}' <<<"$line")" || true
 		elif [[ $line == xtrp-init:* || $line == xtrp-guest:* ]]; then
 			printf '%s\n' "$line"
 		fi
@@ -286,11 +374,14 @@ boot() {
 	exec {fd}<&-
 	wait "$qemu_pid" 2>/dev/null || true
 	running_qemu=
+	[ -z "$throttle_hog" ] || kill "$throttle_hog" 2>/dev/null || true
+	throttle_hog=
 }
 
 # A run interrupted on the host takes its VM with it.
 running_qemu=
-trap '[ -z "$running_qemu" ] || kill "$running_qemu" 2>/dev/null' EXIT
+trap '[ -z "$running_qemu" ] || kill "$running_qemu" 2>/dev/null
+      [ -z "$throttle_hog" ] || kill "$throttle_hog" 2>/dev/null' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -348,6 +439,7 @@ main() {
 		echo "run.sh: warning: build/kmod/$KVER/xt_RTPPROXY.ko is not built (make kmod KVER=$KVER)" >&2
 	[ -x "$repo/build/iptrtpproxy/iptrtpproxy" ] ||
 		echo "run.sh: warning: build/iptrtpproxy/iptrtpproxy is not built (make userspace)" >&2
+	snapshot_product
 
 	echo "VM tests on $KVER: ${tests[*]}"
 	local pending=("${tests[@]}") boots=0 left started
@@ -392,6 +484,11 @@ main() {
 			failed_names+=("$t")
 		fi
 	done
+	local cpu=0
+	for t in "${tests[@]}"; do
+		[ ! -f "$results/$t.cpu" ] || cpu=$((cpu + $(cat "$results/$t.cpu")))
+	done
+	echo "host CPU time of the tests: $cpu s"
 	((failed == 0)) || echo "failed: ${failed_names[*]}"
 	echo "$passed passed, $failed failed"
 	((failed == 0))
