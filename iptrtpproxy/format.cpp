@@ -126,14 +126,31 @@ std::string format_session(const xtrtpproxy::Session& session) {
 
 std::string format_list(const std::vector<xtrtpproxy::Switchboard>& switchboards,
                         const std::vector<xtrtpproxy::SessionEntry>& sessions, bool with_sessions) {
-    std::string out;
+    std::ostringstream out;
+    write_list(out, switchboards, sessions, with_sessions);
+    return out.str();
+}
+
+void write_list(std::ostream& out, const std::vector<xtrtpproxy::Switchboard>& switchboards,
+                const std::vector<xtrtpproxy::SessionEntry>& sessions, bool with_sessions) {
+    // Written in pieces: the whole text of 100,000 sessions is tens of megabytes.
+    constexpr std::size_t kPiece = 64 * 1024;
+    std::string buf;
+    buf.reserve(kPiece + 4096);
     for (const auto& sb : switchboards) {
-        out += format_switchboard(sb);
-        if (!with_sessions) continue;
-        for (const auto& entry : sessions)
-            if (entry.switchboard.same_gates(sb)) append_session(out, entry.session);
+        buf += format_switchboard(sb);
+        if (with_sessions) {
+            for (const auto& entry : sessions) {
+                if (!entry.switchboard.same_gates(sb)) continue;
+                append_session(buf, entry.session);
+                if (buf.size() >= kPiece) {
+                    out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+                    buf.clear();
+                }
+            }
+        }
     }
-    return out;
+    out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
 }
 
 std::string format_alloc(const xtrtpproxy::SessionEntry& entry) {

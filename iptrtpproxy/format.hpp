@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,9 @@ std::string format_session(const xtrtpproxy::Session& session);
 // switchboards not in the list are left out.
 std::string format_list(const std::vector<xtrtpproxy::Switchboard>& switchboards,
                         const std::vector<xtrtpproxy::SessionEntry>& sessions, bool with_sessions);
+// The same text written to out as it is made.
+void write_list(std::ostream& out, const std::vector<xtrtpproxy::Switchboard>& switchboards,
+                const std::vector<xtrtpproxy::SessionEntry>& sessions, bool with_sessions);
 // The one line `alloc` prints: id, gate addresses and the gate ports for the SDP.
 std::string format_alloc(const xtrtpproxy::SessionEntry& entry);
 

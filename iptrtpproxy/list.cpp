@@ -18,7 +18,7 @@ int run_list(const Options& options) {
     std::vector<xtrtpproxy::SessionEntry> sessions;
     if (!options.no_session && !switchboards.empty())
         sessions = client.sessions(selector, options.range);
-    std::cout << format_list(switchboards, sessions, !options.no_session);
+    write_list(std::cout, switchboards, sessions, !options.no_session);
     return 0;
 }
 

@@ -46,6 +46,9 @@ void Request::set_seq(std::uint32_t seq) noexcept { header()->nlmsg_seq = seq; }
 bool Request::is_dump() const noexcept {
     return (header()->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
 }
+bool Request::reply_finishes() const noexcept {
+    return !is_dump() && !(header()->nlmsg_flags & NLM_F_ACK);
+}
 
 namespace {
 
@@ -131,7 +134,7 @@ void put_session_params(Builder& b, const SessionParams& params,
 }
 
 Request doit(std::uint16_t family_id, std::uint8_t cmd) {
-    return Request(family_id, cmd, XT_RTPPROXY_GENL_VERSION, NLM_F_ACK);
+    return Request(family_id, cmd, XT_RTPPROXY_GENL_VERSION, 0);
 }
 
 Request dumpit(std::uint16_t family_id, std::uint8_t cmd) {
@@ -384,7 +387,7 @@ constexpr std::size_t kGenlHeader = sizeof(genlmsghdr);
 // ---- requests ----
 
 Request make_get_family_request(std::string_view name) {
-    Request request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, NLM_F_ACK);
+    Request request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
     Builder b(request);
     b.put_strz(CTRL_ATTR_FAMILY_NAME, std::string(name));
     return request;
@@ -472,7 +475,7 @@ Request make_audit_request(std::uint16_t family_id,
 
 Request make_alloc_many_request(std::uint16_t family_id, const SwitchboardSelector& selector,
                                 std::span<const SessionParams> params) {
-    Request request(family_id, RTPPROXY_CMD_NEW_SESSIONS, XT_RTPPROXY_GENL_VERSION, NLM_F_ACK,
+    Request request(family_id, RTPPROXY_CMD_NEW_SESSIONS, XT_RTPPROXY_GENL_VERSION, 0,
                     Request::kBulkCapacity);
     Builder b(request);
     put_selector(b, selector);
@@ -484,7 +487,7 @@ Request make_alloc_many_request(std::uint16_t family_id, const SwitchboardSelect
 
 Request make_remove_many_request(std::uint16_t family_id, const SwitchboardSelector& selector,
                                  std::span<const SessionRange> ranges) {
-    Request request(family_id, RTPPROXY_CMD_DEL_SESSIONS, XT_RTPPROXY_GENL_VERSION, NLM_F_ACK,
+    Request request(family_id, RTPPROXY_CMD_DEL_SESSIONS, XT_RTPPROXY_GENL_VERSION, 0,
                     Request::kBulkCapacity);
     Builder b(request);
     put_selector(b, selector);
@@ -629,6 +632,7 @@ void walk_replies(std::span<const std::byte> buf, std::uint32_t seq, std::string
                                         std::string(what) + ": netlink overrun");
             default:
                 on_data(nlh);
+                if (progress.reply_finishes) progress.finished = true;
                 break;
         }
     }

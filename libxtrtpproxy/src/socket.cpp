@@ -115,6 +115,7 @@ void Socket::execute(Request& request, std::string_view what, const DataHandler&
     request.set_seq(++seq_);
     send(request.bytes());
     ReplyProgress progress;
+    progress.reply_finishes = request.reply_finishes();
     while (!progress.finished) walk_replies(receive(), request.seq(), what, on_data, progress);
 }
 
@@ -178,6 +179,10 @@ std::vector<std::exception_ptr> Socket::batch(std::span<Request> requests, std::
                         on_data(index, nlh);
                     } catch (...) {
                         if (!results[index]) results[index] = std::current_exception();
+                    }
+                    if (requests[index].reply_finishes()) {
+                        acked[offset] = true;
+                        --pending;
                     }
                 }
             }

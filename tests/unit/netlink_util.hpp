@@ -42,6 +42,19 @@ inline Attrs nested_attrs(const nlattr* nest) {
     return attrs;
 }
 
+// Every attribute of a nest in order, repeated types included (a bulk request's list).
+inline std::vector<const nlattr*> nested_list(const nlattr* nest) {
+    std::vector<const nlattr*> items;
+    const auto* end =
+        static_cast<const char*>(mnl_attr_get_payload(nest)) + mnl_attr_get_payload_len(nest);
+    const auto* attr = static_cast<const nlattr*>(mnl_attr_get_payload(nest));
+    while (mnl_attr_ok(attr, static_cast<int>(end - reinterpret_cast<const char*>(attr)))) {
+        items.push_back(attr);
+        attr = mnl_attr_next(attr);
+    }
+    return items;
+}
+
 inline const genlmsghdr* genl_header(const nlmsghdr* nlh) {
     return static_cast<const genlmsghdr*>(mnl_nlmsg_get_payload(nlh));
 }

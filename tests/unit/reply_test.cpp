@@ -354,6 +354,40 @@ TEST(Walk, DoitReplyThenAck) {
     EXPECT_FALSE(progress.interrupted);
 }
 
+TEST(Walk, DoitWithoutAckEndsAtItsReply) {
+    MessageBuffer m;
+    m.begin(kFamily, 0, 45);
+    mnl_attr_put_u32(m.nlh(), RTPPROXY_A_AFFECTED, 2);
+    m.end();
+    // A stale message after the reply is not read: the request ended with its reply.
+    m.error(45, EINVAL, "not for this request");
+    int data = 0;
+    ReplyProgress progress;
+    progress.reply_finishes = true;
+    walk_replies(
+        m.bytes(), 45, "update", [&](const nlmsghdr*) { ++data; }, progress);
+    EXPECT_EQ(data, 1);
+    EXPECT_TRUE(progress.finished);
+
+    MessageBuffer failed;
+    failed.error(46, ENOENT, "no switchboard matches the given gates");
+    ReplyProgress failed_progress;
+    failed_progress.reply_finishes = true;
+    const auto e = catch_system_error([&] {
+        walk_replies(
+            failed.bytes(), 46, "update", [](const nlmsghdr*) {}, failed_progress);
+    });
+    EXPECT_EQ(e.code().value(), ENOENT);
+}
+
+TEST(Request, DoitRequestsEndAtTheirReplyDumpsDoNot) {
+    EXPECT_TRUE(make_info_request(kFamily).reply_finishes());
+    EXPECT_TRUE(make_remove_request(kFamily, {}, {}).reply_finishes());
+    EXPECT_TRUE(make_get_family_request("xt_rtpproxy").reply_finishes());
+    EXPECT_FALSE(make_sessions_request(kFamily, {}, {}).reply_finishes());
+    EXPECT_FALSE(make_session_table_request(kFamily, {}, {}).reply_finishes());
+}
+
 TEST(Walk, OtherSequenceNumbersAreSkipped) {
     MessageBuffer m;
     m.error(40, EINVAL, "stale");

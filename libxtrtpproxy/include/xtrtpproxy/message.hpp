@@ -37,6 +37,9 @@ class Request {
     std::uint32_t seq() const noexcept;
     void set_seq(std::uint32_t seq) noexcept;
     bool is_dump() const noexcept;
+    // A doit request without NLM_F_ACK: every command answers with exactly one reply or an
+    // error, so an ACK after the reply would be a second message for nothing.
+    bool reply_finishes() const noexcept;
 
   private:
     // uint32_t elements keep the buffer aligned for struct nlmsghdr.
@@ -51,7 +54,8 @@ struct FamilyInfo {
 };
 FamilyInfo parse_family_reply(const nlmsghdr* nlh);
 
-// Requests of the xt_rtpproxy family. An absent optional selector or range is not sent.
+// Requests of the xt_rtpproxy family. An absent optional selector or range is not sent. Doit
+// requests ask for no ACK: their reply, or an error, ends them.
 Request make_info_request(std::uint16_t family_id);
 Request make_switchboards_request(std::uint16_t family_id, const SwitchboardSelector& selector);
 Request make_alloc_request(std::uint16_t family_id, const SwitchboardSelector& selector,
@@ -94,8 +98,9 @@ std::vector<std::uint32_t> parse_affected_list_reply(const nlmsghdr* nlh);
 
 // How far the replies to one request have come.
 struct ReplyProgress {
-    bool finished = false;     // the ACK or NLMSG_DONE arrived
-    bool interrupted = false;  // a dump message carried NLM_F_DUMP_INTR
+    bool finished = false;        // the ACK, NLMSG_DONE or (reply_finishes) the reply arrived
+    bool interrupted = false;     // a dump message carried NLM_F_DUMP_INTR
+    bool reply_finishes = false;  // set by the caller: the request's one reply ends it
 };
 
 // Walks the messages in buf that answer the request with sequence number seq (others are

@@ -34,7 +34,8 @@ class Socket {
     std::uint16_t family_id() const noexcept { return family_id_; }
     std::uint32_t family_version() const noexcept { return family_version_; }
 
-    // Sends a doit request with NLM_F_ACK and waits for its ACK; replies go to on_data.
+    // Sends a doit request and waits for its ACK, or for its one reply when it asked for no
+    // ACK (Request::reply_finishes); replies go to on_data.
     // Throws std::system_error with the kernel's extended-ACK text; what names the request.
     void execute(Request& request, std::string_view what, const DataHandler& on_data);
 
@@ -43,7 +44,8 @@ class Socket {
     bool dump(Request& request, std::string_view what, const DataHandler& on_data);
 
     // Sends many doit requests in as few sendmsg calls as the receive buffer allows and
-    // collects their replies (on_data gets the request's index) and ACKs. Returns one entry
+    // collects their replies (on_data gets the request's index) and ACKs (or, without
+    // NLM_F_ACK, takes a request's reply as its end). Returns one entry
     // per request: null on success, else the exception (from the kernel or from on_data).
     std::vector<std::exception_ptr> batch(std::span<Request> requests, std::string_view what,
                                           const BatchHandler& on_data);
