@@ -203,15 +203,23 @@ def build(records):
             continue
         w = over[-1]
         cap = w["capacity"]
+        # Throttled (bench/vm.sh overload()): vCPU 0 ran only part of the time; its capacity in
+        # the window is the share of the host it got times its capacity at full speed.
+        share = None
+        if w.get("throttled") == 1 and w.get("host_ns") and w.get("vcpu0_ns"):
+            share = min(1.0, w["vcpu0_ns"] / w["host_ns"])
+            cap = cap * share
         relayed_pps = w["relayed"] / w["send_secs"] if w["send_secs"] else 0
         rec = {p: [x for x in windows if x["phase"] == p and x["relay"] == relay]
                for p in ("recovery", "recovery2")}
         report["overload"][relay] = {
-            "capacity_pps": cap,
+            "capacity_pps": rnd(cap, 0),
+            "capacity_full_speed_pps": w["capacity"],
+            "vcpu0_share": rnd(share, 3),
             "offered_wanted_pps": w["rate"],
             "offered_pps": rnd(w["achieved_rate"], 0),
             "offered_x_capacity": rnd(w["achieved_rate"] / cap, 2) if cap else None,
-            "generator_limited": w["achieved_rate"] < 0.95 * w["rate"],
+            "generator_limited": w["achieved_rate"] < 0.95 * min(w["rate"], 2 * cap),
             "relayed_pps": rnd(relayed_pps, 0),
             "relayed_fraction_of_offered": rnd(w["relayed"] / w["sent"], 4) if w["sent"] else None,
             "relayed_fraction_of_capacity": rnd(relayed_pps / cap, 4) if cap else None,
@@ -287,13 +295,13 @@ def targets(report, sweep, scale):
         t = target("xt under 2x overload: relayed / capacity", v, ">= 0.9", v is not None and v >= 0.9,
                    "offered %sx capacity%s" % (o["offered_x_capacity"],
                                                ", generator-limited" if o["generator_limited"] else ""))
-        if (o["offered_x_capacity"] or 0) < 1.5:
-            # Not overloaded at all: what it relayed says nothing about overload.
+        if (o["offered_x_capacity"] or 0) < 1.8:
+            # Not (nearly) twice the capacity: what it relayed is not the figure asked for.
             t["met"] = None
-            t["note"] += ": not an overload, not judged"
+            t["note"] += ": not a 2x overload, not judged"
         out.append(t)
         t = target("xt recovers after overload", o["recovered"], "true", o["recovered"])
-        if (o["offered_x_capacity"] or 0) < 1.5:
+        if (o["offered_x_capacity"] or 0) < 1.8:
             t["met"] = None
             t["note"] = "there was no overload"
         out.append(t)
@@ -369,8 +377,11 @@ def markdown(report):
                   "| relay | capacity | offered (× capacity) | relayed (pps) | relayed / capacity | relayed / offered | recovery loss | recovered |",
                   "|---|---:|---:|---:|---:|---:|---:|---|"]
         for relay, o in report["overload"].items():
+            cap = fmt(o["capacity_pps"])
+            if o.get("vcpu0_share") is not None:
+                cap += " (vCPU 0 at %.0f%%)" % (100 * o["vcpu0_share"])
             lines.append("| %s | %s | %s (%s×%s) | %s | %s | %s | %s | %s |" % (
-                NAMES[relay], fmt(o["capacity_pps"]), fmt(o["offered_pps"], 0), fmt(o["offered_x_capacity"], 2),
+                NAMES[relay], cap, fmt(o["offered_pps"], 0), fmt(o["offered_x_capacity"], 2),
                 ", generator-limited" if o["generator_limited"] else "", fmt(o["relayed_pps"], 0),
                 fmt(o["relayed_fraction_of_capacity"], 3), fmt(o["relayed_fraction_of_offered"], 3),
                 " / ".join("%.1f%%" % (100 * x) for x in o["recovery_loss"] if x is not None),

@@ -17,7 +17,8 @@
 # VM_KERNEL and VM_MODDIR (a kernel image and its module folder, for a
 # kernel not installed in /boot: the debug kernel), VERBOSE=1 (echo the
 # whole console), VM_RUNDIR (the run folder to use instead of a new one
-# under build/vm/runs/).
+# under build/vm/runs/), VM_ACCEL (qemu's -accel, default tcg,thread=multi:
+# a host thread per vCPU; make vm-test-all uses tcg,thread=single).
 #
 # One boot runs every test in turn (the guest reloads the module and deletes
 # all namespaces between tests). If the kernel dies, the test that was running
