@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
+#include <sstream>
+
 using namespace iptrtpproxy;
 using namespace xtrtpproxy;
 
@@ -147,4 +149,22 @@ TEST(Format, AllocComputesPortsWhenNotReported) {
     EXPECT_EQ(format_alloc(entry),
               "sess-id=7 addr-a=fd00::1 rtp-port-a=40014 rtcp-port-a=40015 addr-b=fd00::2 "
               "rtp-port-b=40014 rtcp-port-b=40015\n");
+}
+
+TEST(Format, ListLongerThanOneWrittenPieceIsWhole) {
+    const Switchboard sb = switchboard("10.0.0.1", 20000, "10.0.0.2", 30000);
+    std::vector<SessionEntry> sessions(2000);
+    std::string expected = format_switchboard(sb);
+    for (std::uint32_t id = 0; id < sessions.size(); ++id) {
+        sessions[id].switchboard = sb;
+        sessions[id].session.id = id;
+        sessions[id].session.state = SessionState::live;
+        sessions[id].session.streams[0].client = Endpoint{Address::parse("10.0.1.2"), 4000};
+        expected += format_session(sessions[id].session);
+    }
+    ASSERT_GT(expected.size(), 3 * 64 * 1024U);  // several pieces of write_list
+    std::ostringstream out;
+    write_list(out, {sb}, sessions, true);
+    EXPECT_EQ(out.str(), expected);
+    EXPECT_EQ(format_list({sb}, sessions, true), expected);
 }

@@ -65,6 +65,8 @@ sbench setup --gates-a "$GATE_A" --gates-b "$GATE_B" --port-a 20000 --port-b 300
 	--per-switchboard 1000 --count 950 --batch 1000 --client-a "$CLIENT_A:4000" \
 	--client-b "$CLIENT_B:6000" --out "$TMP/sess" >/dev/null
 expect_eq "sessions" 950 "$(info_get sessions)"
+created=$(info_get sessions-created)
+deleted=$(info_get sessions-deleted)
 # 100 asked, 50 free: the bulk message is refused whole, the per-item requests then fill the 50
 # free slots and the 51st fails, which stops sessbench.
 expect_fail 1 sbench churn --gate-a "$GATE_A" --gate-b "$GATE_B" --port-a 20000 --port-b 30000 \
@@ -72,12 +74,27 @@ expect_fail 1 sbench churn --gate-a "$GATE_A" --gate-b "$GATE_B" --port-a 20000 
 expect_contains "the item's error" "switchboard is full" "$(cat "$TMP/stderr")"
 expect_eq "sessions" 1000 "$(info_get sessions)"
 expect_eq "switchboard live" 1000 "$(sb_get live --addr-a "$GATE_A")"
+# Refused before the first alloc: not allocated and rolled back, which would count both.
+expect_eq "created: only the 50 of the per-item requests" $((created + 50)) "$(info_get sessions-created)"
+expect_eq "deleted: none" "$deleted" "$(info_get sessions-deleted)"
 
 step "a bulk alloc with an invalid session allocates nothing"
 sbench clear >/dev/null
+created_before_invalid=$(info_get sessions-created)
 expect_fail 1 sbench churn --gate-a "$GATE_A" --gate-b "$GATE_B" --port-a 20000 --port-b 30000 \
 	--count 10 --batch 10 --client-a "$GATE_A:20000" --client-b "$CLIENT_B:6000"
 expect_contains "the kernel's reason" "gate port" "$(cat "$TMP/stderr")"
+expect_eq "sessions" 0 "$(info_get sessions)"
+expect_eq "created: none" "$(info_get sessions-created)" "$created_before_invalid"
+
+step "without CAP_NET_ADMIN the bulk commands and the table dump are refused"
+chmod 0755 "$TMP"
+cp "$SESSBENCH" "$TMP/sessbench"
+expect_fail 1 as_nobody "$TMP/sessbench" churn --gate-a "$GATE_A" --gate-b "$GATE_B" --port-a 20000 \
+	--port-b 30000 --count 10 --batch 10 --client-a "$CLIENT_A:4000" --client-b "$CLIENT_B:6000"
+expect_contains "alloc refused" "Operation not permitted" "$(cat "$TMP/stderr")"
+expect_fail 1 as_nobody "$TMP/sessbench" list --repeat 1
+expect_contains "table dump refused" "Operation not permitted" "$(cat "$TMP/stderr")"
 expect_eq "sessions" 0 "$(info_get sessions)"
 
 step "the sessions relay"
