@@ -229,10 +229,12 @@ int churn(const Args& args) {
 using Messages = std::vector<std::vector<std::byte>>;
 
 // Parses session messages of either format: one session per message (GET_SESSION) or session
-// tables (GET_SESSION_TABLE). Returns the time taken; sessions counts what they held.
-double parse_all(const Messages& messages, std::size_t& sessions) {
+// tables (GET_SESSION_TABLE). Returns the time taken; sessions counts what they held. Room for
+// expected sessions is made first, as Client::sessions() does.
+double parse_all(const Messages& messages, std::size_t& sessions, std::size_t expected) {
     const auto start = Clock::now();
     std::vector<xtrtpproxy::SessionEntry> entries;
+    entries.reserve(expected);
     for (const auto& m : messages) {
         const auto* nlh = reinterpret_cast<const nlmsghdr*>(m.data());
         const auto* genl = static_cast<const genlmsghdr*>(mnl_nlmsg_get_payload(nlh));
@@ -273,7 +275,7 @@ int list(const Args& args) {
     });
     const double dump_secs = seconds_since(start);
     std::size_t parsed = 0;
-    const double parse_secs = parse_all(messages, parsed);
+    const double parse_secs = parse_all(messages, parsed, count);
     if (parsed != count) throw std::runtime_error("the split dump saw another number of sessions");
     if (args.has("save")) {
         std::FILE* f = std::fopen(args.str("save").c_str(), "w");
@@ -309,7 +311,7 @@ int parse(const Args& args) {
     std::vector<double> times;
     std::size_t sessions = 0;
     for (unsigned long i = 0; i < args.num("repeat", 5); ++i)
-        times.push_back(parse_all(messages, sessions));
+        times.push_back(parse_all(messages, sessions, sessions));
     std::sort(times.begin(), times.end());
     std::printf("sessions=%zu parse_secs=%.6f messages=%zu\n", sessions, times.front(),
                 messages.size());
