@@ -102,7 +102,7 @@ raw=$rundir/results/bench-raw.jsonl
 native_parse=()
 if [ -s "$rundir/results/list-messages.bin" ]; then
 	parsed=$("$bin/sessbench" parse --file "$rundir/results/list-messages.bin")
-	native_parse=(--native-parse "${parsed##*parse_secs=}")
+	native_parse=(--native-parse "$(sed -n 's/.*parse_secs=\([0-9.]*\).*/\1/p' <<<"$parsed")")
 	rm -f "$rundir/results/list-messages.bin"
 fi
 if [ -s "$raw" ]; then

@@ -897,6 +897,8 @@ main() {
 }
 
 # Sourced (by hand in `tests/vm/run.sh shell`, or by a probe): the functions only.
+# main and exit on one line: bash reads a script as it runs it, and the file may be edited
+# while a run goes on.
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-	main
+	main; exit
 fi
