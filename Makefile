@@ -58,7 +58,7 @@ KMOD_SOURCES = $(wildcard kmod/*.c kmod/*.h)
 CHECKPATCH ?= $(firstword $(shell command -v checkpatch.pl) \
 	$(wildcard /usr/src/linux-source-*/scripts/checkpatch.pl))
 
-.PHONY: all deps kmod userspace unit vm-test vm-test-all fuzz stress test-debug-kernel test demo check install clean
+.PHONY: all deps kmod userspace unit vm-test vm-test-all vm-test-all-and-bench-smoke fuzz stress test-debug-kernel test demo check install clean
 
 all: kmod userspace
 
@@ -123,16 +123,29 @@ VM_JOBS ?= 3
 # outnumber the host's CPUs spin on each other's locks. make vm-test and
 # make stress keep a thread per vCPU.
 VM_ALL_ACCEL ?= tcg,thread=single
+# WITH_BENCH_SMOKE=1 (make test): bench-smoke is a fourth job, started when
+# the first kernel's VM is done, beside the others' last tests.
 vm-test-all: userspace
 	@for k in $(KVERS); do rm -f $(BUILD)/vm-$$k.log; \
 		$(MAKE) --no-print-directory kmod KVER=$$k >$(BUILD)/kmod-$$k.log 2>&1 || \
 		{ cat $(BUILD)/kmod-$$k.log; echo "$$k: module build failed" >$(BUILD)/vm-$$k.log; }; done
-	@printf '%s\n' $(KVERS) | xargs -P $(VM_JOBS) -I{} sh -c \
-		'grep -q "module build failed" $(BUILD)/vm-{}.log 2>/dev/null || \
-		 { echo "VM tests on {}: started"; KVER={} VM_ACCEL=$(VM_ALL_ACCEL) tests/vm/run.sh $(TESTS) >$(BUILD)/vm-{}.log 2>&1; \
-		   echo "VM tests on {}: $$(tail -n 1 $(BUILD)/vm-{}.log)"; }' || true
+	@rm -f $(BUILD)/bench-smoke.log
+	@{ printf '%s\n' $(KVERS); [ -z "$(WITH_BENCH_SMOKE)" ] || echo bench-smoke; } | \
+	xargs -P $(VM_JOBS) -I{} sh -c \
+		'if [ {} = bench-smoke ]; then \
+		   echo "bench-smoke: started"; \
+		   $(MAKE) --no-print-directory bench-smoke >$(BUILD)/bench-smoke.log 2>&1; \
+		   echo "bench-smoke: $$(tail -n 1 $(BUILD)/bench-smoke.log)"; \
+		 elif ! grep -q "module build failed" $(BUILD)/vm-{}.log 2>/dev/null; then \
+		   echo "VM tests on {}: started"; KVER={} VM_ACCEL=$(VM_ALL_ACCEL) tests/vm/run.sh $(TESTS) >$(BUILD)/vm-{}.log 2>&1; \
+		   echo "VM tests on {}: $$(tail -n 1 $(BUILD)/vm-{}.log)"; \
+		 fi' || true
 	@status=0; \
 	for k in $(KVERS); do printf '\n==== %s\n' "$$k"; cat $(BUILD)/vm-$$k.log; done; \
+	if [ -n "$(WITH_BENCH_SMOKE)" ]; then \
+		printf '\n==== bench-smoke\n'; cat $(BUILD)/bench-smoke.log; \
+		tail -n 1 $(BUILD)/bench-smoke.log | grep -qx 'bench-smoke: passed' || status=1; \
+	fi; \
 	printf '\n==== VM tests per kernel\n'; \
 	for k in $(KVERS); do \
 		line=$$(grep -E '^[0-9]+ passed, [0-9]+ failed$$' $(BUILD)/vm-$$k.log | tail -n 1); \
@@ -141,7 +154,11 @@ vm-test-all: userspace
 	done; \
 	exit $$status
 
-test: unit vm-test-all bench-smoke
+# The VM suites and the benchmark's smoke run, side by side.
+vm-test-all-and-bench-smoke:
+	@$(MAKE) --no-print-directory vm-test-all WITH_BENCH_SMOKE=1
+
+test: unit vm-test-all-and-bench-smoke
 
 demo: all
 	KVER=$(KVER) tests/vm/run.sh demo
