@@ -639,6 +639,24 @@ overload() {
 	fi
 }
 
+# warm_up N: a few packets on every stream of N sessions of every relay, not measured. In a
+# call each stream sees 50 packets a second, so what a relay does once per stream (xt_RTPPROXY
+# routes a stream's first packet and caches the route; rtpengine learns its sources) is not
+# what a packet costs. Spread over 100,000 sessions the scale windows alone would not reach
+# every stream even once. Below half of each relay's capacity, so nothing is flooded.
+warm_up() {
+	local n=$1 relay rate secs
+	for relay in "${RELAYS[@]}"; do
+		((HAVE[$relay] >= n)) || continue
+		rate=$(((${CAP[$relay]:-0} / 2) < 20000 ? ${CAP[$relay]:-0} / 2 : 20000))
+		((rate > 0)) || continue
+		# rtpgen sends RATE packets a second over both directions, round-robin over the sessions.
+		secs=$((3 * 2 * n / rate + 1))
+		gen "$relay" "$n" --rate "$rate" --seconds "$secs" --proxy-cpu 0 --drain-ms 500 >/dev/null
+		log "warm-up: $relay, $n sessions, $((rate * secs)) packets"
+	done
+}
+
 # scale ROUNDS SECS N...: per-packet cost with traffic spread over N sessions.
 scale() {
 	local rounds=$1 secs=$2 n round relay rate
@@ -651,6 +669,7 @@ scale() {
 		# kernel's 20,000 targets holds CPU 0 for tens of seconds (soft lockups).
 		if has_relay rek && ((n <= CFG[rek_max])); then rtpengine_calls rek "$n"; fi
 		if has_relay reu && ((n <= CFG[reu_max])); then rtpengine_calls reu "$n"; fi
+		warm_up "$n"
 		for ((round = 1; round <= rounds; round++)); do
 			background scale "$secs" "$n"
 			for rate in $(list scale_rates); do
