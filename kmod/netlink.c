@@ -860,25 +860,40 @@ out:
 	return err;
 }
 
+/*
+ * What a session dump asks for: the switchboards (@sel) and the session ids
+ * @lo to @hi (one id when only the low end is given, all when neither is).
+ */
+static int rtpp_dump_selection(struct netlink_callback *cb,
+			       struct rtpp_selector *sel, u32 *lo, u32 *hi)
+{
+	struct nlattr **attrs = rtpp_dump_attrs(cb);
+	const struct nlattr *alo = attrs[RTPPROXY_A_SESS_ID_LO];
+	const struct nlattr *ahi = attrs[RTPPROXY_A_SESS_ID_HI];
+	int err;
+
+	err = rtpp_parse_selector(attrs[RTPPROXY_A_SWITCHBOARD], sel,
+				  cb->extack);
+	if (err)
+		return err;
+	*lo = alo ? nla_get_u32(alo) : 0;
+	*hi = ahi ? nla_get_u32(ahi) : alo ? *lo : U32_MAX;
+	return 0;
+}
+
 static int rtpp_nl_dump_sessions(struct sk_buff *skb,
 				 struct netlink_callback *cb)
 {
 	struct rtpp_dump_ctx *ctx = (struct rtpp_dump_ctx *)cb->ctx;
 	struct rtpp_net *rn = rtpp_net(sock_net(skb->sk));
-	struct nlattr **attrs = rtpp_dump_attrs(cb);
-	const struct nlattr *alo = attrs[RTPPROXY_A_SESS_ID_LO];
-	const struct nlattr *ahi = attrs[RTPPROXY_A_SESS_ID_HI];
 	struct rtpp_switchboard *sb;
 	struct rtpp_selector sel;
 	u32 lo, hi;
 	int err;
 
-	err = rtpp_parse_selector(attrs[RTPPROXY_A_SWITCHBOARD], &sel,
-				  cb->extack);
+	err = rtpp_dump_selection(cb, &sel, &lo, &hi);
 	if (err)
 		return err;
-	lo = alo ? nla_get_u32(alo) : 0;
-	hi = ahi ? nla_get_u32(ahi) : alo ? lo : U32_MAX;
 
 	mutex_lock(&rn->lock);
 	cb->seq = rn->gen;
@@ -916,21 +931,15 @@ static int rtpp_nl_dump_table(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct rtpp_dump_ctx *ctx = (struct rtpp_dump_ctx *)cb->ctx;
 	struct rtpp_net *rn = rtpp_net(sock_net(skb->sk));
-	struct nlattr **attrs = rtpp_dump_attrs(cb);
-	const struct nlattr *alo = attrs[RTPPROXY_A_SESS_ID_LO];
-	const struct nlattr *ahi = attrs[RTPPROXY_A_SESS_ID_HI];
 	unsigned long now = jiffies;
 	struct rtpp_switchboard *sb;
 	struct rtpp_selector sel;
 	u32 lo, hi;
 	int err;
 
-	err = rtpp_parse_selector(attrs[RTPPROXY_A_SWITCHBOARD], &sel,
-				  cb->extack);
+	err = rtpp_dump_selection(cb, &sel, &lo, &hi);
 	if (err)
 		return err;
-	lo = alo ? nla_get_u32(alo) : 0;
-	hi = ahi ? nla_get_u32(ahi) : alo ? lo : U32_MAX;
 
 	mutex_lock(&rn->lock);
 	cb->seq = rn->gen;
