@@ -8,11 +8,14 @@
  *
  * Sends N netlink messages built from a grammar of the ABI in
  * <linux/netfilter/xt_RTPPROXY.h>: valid requests of every command, nearly
- * valid ones, random attribute trees (wrong types, lengths, nests in the wrong
- * place, duplicates, truncated nests), header games (dump flags on doit-only
- * commands, unknown commands and versions, no request flag), byte-level
+ * valid ones (bulk commands: session lists and range lists of every size
+ * around RTPPROXY_BULK_MAX with one planted fault), random attribute trees
+ * (wrong types, lengths, nests in the wrong place, duplicates, truncated
+ * nests), header games (dump flags on doit-only commands, unknown commands
+ * and versions, no request flag), byte-level
  * mutations of valid requests and random payloads, plus sequences of valid
- * commands (fill a switchboard, update, get, interrupted dumps, delete) so that
+ * commands (fill a switchboard one by one or in bulk, update, get, interrupted
+ * dumps and session tables, delete one by one or by range lists) so that
  * the kernel reaches its deeper states. Replies are read without blocking and
  * counted; some sockets are closed in the middle of a dump.
  *
@@ -22,7 +25,9 @@
  * Output: key=value lines on stdout (counts of messages, acknowledgements,
  * errors by errno, and per command "cmd_<NAME>_{sent,ok,eperm,err}": a
  * command is "ok" when the kernel acknowledged it with 0, answered it with
- * data or ended its dump without error). Exit status 0 unless the tool itself
+ * data or ended its dump without error; "bulk_<NAME>_{empty,max,over}_{sent,ok}":
+ * bulk requests whose list has no entry, RTPPROXY_BULK_MAX or more, of which
+ * only "max" may succeed). Exit status 0 unless the tool itself
  * failed (2); what the kernel answered is for the caller to judge.
  *
  * Everything derives from the seed (printed first): with --jobs 1 the same
@@ -65,6 +70,8 @@
 #endif
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define NLA_DATA(nla) ((const uint8_t*)(nla) + NLA_HDRLEN)
+#define NLA_PAYLOAD(nla) ((size_t)(nla)->nla_len - NLA_HDRLEN)
 
 /* ---- statistics, shared by the worker processes --------------------------- */
 
@@ -90,6 +97,9 @@ static const char* const class_names[NCLASSES] = {
     [RTPPROXY_CMD_GET_SESSION] = "GET_SESSION",
     [RTPPROXY_CMD_RESET_COUNTERS] = "RESET_COUNTERS",
     [RTPPROXY_CMD_AUDIT] = "AUDIT",
+    [RTPPROXY_CMD_NEW_SESSIONS] = "NEW_SESSIONS",
+    [RTPPROXY_CMD_DEL_SESSIONS] = "DEL_SESSIONS",
+    [RTPPROXY_CMD_GET_SESSION_TABLE] = "GET_SESSION_TABLE",
     [CL_BAD_CMD] = "BAD_CMD",
     [CL_SHORT] = "SHORT",
     [CL_NO_REQUEST] = "NO_REQUEST",
@@ -114,14 +124,30 @@ static const char* const mode_names[NMODES] = {
     "valid", "near_valid", "grammar", "mutated", "header", "random", "nlctrl", "sequence",
 };
 
-enum nest_id { NEST_TOP, NEST_SB, NEST_GATE, NEST_SESS, NEST_STREAM, NEST_COUNTERS, NNESTS };
+enum nest_id {
+    NEST_TOP,
+    NEST_SB,
+    NEST_GATE,
+    NEST_SESS,
+    NEST_STREAM,
+    NEST_COUNTERS,
+    NEST_SESS_LIST, /* RTPPROXY_A_SESSION_LIST: session nests of any type */
+    NNESTS
+};
 
 static const char* const nest_names[NNESTS] = {
-    "top", "switchboard", "gate", "session", "stream", "counters",
+    "top", "switchboard", "gate", "session", "stream", "counters", "session_list",
 };
 
 #define MAX_ERRNO 256
 #define MAX_ATTR_TYPE 32
+
+/* Bulk requests by the size of their list, as the kernel counts it. */
+enum bulk_cmd { BULK_NEW, BULK_DEL, NBULK_CMDS };
+enum bulk_kind { BK_OTHER, BK_EMPTY, BK_MAX, BK_OVER, NBULK_KINDS };
+
+static const char* const bulk_cmd_names[NBULK_CMDS] = {"NEW_SESSIONS", "DEL_SESSIONS"};
+static const char* const bulk_kind_names[NBULK_KINDS] = {"other", "empty", "max", "over"};
 
 struct stats {
     uint64_t messages; /* netlink messages sent (several per send in batches) */
@@ -134,6 +160,7 @@ struct stats {
     uint64_t mode[NMODES];
     uint64_t attrs[NNESTS][MAX_ATTR_TYPE]; /* attributes written, by nest and type */
     uint64_t socket_opens;
+    uint64_t bulk_sent[NBULK_CMDS][NBULK_KINDS], bulk_ok[NBULK_CMDS][NBULK_KINDS];
     uint64_t worker_failures;
 };
 
@@ -357,7 +384,7 @@ static void msg_close(void) { msg_hdr()->nlmsg_len = (uint32_t)(out.len - out.st
 
 /* ---- the ABI as a grammar ---------------------------------------------------- */
 
-enum kind { K_U8, K_U16, K_U32, K_U64, K_FLAG, K_ADDR, K_STRING, K_NEST };
+enum kind { K_U8, K_U16, K_U32, K_U64, K_FLAG, K_ADDR, K_STRING, K_NEST, K_ARRAY };
 
 /* What a value means, for picking plausible ones. */
 enum hint {
@@ -371,6 +398,10 @@ enum hint {
     H_SESS_ID,
     H_RESET,
     H_STATE,
+    H_RANGES,  /* struct rtpproxy_range[] */
+    H_COUNTS,  /* __u32[] */
+    H_RECORDS, /* struct rtpproxy_session_rec[] */
+    H_REC_SIZE,
 };
 
 struct attr_spec {
@@ -393,6 +424,11 @@ static const struct attr_spec top_attrs[] = {
     {RTPPROXY_A_SESS_ID_HI, K_U32, H_SESS_ID, 0},
     {RTPPROXY_A_AFFECTED, K_U32, H_NONE, 0},
     {RTPPROXY_A_RESET, K_U32, H_RESET, 0},
+    {RTPPROXY_A_SESSION_LIST, K_NEST, H_NONE, NEST_SESS_LIST},
+    {RTPPROXY_A_RANGE_LIST, K_ARRAY, H_RANGES, 0},
+    {RTPPROXY_A_AFFECTED_LIST, K_ARRAY, H_COUNTS, 0},
+    {RTPPROXY_A_SESSION_REC_SIZE, K_U32, H_REC_SIZE, 0},
+    {RTPPROXY_A_SESSION_TABLE, K_ARRAY, H_RECORDS, 0},
 };
 
 static const struct attr_spec sb_attrs[] = {
@@ -457,6 +493,13 @@ static const struct attr_spec counter_attrs[] = {
     {RTPPROXY_CNT_A_SESS_DELETED, K_U64, H_NONE, 0},
 };
 
+/* The kernel takes session nests of any type in the list; the library writes RTPPROXY_A_SESSION. */
+static const struct attr_spec sess_list_attrs[] = {
+    {RTPPROXY_A_SESSION, K_NEST, H_NONE, NEST_SESS},
+    {RTPPROXY_A_UNSPEC, K_NEST, H_NONE, NEST_SESS},
+    {RTPPROXY_A_SESSION_LIST, K_NEST, H_NONE, NEST_SESS},
+};
+
 static const struct {
     const struct attr_spec* attrs;
     unsigned int n;
@@ -468,6 +511,7 @@ static const struct {
     [NEST_SESS] = {sess_attrs, ARRAY_SIZE(sess_attrs), RTPPROXY_SESS_A_MAX},
     [NEST_STREAM] = {stream_attrs, ARRAY_SIZE(stream_attrs), RTPPROXY_STREAM_A_MAX},
     [NEST_COUNTERS] = {counter_attrs, ARRAY_SIZE(counter_attrs), RTPPROXY_CNT_A_MAX},
+    [NEST_SESS_LIST] = {sess_list_attrs, ARRAY_SIZE(sess_list_attrs), RTPPROXY_A_MAX},
 };
 
 /* ---- values ------------------------------------------------------------------ */
@@ -567,8 +611,137 @@ static uint32_t valid_u32(enum hint hint, const struct switchboard* sb) {
             return learn[below(ARRAY_SIZE(learn))];
         case H_RESET:
             return 1 + below(RTPPROXY_RESET_ALL);
+        case H_REC_SIZE:
+            return chance(70) ? (uint32_t)sizeof(struct rtpproxy_session_rec)
+                              : (uint32_t)below(2 * sizeof(struct rtpproxy_session_rec));
         default:
             return chance(50) ? below(1000) : (uint32_t)rnd64();
+    }
+}
+
+/* ---- bulk payloads ------------------------------------------------------------ */
+
+/* How many entries a bulk list has: the edges of 1..RTPPROXY_BULK_MAX and beyond. */
+enum bulk_size { BS_EMPTY, BS_ONE, BS_FEW, BS_MANY, BS_MAX_LESS, BS_MAX, BS_MAX_MORE, NBULK_SIZES };
+
+static unsigned int bulk_count(enum bulk_size size) {
+    switch (size) {
+        case BS_EMPTY:
+            return 0;
+        case BS_ONE:
+            return 1;
+        case BS_FEW:
+            return 2 + below(7);
+        case BS_MANY:
+            return 9 + below(RTPPROXY_BULK_MAX - 10);
+        case BS_MAX_LESS:
+            return RTPPROXY_BULK_MAX - 1;
+        case BS_MAX:
+            return RTPPROXY_BULK_MAX;
+        default:
+            return RTPPROXY_BULK_MAX + 1 + (chance(80) ? 0 : below(64));
+    }
+}
+
+/* A size for a request that should work (1..BULK_MAX), or any size. */
+static unsigned int pick_bulk_count(bool valid) {
+    static const unsigned int valid_weights[NBULK_SIZES] = {0, 30, 40, 15, 5, 10, 0};
+    static const unsigned int any_weights[NBULK_SIZES] = {15, 15, 20, 15, 10, 10, 15};
+
+    return bulk_count((enum bulk_size)pick(valid ? valid_weights : any_weights, NBULK_SIZES));
+}
+
+/* What is wrong with a list of ranges. */
+enum range_form {
+    RF_VALID,      /* 1..BULK_MAX ranges inside the switchboard */
+    RF_OVERLAP,    /* valid, but ranges repeat and overlap */
+    RF_WHOLE,      /* valid: 0..UINT32_MAX, the whole switchboard */
+    RF_EMPTY,      /* no range at all */
+    RF_REVERSED,   /* one range ends before it starts */
+    RF_BEYOND,     /* one range starts at or past max_sess */
+    RF_HUGE,       /* numbers at the edges of __u32 */
+    RF_TOO_MANY,   /* more than BULK_MAX ranges */
+    RF_ODD_LENGTH, /* not a whole number of struct rtpproxy_range */
+    NRANGE_FORMS
+};
+
+/* The payload of RTPPROXY_A_RANGE_LIST. */
+static void put_range_list(const struct switchboard* sb, enum range_form form) {
+    struct rtpproxy_range r[RTPPROXY_BULK_MAX + 64];
+    unsigned int n = 0, i, bad;
+    size_t len;
+
+    /* An odd length may reach past the ranges: those bytes are zeros. */
+    memset(r, 0, sizeof(r));
+    switch (form) {
+        case RF_EMPTY:
+            return;
+        case RF_WHOLE:
+            r[n++] = (struct rtpproxy_range){0, UINT32_MAX};
+            break;
+        case RF_TOO_MANY:
+            n = bulk_count(BS_MAX_MORE);
+            break;
+        default:
+            n = pick_bulk_count(true);
+            break;
+    }
+    if (form != RF_WHOLE) {
+        for (i = 0; i < n; i++) {
+            r[i].lo = below(sb->max_sess);
+            r[i].hi = r[i].lo + (chance(50) ? 0 : below(sb->max_sess + 2));
+        }
+    }
+    bad = below(n);
+    switch (form) {
+        case RF_OVERLAP:
+            for (i = 0; i < n; i++)
+                if (chance(50)) r[i] = r[below(n)];
+            break;
+        case RF_REVERSED:
+            r[bad].hi = r[bad].lo ? r[bad].lo - 1 : 0;
+            if (!r[bad].lo) r[bad].lo = 1 + below(sb->max_sess);
+            break;
+        case RF_BEYOND:
+            r[bad].lo = sb->max_sess + (chance(50) ? 0 : below(4));
+            r[bad].hi = r[bad].lo + below(4);
+            break;
+        case RF_HUGE:
+            r[bad].lo = chance(50) ? UINT32_MAX : 0x80000000u;
+            r[bad].hi = chance(50) ? r[bad].lo : UINT32_MAX;
+            break;
+        default:
+            break;
+    }
+    len = n * sizeof(r[0]);
+    if (form == RF_ODD_LENGTH) {
+        /* Cut into the last range, or a few bytes more. */
+        if (len && chance(60))
+            len -= 1 + below(sizeof(r[0]) - 1);
+        else
+            len += 1 + below(sizeof(r[0]) - 1);
+        if (len > sizeof(r)) len = sizeof(r);
+    }
+    put(r, len);
+}
+
+static enum range_form pick_range_form(bool near) {
+    static const unsigned int valid_weights[NRANGE_FORMS] = {70, 20, 10, 0, 0, 0, 0, 0, 0};
+    static const unsigned int near_weights[NRANGE_FORMS] = {25, 10, 5, 10, 10, 10, 10, 10, 10};
+
+    return (enum range_form)pick(near ? near_weights : valid_weights, NRANGE_FORMS);
+}
+
+/* Reply-only arrays, written into requests: __u32 counts or session records. */
+static void put_array(enum hint hint, bool plausible) {
+    size_t unit = hint == H_RECORDS ? sizeof(struct rtpproxy_session_rec) : sizeof(uint32_t);
+    unsigned int n = hint == H_RECORDS ? below(4) : below(RTPPROXY_BULK_MAX + 2);
+
+    if (plausible) {
+        put_zero(n * unit);
+    } else {
+        put_random(n * unit);
+        if (chance(50)) put_random(1 + below((uint32_t)unit - 1));
     }
 }
 
@@ -660,6 +833,14 @@ static void gen_value(int nest, const struct attr_spec* a, uint16_t type, unsign
         case K_NEST:
             off = nla_open(nest, (uint16_t)(type | (chance(80) ? NLA_F_NESTED : 0)));
             if (depth < 6) gen_tree(a->child, depth + 1, below(quality == 0 ? 5 : 8));
+            nla_close(off);
+            break;
+        case K_ARRAY:
+            off = nla_open(nest, type);
+            if (a->hint == H_RANGES)
+                put_range_list(sb, pick_range_form(quality != 0));
+            else
+                put_array(a->hint, quality == 0);
             nla_close(off);
             break;
     }
@@ -775,6 +956,116 @@ static void gen_session(const struct switchboard* sb, bool update) {
     nla_close(sess);
 }
 
+/* What is wrong with one session of a NEW_SESSIONS list. */
+enum sess_fault {
+    SF_NONE,
+    SF_EMPTY,         /* no stream: nothing to learn or send to */
+    SF_FAMILY,        /* an address of the other family */
+    SF_NOT_UNICAST,   /* a multicast, broadcast or unspecified address */
+    SF_PORT_ZERO,     /* client port 0 */
+    SF_ADDR_ONLY,     /* an address without its port */
+    SF_SET_AND_CLEAR, /* an address and RTPPROXY_STREAM_A_CLEAR_ADDR */
+    SF_GATE_PORT,     /* the client is a gate port of the switchboard */
+    SF_LONG_LEARN,    /* a learning timeout over a day */
+    SF_NOT_NESTED,    /* the session nest without NLA_F_NESTED */
+    SF_NOT_A_NEST,    /* a u32 where the session should be */
+    SF_STRAY_ATTR,    /* random attributes inside the session */
+    SF_DUPLICATE,     /* a stream given twice (the last one counts) */
+    NSESS_FAULTS
+};
+
+/* A stream with a client address and port, or a learning timeout. */
+static void put_sure_stream(const struct switchboard* sb, int idx, enum sess_fault fault) {
+    size_t st = nla_open(NEST_SESS, (uint16_t)((RTPPROXY_SESS_A_RTP_A + idx) | NLA_F_NESTED));
+    int family = fault == SF_FAMILY ? (sb->family == AF_INET ? AF_INET6 : AF_INET) : sb->family;
+    uint8_t addr[16];
+    uint16_t port;
+
+    if (fault == SF_NONE && chance(15)) {
+        nla_put_u32(NEST_STREAM, RTPPROXY_STREAM_A_LEARN_TIMEOUT_MS, 1 + below(60000));
+        nla_close(st);
+        return;
+    }
+    client_addr(family, addr, &port);
+    if (fault == SF_NOT_UNICAST) odd_addr(family, addr);
+    if (fault == SF_PORT_ZERO) port = 0;
+    if (fault == SF_GATE_PORT) {
+        int g = (int)below(2);
+
+        memcpy(addr, sb->addr[g], 16);
+        port = (uint16_t)(sb->port[g] + below(2 * sb->max_sess));
+    }
+    nla_put_raw(NEST_STREAM, RTPPROXY_STREAM_A_ADDR, addr, addr_len(family));
+    if (fault != SF_ADDR_ONLY) nla_put_u16(NEST_STREAM, RTPPROXY_STREAM_A_PORT, port);
+    if (fault == SF_SET_AND_CLEAR) nla_put_flag(NEST_STREAM, RTPPROXY_STREAM_A_CLEAR_ADDR);
+    if (fault == SF_LONG_LEARN)
+        nla_put_u32(NEST_STREAM, RTPPROXY_STREAM_A_LEARN_TIMEOUT_MS,
+                    XT_RTPPROXY_MAX_TIMEOUT * 1000U + 1 + below(1000));
+    nla_close(st);
+}
+
+/*
+ * One session of a list: valid unless fault says otherwise. Light sessions
+ * (one stream) keep a list of RTPPROXY_BULK_MAX + 1 within one message.
+ */
+static void gen_list_session(const struct switchboard* sb, enum sess_fault fault, bool light) {
+    static const uint16_t types[] = {RTPPROXY_A_SESSION, RTPPROXY_A_SESSION, RTPPROXY_A_SESSION,
+                                     RTPPROXY_A_UNSPEC, RTPPROXY_A_SESSION_LIST};
+    uint16_t type = types[below(ARRAY_SIZE(types))];
+    size_t sess;
+    int i;
+
+    if (fault == SF_NOT_A_NEST) {
+        nla_put_u32(NEST_SESS_LIST, type, (uint32_t)rnd64());
+        return;
+    }
+    sess = nla_open(NEST_SESS_LIST, (uint16_t)(type | (fault == SF_NOT_NESTED ? 0 : NLA_F_NESTED)));
+    if (fault != SF_EMPTY) {
+        /* The stream with a fault, or the first one, is always there. */
+        int sure = (int)below(RTPPROXY_STREAMS);
+
+        for (i = 0; i < RTPPROXY_STREAMS; i++) {
+            if (i == sure)
+                put_sure_stream(sb, i, fault);
+            else if (!light && chance(50))
+                gen_stream(sb, i, false);
+        }
+        if (fault == SF_DUPLICATE) put_sure_stream(sb, sure, SF_NONE);
+    }
+    if (fault == SF_STRAY_ATTR) gen_tree(NEST_SESS, 3, 1 + below(3));
+    nla_close(sess);
+}
+
+/*
+ * The RTPPROXY_A_SESSION_LIST of NEW_SESSIONS: n sessions; nearly valid ones
+ * have one fault in one session (first, last or any), which must make the
+ * kernel refuse the whole list.
+ */
+static void gen_session_list(const struct switchboard* sb, unsigned int n, bool near) {
+    enum sess_fault fault = near ? (enum sess_fault)(1 + below(NSESS_FAULTS - 1)) : SF_NONE;
+    unsigned int bad = n ? (chance(30) ? 0 : chance(40) ? n - 1 : below(n)) : 0, i;
+    bool light = n > 32;
+    size_t list;
+
+    if (near && chance(10)) {
+        /* Not a nest. */
+        nla_put_u32(NEST_TOP, RTPPROXY_A_SESSION_LIST, n);
+        return;
+    }
+    list = nla_open(NEST_TOP,
+                    (uint16_t)(RTPPROXY_A_SESSION_LIST | (near && chance(10) ? 0 : NLA_F_NESTED)));
+    for (i = 0; i < n && !out.full; i++) gen_list_session(sb, i == bad ? fault : SF_NONE, light);
+    nla_close(list);
+}
+
+/* The attributes of DEL_SESSIONS after the selector. */
+static void gen_range_list(const struct switchboard* sb, bool near) {
+    size_t off = nla_open(NEST_TOP, RTPPROXY_A_RANGE_LIST);
+
+    put_range_list(sb, pick_range_form(near));
+    nla_close(off);
+}
+
 static void gen_range(const struct switchboard* sb, bool single) {
     uint32_t lo = valid_u32(H_SESS_ID, sb), hi;
 
@@ -788,12 +1079,13 @@ static void gen_range(const struct switchboard* sb, bool single) {
 
 /* Which commands are dumps, which doits, as the ABI says. */
 static bool cmd_has_dump(int cmd) {
-    return cmd == RTPPROXY_CMD_GET_SWITCHBOARD || cmd == RTPPROXY_CMD_GET_SESSION;
+    return cmd == RTPPROXY_CMD_GET_SWITCHBOARD || cmd == RTPPROXY_CMD_GET_SESSION ||
+           cmd == RTPPROXY_CMD_GET_SESSION_TABLE;
 }
 
 static bool cmd_has_doit(int cmd) {
     return cmd >= RTPPROXY_CMD_GET_INFO && cmd <= RTPPROXY_CMD_MAX &&
-           cmd != RTPPROXY_CMD_GET_SWITCHBOARD;
+           cmd != RTPPROXY_CMD_GET_SWITCHBOARD && cmd != RTPPROXY_CMD_GET_SESSION_TABLE;
 }
 
 /* The attributes of a valid request of cmd. */
@@ -836,6 +1128,24 @@ static void gen_body(int cmd, bool dump) {
             break;
         case RTPPROXY_CMD_AUDIT:
             if (chance(50)) gen_selector(sb, chance(50));
+            break;
+        case RTPPROXY_CMD_NEW_SESSIONS:
+            if (!go_wrong()) gen_selector(sb, !near_valid || chance(80));
+            gen_session_list(sb, pick_bulk_count(!near_valid), near_valid);
+            break;
+        case RTPPROXY_CMD_DEL_SESSIONS:
+            if (!go_wrong()) gen_selector(sb, !near_valid || chance(80));
+            if (!near_valid || chance(90)) gen_range_list(sb, near_valid);
+            /* DEL_SESSION's single range, which this command does not read. */
+            if (go_wrong()) gen_range(sb, false);
+            break;
+        case RTPPROXY_CMD_GET_SESSION_TABLE:
+            /* The request of GET_SESSION's dump. */
+            if (chance(60)) gen_selector(sb, false);
+            if (chance(50)) gen_range(sb, false);
+            /* The record size is a reply attribute: no request may carry it. */
+            if (go_wrong())
+                nla_put_u32(NEST_TOP, RTPPROXY_A_SESSION_REC_SIZE, valid_u32(H_REC_SIZE, sb));
             break;
     }
     if (go_wrong()) gen_tree(NEST_TOP, 1, 1 + below(2));
@@ -1082,12 +1392,17 @@ static struct nlsock socks[MAX_SOCKETS];
 /* By sequence number: what was sent, and whether it succeeded already. */
 static uint8_t seq_class[65536];
 static bool seq_ok[65536];
+static uint8_t seq_bulk[65536]; /* enum bulk_kind of a NEW_SESSIONS or DEL_SESSIONS */
 
 /* A request counts as "ok" once, however many replies it gets. */
 static void count_ok(uint32_t seq) {
     if (seq_ok[seq & 0xffff]) return;
     seq_ok[seq & 0xffff] = true;
     stats->cls_ok[seq_class[seq & 0xffff]]++;
+    if (seq_class[seq & 0xffff] == RTPPROXY_CMD_NEW_SESSIONS)
+        stats->bulk_ok[BULK_NEW][seq_bulk[seq & 0xffff]]++;
+    else if (seq_class[seq & 0xffff] == RTPPROXY_CMD_DEL_SESSIONS)
+        stats->bulk_ok[BULK_DEL][seq_bulk[seq & 0xffff]]++;
 }
 
 static void setopt_int(int fd, int level, int name, int value) {
@@ -1201,6 +1516,42 @@ static void reopen_socket(struct nlsock* s) {
 }
 
 /*
+ * The size of a bulk request's list as the kernel sees it: the last top-level
+ * attribute of the type wins, session nests are counted as nla_for_each_nested()
+ * does, and a list with bytes left over is no list.
+ */
+static enum bulk_kind bulk_kind_of(const uint8_t* attrs, size_t len, int cmd) {
+    uint16_t want =
+        cmd == RTPPROXY_CMD_NEW_SESSIONS ? RTPPROXY_A_SESSION_LIST : RTPPROXY_A_RANGE_LIST;
+    const struct nlattr *nla, *list = NULL;
+    long rem = (long)len;
+    unsigned int n = 0;
+
+    for (nla = (const struct nlattr*)attrs;
+         rem >= (long)NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN && nla->nla_len <= rem;
+         rem -= NLA_ALIGN(nla->nla_len),
+        nla = (const struct nlattr*)((const uint8_t*)nla + NLA_ALIGN(nla->nla_len)))
+        if ((nla->nla_type & NLA_TYPE_MASK) == want) list = nla;
+    if (!list) return BK_OTHER;
+    if (cmd == RTPPROXY_CMD_DEL_SESSIONS) {
+        if (NLA_PAYLOAD(list) % sizeof(struct rtpproxy_range)) return BK_OTHER;
+        n = (unsigned int)(NLA_PAYLOAD(list) / sizeof(struct rtpproxy_range));
+    } else {
+        rem = (long)NLA_PAYLOAD(list);
+        for (nla = (const struct nlattr*)NLA_DATA(list);
+             rem >= (long)NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN && nla->nla_len <= rem;
+             rem -= NLA_ALIGN(nla->nla_len),
+            nla = (const struct nlattr*)((const uint8_t*)nla + NLA_ALIGN(nla->nla_len)))
+            n++;
+        if (rem) return BK_OTHER;
+    }
+    return !n                       ? BK_EMPTY
+           : n == RTPPROXY_BULK_MAX ? BK_MAX
+           : n > RTPPROXY_BULK_MAX  ? BK_OVER
+                                    : BK_OTHER;
+}
+
+/*
  * Records what each message of the buffer is, walking it as the kernel's
  * netlink_rcv_skb() does, and points stray message types back at our family:
  * random bytes must not turn into requests to other families.
@@ -1233,6 +1584,13 @@ static void classify_and_send(struct nlsock* s) {
         seq_class[nlh->nlmsg_seq & 0xffff] = (uint8_t)cls;
         seq_ok[nlh->nlmsg_seq & 0xffff] = false;
         stats->cls_sent[cls]++;
+        if (cls == RTPPROXY_CMD_NEW_SESSIONS || cls == RTPPROXY_CMD_DEL_SESSIONS) {
+            enum bulk_kind kind = bulk_kind_of(out.buf + off + NLMSG_HDRLEN + GENL_HDRLEN,
+                                               mlen - NLMSG_HDRLEN - GENL_HDRLEN, (int)cls);
+
+            seq_bulk[nlh->nlmsg_seq & 0xffff] = (uint8_t)kind;
+            stats->bulk_sent[cls == RTPPROXY_CMD_NEW_SESSIONS ? BULK_NEW : BULK_DEL][kind]++;
+        }
         if (cls <= RTPPROXY_CMD_MAX && (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP) {
             s->dump_running = true;
             s->dump_seq = nlh->nlmsg_seq;
@@ -1303,9 +1661,15 @@ static void step_fuzz(void) {
     if (chance(1)) reopen_socket(&socks[below(opt.sockets)]);
 }
 
-/* One valid request of cmd on s, sent on its own. */
+/*
+ * One valid request of cmd on s, sent on its own. id: the session of
+ * SET/GET/DEL_SESSION, the number of sessions of NEW_SESSIONS, the enum
+ * range_form of DEL_SESSIONS, the lowest id of a GET_SESSION_TABLE (0: all).
+ */
 static void send_one(struct nlsock* s, int cmd, bool dump, const struct switchboard* sb,
                      unsigned int id) {
+    size_t off;
+
     begin_send();
     stats->mode[MODE_SEQUENCE]++;
     msg_open(family_id, (uint16_t)(NLM_F_REQUEST | NLM_F_ACK | (dump ? NLM_F_DUMP : 0)),
@@ -1332,6 +1696,23 @@ static void send_one(struct nlsock* s, int cmd, bool dump, const struct switchbo
             nla_put_u32(NEST_TOP, RTPPROXY_A_SESS_ID_LO, id);
             nla_put_u32(NEST_TOP, RTPPROXY_A_SESS_ID_HI, id + below(4));
             break;
+        case RTPPROXY_CMD_NEW_SESSIONS:
+            gen_selector(sb, true);
+            gen_session_list(sb, id, false);
+            break;
+        case RTPPROXY_CMD_DEL_SESSIONS:
+            gen_selector(sb, true);
+            off = nla_open(NEST_TOP, RTPPROXY_A_RANGE_LIST);
+            put_range_list(sb, (enum range_form)id);
+            nla_close(off);
+            break;
+        case RTPPROXY_CMD_GET_SESSION_TABLE:
+            if (chance(70)) gen_selector(sb, true);
+            if (id) {
+                nla_put_u32(NEST_TOP, RTPPROXY_A_SESS_ID_LO, id);
+                if (chance(50)) nla_put_u32(NEST_TOP, RTPPROXY_A_SESS_ID_HI, id + below(16));
+            }
+            break;
         default:
             gen_body(cmd, dump);
             break;
@@ -1348,7 +1729,7 @@ static void step_sequence(uint64_t budget) {
     struct nlsock* s = &socks[below(opt.sockets)];
     unsigned int n, i, id;
 
-    switch (below(7)) {
+    switch (below(10)) {
         case 0: /* fill a switchboard, past full */
             n = sb->max_sess + 2;
             if (n > 48) n = 48;
@@ -1394,6 +1775,54 @@ static void step_sequence(uint64_t budget) {
                 drain(s, DRAIN_ALL);
             }
             break;
+        case 7: { /* bulk: a few, half, all or more than the free slots, then the table */
+            const unsigned int sizes[] = {
+                1,
+                2 + below(7),
+                sb->max_sess / 2,
+                sb->max_sess,
+                sb->max_sess + 1,
+                RTPPROXY_BULK_MAX,
+            };
+
+            n = sizes[below(ARRAY_SIZE(sizes))];
+            if (n > RTPPROXY_BULK_MAX) n = RTPPROXY_BULK_MAX + (chance(50) ? 1 : 0);
+            send_one(s, RTPPROXY_CMD_NEW_SESSIONS, false, sb, n ? n : 1);
+            drain(s, DRAIN_ALL);
+            if (budget > 1) {
+                send_one(s, RTPPROXY_CMD_GET_SESSION_TABLE, true, sb, 0);
+                drain(s, DRAIN_ALL);
+            }
+            break;
+        }
+        case 8: /* bulk delete by range lists, then the table from some id on */
+            send_one(s, RTPPROXY_CMD_DEL_SESSIONS, false, sb, (unsigned int)pick_range_form(false));
+            drain(s, DRAIN_ALL);
+            if (budget > 1) {
+                send_one(s, RTPPROXY_CMD_GET_SESSION_TABLE, true, sb,
+                         chance(50) ? 0 : below(sb->max_sess));
+                drain(s, DRAIN_ALL);
+            }
+            break;
+        case 9: { /* a session table dump, interrupted or read through a tiny buffer */
+            struct nlsock tmp = {.fd = open_socket(chance(50))};
+            bool interrupted = chance(50);
+
+            setopt_int(tmp.fd, SOL_SOCKET, SO_RCVBUF, chance(50) ? 1024 : 4096);
+            send_one(&tmp, RTPPROXY_CMD_GET_SESSION_TABLE, true, sb, 0);
+            if (interrupted && budget > 1) {
+                /* A bulk change between the parts of the dump. */
+                drain(&tmp, below(2));
+                if (chance(50))
+                    send_one(&tmp, RTPPROXY_CMD_NEW_SESSIONS, false, sb, 1 + below(8));
+                else
+                    send_one(&tmp, RTPPROXY_CMD_DEL_SESSIONS, false, sb,
+                             (unsigned int)pick_range_form(false));
+            }
+            drain(&tmp, interrupted ? below(2) : DRAIN_ALL);
+            close_socket(&tmp);
+            break;
+        }
         default: /* a full dump on a socket with a small receive buffer */
             setopt_int(s->fd, SOL_SOCKET, SO_RCVBUF, 2048);
             send_one(s, RTPPROXY_CMD_GET_SESSION, true, sb, 0);
@@ -1467,9 +1896,6 @@ static const struct nlattr* nla_find(const void* data, size_t len, uint16_t type
     }
     return NULL;
 }
-
-#define NLA_DATA(nla) ((const uint8_t*)(nla) + NLA_HDRLEN)
-#define NLA_PAYLOAD(nla) ((size_t)(nla)->nla_len - NLA_HDRLEN)
 
 static void resolve_family(void) {
     int fd = open_socket(true);
@@ -1789,6 +2215,15 @@ static void report(const struct stats* s, uint64_t elapsed_ms) {
         }
     }
     printf("attrs_covered=%u/%u\n", covered, total);
+    /* Lists of no entry, exactly RTPPROXY_BULK_MAX and more: only "max" may succeed. */
+    for (n = 0; n < NBULK_CMDS; n++) {
+        for (c = BK_EMPTY; c < NBULK_KINDS; c++) {
+            printf("bulk_%s_%s_sent=%" PRIu64 "\n", bulk_cmd_names[n], bulk_kind_names[c],
+                   s->bulk_sent[n][c]);
+            printf("bulk_%s_%s_ok=%" PRIu64 "\n", bulk_cmd_names[n], bulk_kind_names[c],
+                   s->bulk_ok[n][c]);
+        }
+    }
     printf("workers_failed=%" PRIu64 "\n", s->worker_failures);
 }
 

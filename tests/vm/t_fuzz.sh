@@ -34,16 +34,20 @@ slab_total() {
 	awk '$1 == "Slab:" { print $2 " kB" }' /proc/meminfo
 }
 
-phase "switchboards: small and full soon, expiring every few seconds, IPv6"
+phase "switchboards: small and full soon, expiring every few seconds, IPv6, room for a full bulk"
 add_switchboard --addr-a "$GATE_A" --port-a 20000 --addr-b "$GATE_B" --port-b 30000 --max-sess 16
 add_switchboard --chain rtpproxy-expiring --addr-a "$GATE" --port-a 40000 --port-b 41000 \
 	--max-sess 64 --expires-timeout 2 --resurrection-timeout 2
 add_switchboard --ipt "$IP6T" --addr-a "$GATE6_A" --port-a 50000 --addr-b "$GATE6_B" --port-b 52000 --max-sess 8
+# More slots than RTPPROXY_BULK_MAX: a NEW_SESSIONS of the largest size can succeed.
+add_switchboard --chain rtpproxy-bulk --addr-a "$GATE_A" --port-a 22000 --addr-b "$GATE_B" \
+	--port-b 32000 --max-sess 300
 rtpp list --no-session
 switchboards=(
 	--switchboard "$GATE_A,20000,$GATE_B,30000,16"
 	--switchboard "$GATE,40000,$GATE,41000,64"
 	--switchboard "$GATE6_A,50000,$GATE6_B,52000,8"
+	--switchboard "$GATE_A,22000,$GATE_B,32000,300"
 )
 clients=(
 	--client "$CLIENT_A,4000" --client "$CLIENT_B,6000" --client "$MALLORY,4000"
@@ -102,11 +106,13 @@ report() {
 	echo "${REPORT[$1:$2]:-0}"
 }
 
-mutating=(NEW_SESSION SET_SESSION DEL_SESSION RESET_COUNTERS AUDIT)
-reading=(GET_INFO GET_SWITCHBOARD GET_SESSION)
+mutating=(NEW_SESSION SET_SESSION DEL_SESSION RESET_COUNTERS AUDIT NEW_SESSIONS DEL_SESSIONS)
+reading=(GET_INFO GET_SWITCHBOARD GET_SESSION GET_SESSION_TABLE)
+bulk=(NEW_SESSIONS DEL_SESSIONS)
 
-# refused NAME: the kernel accepted no request of the family, and refused
-# with EPERM the mutating ones, of which enough were sent.
+# refused NAME: the kernel accepted no request of the family (reads included:
+# every command needs CAP_NET_ADMIN), refused each command with EPERM, and
+# enough of each were sent.
 refused() {
 	local name=$1 cmd sent ok eperm
 	[ "$(report "$name" seed)" != 0 ] || fail "$name: no seed in the report"
@@ -158,7 +164,7 @@ grep -vE '^cmd_.*=0$' "$TMP/root.out"
 expect_eq "root: workers failed" 0 "$(report root workers_failed)"
 (($(report root messages) >= count)) || fail "root: only $(report root messages) of $count messages sent"
 expect_eq "root: switchboards readable" 1 "$(report root switchboards_readable)"
-expect_eq "root: switchboards from the kernel" 3 "$(report root switchboards)"
+expect_eq "root: switchboards from the kernel" 4 "$(report root switchboards)"
 # Valid requests got through: the fuzzer reached past the parsers.
 for cmd in "${mutating[@]}" "${reading[@]}"; do
 	ok=$(report root "cmd_${cmd}_ok")
@@ -167,6 +173,17 @@ for cmd in "${mutating[@]}" "${reading[@]}"; do
 done
 covered=$(report root attrs_covered)
 expect_eq "root: attributes of the ABI written" "${covered#*/}" "${covered%/*}"
+# Bulk lists at the edges: none empty or longer than RTPPROXY_BULK_MAX
+# accepted; lists of exactly RTPPROXY_BULK_MAX sent (and counted when taken).
+for cmd in "${bulk[@]}"; do
+	for kind in empty max over; do
+		echo "root: $cmd lists $kind: sent=$(report root "bulk_${cmd}_${kind}_sent")" \
+			"ok=$(report root "bulk_${cmd}_${kind}_ok")"
+		(($(report root "bulk_${cmd}_${kind}_sent") > 0)) || fail "root: no $kind $cmd list sent"
+	done
+	expect_eq "root: empty $cmd lists accepted" 0 "$(report root "bulk_${cmd}_empty_ok")"
+	expect_eq "root: $cmd lists over RTPPROXY_BULK_MAX accepted" 0 "$(report root "bulk_${cmd}_over_ok")"
+done
 
 phase "the relay still works"
 rtpp delete
