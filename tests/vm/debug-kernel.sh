@@ -45,6 +45,18 @@ fi
 	exit 1
 }
 
+# Kbuild's own tools: without them the build fails deep inside kconfig.
+missing=()
+for tool in flex bison bc gcc make; do
+	command -v "$tool" >/dev/null || missing+=("$tool")
+done
+[ -e /usr/include/libelf.h ] || missing+=(libelf-dev)
+[ -e /usr/include/openssl/ssl.h ] || missing+=(libssl-dev)
+if [ "${#missing[@]}" -gt 0 ]; then
+	echo "debug-kernel.sh: missing ${missing[*]} (apt-get install flex bison bc libelf-dev libssl-dev)" >&2
+	exit 1
+fi
+
 mkdir -p "$cache"
 if [ ! -f "$cache/src/Makefile" ]; then
 	rm -rf "$cache/src" "$cache/src.tmp"
