@@ -45,7 +45,8 @@ fi
 	exit 1
 }
 
-# Kbuild's own tools: without them the build fails deep inside kconfig.
+# Kbuild's own tools (each named as its Debian package): without them the
+# build fails deep inside kconfig.
 missing=()
 for tool in flex bison bc gcc make; do
 	command -v "$tool" >/dev/null || missing+=("$tool")
@@ -53,7 +54,7 @@ done
 [ -e /usr/include/libelf.h ] || missing+=(libelf-dev)
 [ -e /usr/include/openssl/ssl.h ] || missing+=(libssl-dev)
 if [ "${#missing[@]}" -gt 0 ]; then
-	echo "debug-kernel.sh: missing ${missing[*]} (apt-get install flex bison bc libelf-dev libssl-dev)" >&2
+	echo "debug-kernel.sh: missing packages (apt-get install ${missing[*]})" >&2
 	exit 1
 fi
 
