@@ -171,6 +171,8 @@
 #define XT_RTPPROXY_DEF_EXPIRES		60	/* seconds */
 #define XT_RTPPROXY_DEF_RESURRECTION	30	/* seconds */
 #define XT_RTPPROXY_MAX_TIMEOUT		86400	/* seconds */
+/* The longest learning window (RTPPROXY_STREAM_A_LEARN_TIMEOUT_MS). */
+#define RTPPROXY_MAX_LEARN_TIMEOUT_MS	(XT_RTPPROXY_MAX_TIMEOUT * 1000U)
 
 struct xt_rtpproxy_switchboard;
 
@@ -494,16 +496,23 @@ enum rtpproxy_stream_attr {
  * @RTPPROXY_CNT_A_DROP_NO_SESSION: packets at a gate port with no session
  * @RTPPROXY_CNT_A_DROP_SOURCE: packets from an unexpected source
  * @RTPPROXY_CNT_A_DROP_EXPIRED: packets for an expired session
- * @RTPPROXY_CNT_A_DROP_MALFORMED: bad UDP length, zero IPv6 UDP checksum,
- *	or a fragment left over by defragmentation (UDP checksums are not
+ * @RTPPROXY_CNT_A_DROP_MALFORMED: an IPv4 header shorter than its minimum or
+ *	lengths that disagree, bad UDP length, zero IPv6 UDP checksum, a
+ *	checksum offload the relay cannot complete, or a fragment left over
+ *	by defragmentation (UDP checksums are not
  *	verified: they are updated incrementally, so a corrupt datagram stays
  *	corrupt and its receiver drops it)
  * @RTPPROXY_CNT_A_DROP_NO_DEST: the opposite client is not known yet
- * @RTPPROXY_CNT_A_DROP_XMIT: no route to the opposite client, or the
- *	packet could not be rebuilt
+ * @RTPPROXY_CNT_A_DROP_XMIT: no route to the opposite client (or IPsec
+ *	policy refused it), the packet could not be rebuilt, or a later hook
+ *	or the device dropped it
  * @RTPPROXY_CNT_A_SESS_CREATED: sessions allocated
  * @RTPPROXY_CNT_A_SESS_EXPIRED: sessions that expired
  * @RTPPROXY_CNT_A_SESS_DELETED: sessions deleted by command
+ * @RTPPROXY_CNT_A_DROP_LOOP: packets whose TTL or hop limit ran out (each
+ *	relay takes one, as a router does, so that a relay loop dies out),
+ *	or that a relay nested too deep on one CPU (switchboards chained
+ *	into a loop through OUTPUT)
  */
 enum rtpproxy_counter_attr {
 	RTPPROXY_CNT_A_UNSPEC,
@@ -519,6 +528,7 @@ enum rtpproxy_counter_attr {
 	RTPPROXY_CNT_A_SESS_CREATED,
 	RTPPROXY_CNT_A_SESS_EXPIRED,
 	RTPPROXY_CNT_A_SESS_DELETED,
+	RTPPROXY_CNT_A_DROP_LOOP,
 	__RTPPROXY_CNT_A_LAST
 };
 #define RTPPROXY_CNT_A_MAX (__RTPPROXY_CNT_A_LAST - 1)
