@@ -15,8 +15,12 @@
 //       session tables or (single) of one message per session; --save keeps its messages.
 //   sessbench parse --file FILE [--repeat R]
 //       parses messages saved by list --save: the library's cost, natively on the host too.
-//   sessbench clear
-//       deletes every session.
+//   sessbench clear [--addr-a IP [--port-a P]] [--lo N [--hi M]]
+//       deletes every session, or those of the switchboards named, in the id range; the request
+//       goes as the library makes it, without the CLI's checks.
+//   sessbench latency [--count N]
+//       N info requests one after the other; prints the median, 99th percentile and longest
+//       wait in microseconds.
 //   sessbench calibrate [--count N]
 //       N generic netlink requests that need no module: the cost of a round trip here.
 //
@@ -28,6 +32,7 @@
 #include <cstring>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -103,7 +108,8 @@ xtrtpproxy::Endpoint endpoint(const std::string& text) {
             static_cast<std::uint16_t>(std::stoul(text.substr(colon + 1)))};
 }
 
-// Both clients fixed (no learning): what a SIP proxy knows from the SDP of a call.
+// Both clients fixed (no learning): what a SIP proxy knows from the SDP of a call. Their RTCP
+// endpoints (RTP port + 1) are the library's defaults.
 SessionParams client_params(const Args& args) {
     const auto a = endpoint(args.str("client-a"));
     const auto b = endpoint(args.str("client-b"));
@@ -112,7 +118,7 @@ SessionParams client_params(const Args& args) {
     params.stream(StreamIndex::rtp_a).port = a.port;
     params.stream(StreamIndex::rtp_b).addr = b.addr;
     params.stream(StreamIndex::rtp_b).port = b.port;
-    return xtrtpproxy::with_rtcp_defaults(params);
+    return params;
 }
 
 SwitchboardSelector selector(const Address& a, unsigned long port_a, const Address& b,
@@ -354,9 +360,42 @@ int calibrate(const Args& args) {
     return 0;
 }
 
-int clear() {
+// Every session, or those of the switchboards with gate A's address (and port) in a range: the
+// library's request as it is, without the CLI's checks (the kernel's own are what
+// tests/vm/t_hardening.sh looks at).
+int clear(const Args& args) {
     Client client;
-    std::printf("deleted=%u\n", client.remove());
+    std::optional<SwitchboardSelector> selector;
+    std::optional<SessionRange> range;
+    if (args.has("addr-a")) {
+        selector = SwitchboardSelector{};
+        selector->addr_a = Address::parse(args.str("addr-a"));
+        if (args.has("port-a")) selector->port_a = static_cast<std::uint16_t>(args.num("port-a"));
+    }
+    if (args.has("lo")) {
+        const auto lo = static_cast<std::uint32_t>(args.num("lo"));
+        range = SessionRange{lo, static_cast<std::uint32_t>(args.num("hi", lo))};
+    }
+    std::printf("deleted=%u\n", client.remove(selector, range));
+    return 0;
+}
+
+// N info requests, one at a time, each timed: what a control command waits for the namespace's
+// mutex while the expiry work scans (docs/performance.md).
+int latency(const Args& args) {
+    const unsigned long count = args.num("count", 1000);
+    Client client;
+    std::vector<double> us;
+    us.reserve(count);
+    for (unsigned long i = 0; i < count; ++i) {
+        const auto start = Clock::now();
+        client.info();
+        us.push_back(seconds_since(start) * 1e6);
+    }
+    std::sort(us.begin(), us.end());
+    const auto at = [&](double q) { return us[static_cast<std::size_t>(q * (us.size() - 1))]; };
+    std::printf("requests=%lu us_median=%.0f us_p99=%.0f us_max=%.0f\n", count, at(0.5), at(0.99),
+                us.back());
     return 0;
 }
 
@@ -364,7 +403,8 @@ int clear() {
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::cerr << "usage: sessbench setup|churn|list|parse|clear|calibrate --key value...\n";
+        std::cerr
+            << "usage: sessbench setup|churn|list|parse|clear|latency|calibrate --key value...\n";
         return 2;
     }
     const std::string_view cmd = argv[1];
@@ -373,7 +413,8 @@ int main(int argc, char** argv) {
         if (cmd == "setup") return setup(args);
         if (cmd == "churn") return churn(args);
         if (cmd == "list") return list(args);
-        if (cmd == "clear") return clear();
+        if (cmd == "clear") return clear(args);
+        if (cmd == "latency") return latency(args);
         if (cmd == "calibrate") return calibrate(args);
         if (cmd == "parse") return parse(args);
         std::cerr << "sessbench: unknown command '" << cmd << "'\n";

@@ -387,7 +387,7 @@ rek_kernel() {
 
 # xt_RTPPROXY's global counters: "packets=N drops=M".
 xt_counters() {
-	ip netns exec p-xt "$RTPP" info | awk -F': ' '$1 == "packets" { p = $2 } $1 ~ /^drop/ { d += $2 }
+	ip netns exec p-xt "$RTPP" info | awk -F= '$1 == "packets" { p = $2 } $1 ~ /^drop-/ { d += $2 }
 		END { printf "packets=%d drops=%d\n", p, d }'
 }
 

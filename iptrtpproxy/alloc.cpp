@@ -4,22 +4,26 @@
 
 #include "commands.hpp"
 #include "format.hpp"
+#include "output.hpp"
 
 namespace iptrtpproxy {
 
 int run_alloc(const Options& options) {
     xtrtpproxy::Client client;
-    run_other_options(client, options, optional_selector(options));
+    // A command line that names no single switchboard changes nothing, the resets included.
     const auto selector = resolve_switchboard(client, options);
+    run_other_options(client, options, optional_selector(options));
     const auto entry = client.alloc(selector, options.params);
-    verbose(options,
-            "allocated session " + std::to_string(entry.session.id) + " on switchboard gate-a=" +
-                xtrtpproxy::Endpoint{entry.switchboard.gate_a.addr, entry.switchboard.gate_a.port}
-                    .to_string() +
-                " gate-b=" +
-                xtrtpproxy::Endpoint{entry.switchboard.gate_b.addr, entry.switchboard.gate_b.port}
-                    .to_string());
-    std::cout << format_alloc(entry);
+    const auto& gates = entry.switchboard;
+    verbose(
+        options,
+        "allocated session " + std::to_string(entry.session.id) + " on switchboard gate-a=" +
+            xtrtpproxy::Endpoint{gates.gate_a.addr, gates.gate_a.port}.to_string() +
+            " gate-b=" + xtrtpproxy::Endpoint{gates.gate_b.addr, gates.gate_b.port}.to_string());
+    // A session nobody heard of would hold its ports until someone deletes it by hand.
+    const xtrtpproxy::SessionRange just_allocated{entry.session.id, entry.session.id};
+    write_or_undo(std::cout, format_alloc(entry),
+                  [&] { client.remove(gates.selector(), just_allocated); });
     return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "options.hpp"
 #include "xtrtpproxy/client.hpp"
@@ -42,11 +43,33 @@ int run_delete(const Options& options);
 
 // The selector as a request filter: none when no switchboard option was given.
 std::optional<xtrtpproxy::SwitchboardSelector> optional_selector(const Options& options);
-// For alloc/update: the selector given, or, without any switchboard option, the only
-// switchboard there is. Throws std::runtime_error when there is none or several.
+// For alloc/update: the one switchboard the options select, as a selector for it; the range,
+// if any, is checked against it. Throws std::runtime_error when none matches, UsageError (exit
+// 2) when several match (there was no choice on the command line) or the range is beyond its
+// --max-sess. Asks the kernel only when it must (see the definition).
 xtrtpproxy::SwitchboardSelector resolve_switchboard(xtrtpproxy::Client& client,
                                                     const Options& options);
-// --audit, then the resets, limited to selector; before the command's own work.
+// For delete: the range checked against every switchboard the selector matches, as the kernel
+// would check it (after deleting in the switchboards before the bad one). Nothing to check
+// without a range or a selector: a range then applies to every switchboard, whatever its size.
+void check_range_of_selected(xtrtpproxy::Client& client, const Options& options);
+// The decisions of the two above, without the kernel. switchboards: those the options'
+// selector matched.
+const xtrtpproxy::Switchboard& the_only_switchboard(
+    const std::vector<xtrtpproxy::Switchboard>& switchboards, const Options& options);
+// Throws UsageError naming --sess-id-lo or --sess-id-hi if the range has an id at or above
+// sb's max-sess; without a range nothing.
+void check_range(const Options& options, const xtrtpproxy::Switchboard& sb);
+
+// --audit, limited to selector; before the command's own work (so that a list shows its
+// outcome).
+void run_audit(xtrtpproxy::Client& client, const Options& options,
+               const std::optional<xtrtpproxy::SwitchboardSelector>& selector);
+// The --reset-* options, limited to selector: info and list run them after their output is
+// written, as `iptables -L -Z` does, the other commands before their work.
+void run_resets(xtrtpproxy::Client& client, const Options& options,
+                const std::optional<xtrtpproxy::SwitchboardSelector>& selector);
+// run_audit, then run_resets: alloc, update and delete.
 void run_other_options(xtrtpproxy::Client& client, const Options& options,
                        const std::optional<xtrtpproxy::SwitchboardSelector>& selector);
 // A -v line on stderr.

@@ -9,6 +9,9 @@ namespace iptrtpproxy {
 int run_delete(const Options& options) {
     xtrtpproxy::Client client;
     const auto selector = optional_selector(options);
+    // Before anything is deleted: the kernel would stop at the first switchboard that is too
+    // small, after deleting in those before it.
+    check_range_of_selected(client, options);
     run_other_options(client, options, selector);
     const auto deleted = client.remove(selector, options.range);
     verbose(options, std::to_string(deleted) + " session(s) deleted");

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-// Output formatting: plain key=value text that scripts can split on spaces.
+// Output formatting: key=value words, one record per line, that scripts can split on spaces
+// (iptrtpproxy(8), OUTPUT FORMAT: the names and meanings are stable).
 #include "format.hpp"
 
 #include <charconv>
@@ -13,36 +14,38 @@ using xtrtpproxy::StreamIndex;
 std::string format_info(const xtrtpproxy::Info& info) {
     const auto& c = info.counters;
     std::ostringstream out;
-    out << "version: " << info.version << "\n"
-        << "uptime-ms: " << info.uptime_ms << "\n"
-        << "switchboards: " << info.switchboards << "\n"
-        << "sessions: " << info.sessions << "\n"
-        << "packets: " << c.packets << "\n"
-        << "bytes: " << c.bytes << "\n"
-        << "drop-no-session: " << c.drop_no_session << "\n"
-        << "drop-source: " << c.drop_source << "\n"
-        << "drop-expired: " << c.drop_expired << "\n"
-        << "drop-malformed: " << c.drop_malformed << "\n"
-        << "drop-no-dest: " << c.drop_no_dest << "\n"
-        << "drop-xmit: " << c.drop_xmit << "\n"
-        << "sessions-created: " << c.sessions_created << "\n"
-        << "sessions-expired: " << c.sessions_expired << "\n"
-        << "sessions-deleted: " << c.sessions_deleted << "\n";
+    out << "version=" << info.version << "\n"
+        << "uptime-ms=" << info.uptime_ms << "\n"
+        << "switchboards=" << info.switchboards << "\n"
+        << "sessions=" << info.sessions << "\n"
+        << "packets=" << c.packets << "\n"
+        << "bytes=" << c.bytes << "\n"
+        << "drop-no-session=" << c.drop_no_session << "\n"
+        << "drop-source=" << c.drop_source << "\n"
+        << "drop-expired=" << c.drop_expired << "\n"
+        << "drop-malformed=" << c.drop_malformed << "\n"
+        << "drop-no-dest=" << c.drop_no_dest << "\n"
+        << "drop-xmit=" << c.drop_xmit << "\n"
+        << "drop-loop=" << c.drop_loop << "\n"
+        << "sessions-created=" << c.sessions_created << "\n"
+        << "sessions-expired=" << c.sessions_expired << "\n"
+        << "sessions-deleted=" << c.sessions_deleted << "\n";
     return out.str();
 }
 
 std::string format_switchboard(const xtrtpproxy::Switchboard& sb) {
     const auto& c = sb.counters;
     std::ostringstream out;
-    out << "switchboard addr-a=" << sb.gate_a.addr.to_string() << " port-a=" << sb.gate_a.port
-        << " addr-b=" << sb.gate_b.addr.to_string() << " port-b=" << sb.gate_b.port
-        << " max-sess=" << sb.max_sess << " expires-timeout=" << sb.expires_timeout
+    out << "record=switchboard addr-a=" << sb.gate_a.addr.to_string()
+        << " port-a=" << sb.gate_a.port << " addr-b=" << sb.gate_b.addr.to_string()
+        << " port-b=" << sb.gate_b.port << " max-sess=" << sb.max_sess
+        << " expires-timeout=" << sb.expires_timeout
         << " resurrection-timeout=" << sb.resurrection_timeout << " rules=" << sb.rules
         << " live=" << sb.live << " expired=" << sb.expired << " packets=" << c.packets
         << " bytes=" << c.bytes << " drop-no-session=" << c.drop_no_session
         << " drop-source=" << c.drop_source << " drop-expired=" << c.drop_expired
         << " drop-malformed=" << c.drop_malformed << " drop-no-dest=" << c.drop_no_dest
-        << " drop-xmit=" << c.drop_xmit << "\n";
+        << " drop-xmit=" << c.drop_xmit << " drop-loop=" << c.drop_loop << "\n";
     return out.str();
 }
 
@@ -65,7 +68,7 @@ void append_endpoint(std::string& out, const xtrtpproxy::Endpoint& endpoint) {
 }
 
 void append_stream(std::string& out, std::size_t index, const xtrtpproxy::Stream& stream) {
-    out += "    ";
+    out += "    record=stream stream=";
     out += xtrtpproxy::stream_name(index);
     out += " gate-port=";
     append_num(out, stream.gate_port);
@@ -78,8 +81,8 @@ void append_stream(std::string& out, std::size_t index, const xtrtpproxy::Stream
         out += " learn-ms=";
         append_num(out, *stream.learn_ms);
     }
-    if (stream.learned) out += " learned";
-    if (stream.always_learn) out += " always-learn";
+    out += stream.learned ? " learned=1" : " learned=0";
+    out += stream.always_learn ? " always-learn=1" : " always-learn=0";
     out += " packets=";
     append_num(out, stream.packets);
     out += " bytes=";
@@ -97,7 +100,7 @@ void append_session(std::string& out, const xtrtpproxy::Session& session) {
     const char* state = session.state == SessionState::live      ? "live"
                         : session.state == SessionState::expired ? "expired"
                                                                  : "unknown";
-    out += "  session id=";
+    out += "  record=session id=";
     append_num(out, session.id);
     out += " state=";
     out += state;
@@ -162,12 +165,13 @@ std::string format_alloc(const xtrtpproxy::SessionEntry& entry) {
         return reported ? reported : static_cast<unsigned>(gate.port) + 2 * session.id + rtcp;
     };
     std::ostringstream out;
+    // gate-: the ports on the proxy, not the clients' ports that --rtp-port-a and the like set.
     out << "sess-id=" << session.id << " addr-a=" << sb.gate_a.addr.to_string()
-        << " rtp-port-a=" << port(StreamIndex::rtp_a, sb.gate_a, 0)
-        << " rtcp-port-a=" << port(StreamIndex::rtcp_a, sb.gate_a, 1)
+        << " gate-rtp-port-a=" << port(StreamIndex::rtp_a, sb.gate_a, 0)
+        << " gate-rtcp-port-a=" << port(StreamIndex::rtcp_a, sb.gate_a, 1)
         << " addr-b=" << sb.gate_b.addr.to_string()
-        << " rtp-port-b=" << port(StreamIndex::rtp_b, sb.gate_b, 0)
-        << " rtcp-port-b=" << port(StreamIndex::rtcp_b, sb.gate_b, 1) << "\n";
+        << " gate-rtp-port-b=" << port(StreamIndex::rtp_b, sb.gate_b, 0)
+        << " gate-rtcp-port-b=" << port(StreamIndex::rtcp_b, sb.gate_b, 1) << "\n";
     return out.str();
 }
 

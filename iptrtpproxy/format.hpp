@@ -11,13 +11,13 @@
 
 namespace iptrtpproxy {
 
-// "key: value" lines of `info`.
+// "key=value" lines of `info`.
 std::string format_info(const xtrtpproxy::Info& info);
-// One "switchboard ..." line, newline included.
+// One "record=switchboard ..." line, newline included.
 std::string format_switchboard(const xtrtpproxy::Switchboard& sb);
-// "    rtp-a gate-port=..." line of stream index, newline included.
+// "    record=stream stream=rtp-a gate-port=..." line of stream index, newline included.
 std::string format_stream(std::size_t index, const xtrtpproxy::Stream& stream);
-// "  session ..." line followed by its four stream lines.
+// "  record=session ..." line followed by its four stream lines.
 std::string format_session(const xtrtpproxy::Session& session);
 // Every switchboard, each followed by its sessions unless with_sessions is false. Sessions of
 // switchboards not in the list are left out.

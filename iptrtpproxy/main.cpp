@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 // iptrtpproxy: parse the command line, check privileges, run the subcommand (or a batch of them),
 // map errors to exit codes.
+#include <cerrno>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -11,6 +13,7 @@
 #include "caps.hpp"
 #include "commands.hpp"
 #include "options.hpp"
+#include "output.hpp"
 
 namespace {
 
@@ -29,7 +32,14 @@ std::string prefix(const std::string& where) {
     return where.empty() ? "iptrtpproxy: " : "iptrtpproxy: " + where + ": ";
 }
 
-// One command line, privileges already checked unless check_privileges is set.
+int usage_error(const std::string& where, const iptrtpproxy::UsageError& e) {
+    std::cerr << prefix(where) << e.what() << "\n"
+              << "Try 'iptrtpproxy -h' for more information.\n";
+    return kExitUsage;
+}
+
+// One command line, privileges already checked unless check_privileges is set. Every output
+// is flushed before it returns, and one that did not get through is an error.
 int run_one(const std::vector<std::string>& args, const std::string& where,
             const char* check_privileges) {
     using namespace iptrtpproxy;
@@ -37,30 +47,42 @@ int run_one(const std::vector<std::string>& args, const std::string& where,
     try {
         options = parse_options(args);
     } catch (const UsageError& e) {
-        std::cerr << prefix(where) << e.what() << "\n"
-                  << "Try 'iptrtpproxy -h' for more information.\n";
-        return kExitUsage;
-    }
-    if (options.help) {
-        std::cout << help_text(options.command) << std::flush;
-        return 0;
-    }
-    if (options.version) {
-        std::cout << "iptrtpproxy " << IPTRTPPROXY_VERSION << std::endl;
-        return 0;
+        return usage_error(where, e);
     }
     try {
-        if (check_privileges) acquire_net_admin(program_path(check_privileges));
-        const int status = find_subcommand(options.command)->handler(options);
+        int status = 0;
+        if (options.help) {
+            std::cout << help_text(options.command);
+        } else if (options.version) {
+            std::cout << "iptrtpproxy " << IPTRTPPROXY_VERSION << "\n";
+        } else {
+            if (check_privileges) acquire_net_admin(program_path(check_privileges));
+            status = find_subcommand(options.command)->handler(options);
+        }
         // A reader at the other end of a pipe gets each answer as it is made.
-        std::cout.flush();
+        flush_checked(std::cout);
         return status;
+    } catch (const UsageError& e) {
+        // Found by a command, from the switchboards the kernel has: still the command line's.
+        return usage_error(where, e);
+    } catch (const OutputError& e) {
+        // A reader that went away (`list | head`) wants no more, not a message about it.
+        if (e.code().value() != EPIPE) std::cerr << prefix(where) << e.what() << "\n";
+        return kExitError;
     } catch (const std::exception& e) {
+        // What was written before the error goes out before the message (a failed write of it
+        // is already the error, or is reported by the next flush).
         std::cout.flush();
         std::cerr << prefix(where) << e.what() << "\n";
         return kExitError;
     }
 }
+
+// Ends a batch whose standard output is gone: the lines left would run with nobody to read
+// their results (and each alloc would only delete its session again).
+struct OutputLost {
+    int status;
+};
 
 struct BatchRequest {
     std::string file;  // "-": standard input
@@ -103,6 +125,9 @@ std::optional<BatchRequest> parse_batch(const std::vector<std::string>& args) {
 int main(int argc, char** argv) {
     using namespace iptrtpproxy;
     const std::vector<std::string> args(argv + 1, argv + argc);
+    // A reader that went away is a failed write (EPIPE) like any other, not a silent death:
+    // alloc must live to delete the session whose line nobody read.
+    std::signal(SIGPIPE, SIG_IGN);
 
     std::optional<BatchRequest> batch;
     try {
@@ -130,8 +155,15 @@ int main(int argc, char** argv) {
         return kExitError;
     }
     std::istream& in = batch->file == "-" ? std::cin : file;
-    return run_batch(in, batch->file == "-" ? "stdin" : batch->file, batch->force,
-                     [](const std::vector<std::string>& words, const std::string& where) {
-                         return run_one(words, where, nullptr);
-                     });
+    try {
+        return run_batch(in, batch->file == "-" ? "stdin" : batch->file, batch->force,
+                         [](const std::vector<std::string>& words, const std::string& where) {
+                             const int status = run_one(words, where, nullptr);
+                             // Even with --force: run_one said so on stderr.
+                             if (!std::cout) throw OutputLost{status};
+                             return status;
+                         });
+    } catch (const OutputLost& lost) {
+        return lost.status;
+    }
 }

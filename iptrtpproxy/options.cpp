@@ -25,7 +25,10 @@ struct Descriptions {
     po::options_description range{"Session range", kWidth, kColumn};
     po::options_description client{"RTP params", kWidth, kColumn};
     po::options_description list{"List verbosity", kWidth, kColumn};
-    po::options_description other{"Other options (done before the command)", kWidth, kColumn};
+    po::options_description other{
+        "Other options (the audit before the command; info and list "
+        "reset after printing)",
+        kWidth, kColumn};
     po::options_description common{"Common options", kWidth, kColumn};
     po::options_description positional;
 
@@ -61,10 +64,10 @@ Descriptions::Descriptions() {
         ("rtp-port-b", text("port"), "port of client B's RTP")
         ("rtcp-addr-b", text("ip"), "IP address of client B's RTCP (default: --rtp-addr-b)")
         ("rtcp-port-b", text("port"), "port of client B's RTCP (default: --rtp-port-b + 1)")
-        ("rtp-learning-timeout-a", text("msec"), "learn client A's RTP address for msec")
+        ("rtp-learning-timeout-a", text("msec"), "learn client A's RTP address for msec (<= 86400000)")
         ("rtcp-learning-timeout-a", text("msec"),
          "learn client A's RTCP address (default: --rtp-learning-timeout-a)")
-        ("rtp-learning-timeout-b", text("msec"), "learn client B's RTP address for msec")
+        ("rtp-learning-timeout-b", text("msec"), "learn client B's RTP address for msec (<= 86400000)")
         ("rtcp-learning-timeout-b", text("msec"),
          "learn client B's RTCP address (default: --rtp-learning-timeout-b)")
         ("always-learn", po::bool_switch(), "keep learning every stream's source from every packet");
@@ -145,7 +148,7 @@ std::optional<std::uint16_t> gate_port(const Values& values, const char* name) {
 }
 
 // One client's RTP and RTCP options: checks that addresses come with ports and fills the
-// RTP and RTCP stream params (RTCP defaults applied later, by the library).
+// RTP and RTCP stream params as given (the library derives the RTCP defaults).
 void parse_client(const Values& values, char side, bool always_learn, xtrtpproxy::StreamParams& rtp,
                   xtrtpproxy::StreamParams& rtcp) {
     const auto name = [side](const char* base) { return std::string(base) + side; };
@@ -158,8 +161,11 @@ void parse_client(const Values& values, char side, bool always_learn, xtrtpproxy
     rtp.port = values.port(rtp_port.c_str());
     rtcp.addr = values.address(rtcp_addr.c_str());
     rtcp.port = values.port(rtcp_port.c_str());
-    rtp.learn_timeout_ms = values.number(rtp_learn.c_str(), UINT32_MAX, "timeout");
-    rtcp.learn_timeout_ms = values.number(rtcp_learn.c_str(), UINT32_MAX, "timeout");
+    // The kernel's longest window: beyond it the kernel would refuse the request (exit 1).
+    rtp.learn_timeout_ms =
+        values.number(rtp_learn.c_str(), RTPPROXY_MAX_LEARN_TIMEOUT_MS, "timeout");
+    rtcp.learn_timeout_ms =
+        values.number(rtcp_learn.c_str(), RTPPROXY_MAX_LEARN_TIMEOUT_MS, "timeout");
 
     if (rtp.addr && !rtp.port) throw UsageError("--" + rtp_addr + " needs --" + rtp_port);
     if (rtp.port && !rtp.addr) throw UsageError("--" + rtp_port + " needs --" + rtp_addr);
@@ -253,8 +259,10 @@ Options parse_options(const std::vector<std::string>& args) {
                  opts.params.stream(StreamIndex::rtcp_a));
     parse_client(values, 'b', always_learn, opts.params.stream(StreamIndex::rtp_b),
                  opts.params.stream(StreamIndex::rtcp_b));
+    // The library derives the RTCP defaults when it sends the request; what it cannot derive
+    // is a bad command line, so it is found here (exit 2), not by the request (exit 1).
     try {
-        opts.params = xtrtpproxy::with_rtcp_defaults(opts.params);
+        xtrtpproxy::with_rtcp_defaults(opts.params);
     } catch (const std::invalid_argument& e) {
         throw UsageError(e.what());
     }

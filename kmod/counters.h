@@ -7,6 +7,7 @@
 #define _RTPP_COUNTERS_H
 
 #include <linux/percpu.h>
+#include <linux/string.h>
 #include <linux/netfilter/xt_RTPPROXY.h>
 
 /* Same order as enum rtpproxy_counter_attr, from RTPPROXY_CNT_A_PACKETS. */
@@ -22,6 +23,7 @@ enum rtpp_counter {
 	RTPP_CNT_SESS_CREATED,
 	RTPP_CNT_SESS_EXPIRED,
 	RTPP_CNT_SESS_DELETED,
+	RTPP_CNT_DROP_LOOP,
 	RTPP_CNT_MAX
 };
 
@@ -31,37 +33,62 @@ struct rtpp_counters {
 	u64 v[RTPP_CNT_MAX];
 };
 
-static inline void rtpp_count(struct rtpp_counters __percpu *c,
-			      enum rtpp_counter which, u64 n)
+/*
+ * A reset does not write into other CPUs' copies, which they update without
+ * a lock: it records what they add up to, and readers subtract that.
+ */
+struct rtpp_counter_set {
+	struct rtpp_counters __percpu *pcpu;
+	struct rtpp_counters base;	/* under the namespace's mutex */
+};
+
+static inline int rtpp_counters_alloc(struct rtpp_counter_set *c, gfp_t gfp)
 {
-	this_cpu_add(c->v[which], n);
+	memset(&c->base, 0, sizeof(c->base));
+	c->pcpu = alloc_percpu_gfp(struct rtpp_counters, gfp);
+	return c->pcpu ? 0 : -ENOMEM;
 }
 
-static inline void rtpp_counters_sum(struct rtpp_counters __percpu *c,
+static inline void rtpp_counters_free(struct rtpp_counter_set *c)
+{
+	free_percpu(c->pcpu);
+}
+
+static inline void rtpp_count(struct rtpp_counter_set *c,
+			      enum rtpp_counter which, u64 n)
+{
+	this_cpu_add(c->pcpu->v[which], n);
+}
+
+static inline void rtpp_counters_sum(const struct rtpp_counter_set *c,
 				     struct rtpp_counters *sum)
 {
 	int cpu, i;
 
 	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
-		const struct rtpp_counters *p = per_cpu_ptr(c, cpu);
+		const struct rtpp_counters *p = per_cpu_ptr(c->pcpu, cpu);
 
 		for (i = 0; i < RTPP_CNT_MAX; i++)
 			sum->v[i] += READ_ONCE(p->v[i]);
 	}
 }
 
-/* Racy against concurrent adds on other CPUs: a reset may keep a few. */
-static inline void rtpp_counters_reset(struct rtpp_counters __percpu *c)
+/* The counters since the last reset; under the namespace's mutex. */
+static inline void rtpp_counters_read(const struct rtpp_counter_set *c,
+				      struct rtpp_counters *out)
 {
-	int cpu, i;
+	int i;
 
-	for_each_possible_cpu(cpu) {
-		struct rtpp_counters *p = per_cpu_ptr(c, cpu);
+	rtpp_counters_sum(c, out);
+	for (i = 0; i < RTPP_CNT_MAX; i++)
+		out->v[i] -= c->base.v[i];
+}
 
-		for (i = 0; i < RTPP_CNT_MAX; i++)
-			WRITE_ONCE(p->v[i], 0);
-	}
+/* Under the namespace's mutex. */
+static inline void rtpp_counters_reset(struct rtpp_counter_set *c)
+{
+	rtpp_counters_sum(c, &c->base);
 }
 
 #endif /* _RTPP_COUNTERS_H */

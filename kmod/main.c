@@ -11,6 +11,7 @@
 #include "netns.h"
 #include "session.h"
 #include "target.h"
+#include "version.h"
 
 static int __init rtpp_init(void)
 {
@@ -51,7 +52,7 @@ module_init(rtpp_init);
 module_exit(rtpp_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Xtables: RTP/RTCP relay for clients behind NAT");
-MODULE_VERSION("0.1.0");
+MODULE_VERSION(RTPP_VERSION);
 MODULE_ALIAS("ipt_RTPPROXY");
 MODULE_ALIAS("ip6t_RTPPROXY");
 MODULE_ALIAS_GENL_FAMILY(XT_RTPPROXY_GENL_NAME);

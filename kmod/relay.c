@@ -5,8 +5,9 @@
  * gate's port of the session and to go to the opposite client, then sent
  * by the kernel itself: it is stolen from the hook and leaves through
  * ip_local_out(), so it needs no forwarding, no reverse path check and no
- * conntrack state of the original flow. No lock is taken: the session is
- * found by index under RCU, its client addresses are read under a seqlock.
+ * conntrack state of the original flow. The session is found by index under
+ * RCU and its client addresses are read under a seqlock; only a packet that
+ * teaches a stream its client takes the session's seqlock for writing.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -32,8 +33,15 @@ struct rtpp_pkt {
 	__be16 sport, dport;
 	__sum16 check;
 	u8 tos;				/* IPv4 TOS or IPv6 traffic class */
+	u8 ttl;				/* IPv4 TTL or IPv6 hop limit */
 	bool df;
-	bool fragment;
+	bool fragment;			/* a first fragment */
+	bool routed;			/* IPv6: segments left to visit */
+	/*
+	 * Only the addresses can be read: an IPv4 header that lies, or a
+	 * fragment after the first (defragmentation is on: left over).
+	 */
+	bool unreadable;
 };
 
 /* The part of the UDP checksum that a relay changes. */
@@ -49,6 +57,34 @@ struct rtpp_csum_tuple {
 #define RTPP_XMIT_MAX_DEPTH	4
 static DEFINE_PER_CPU(unsigned int, rtpp_xmit_depth);
 
+/*
+ * A routing header with segments left: the gate is not the destination the
+ * sender's checksum was computed for (RFC 8200 8.1), nor the datagram's end.
+ */
+static bool rtpp_segments_left6(const struct sk_buff *skb)
+{
+	int flags = IP6_FH_F_SKIP_RH;
+	unsigned int off = 0;
+
+	return ipv6_find_hdr(skb, &off, NEXTHDR_ROUTING, NULL, &flags) ==
+	       NEXTHDR_ROUTING;
+}
+
+/* An IPv6 fragment of UDP after the first (rare: defragmentation is on). */
+static bool rtpp_later_udp_fragment6(const struct sk_buff *skb)
+{
+	struct frag_hdr _fh;
+	const struct frag_hdr *fh;
+	unsigned int off = 0;
+
+	if (ipv6_find_hdr(skb, &off, NEXTHDR_FRAGMENT, NULL, NULL) !=
+	    NEXTHDR_FRAGMENT)
+		return false;
+	fh = skb_header_pointer(skb, off, sizeof(_fh), &_fh);
+	return fh && fh->nexthdr == IPPROTO_UDP &&
+	       fh->frag_off & htons(IP6_OFFSET);
+}
+
 static bool rtpp_parse(u8 family, const struct sk_buff *skb,
 		       struct rtpp_pkt *pkt)
 {
@@ -59,27 +95,47 @@ static bool rtpp_parse(u8 family, const struct sk_buff *skb,
 	if (family == NFPROTO_IPV4) {
 		const struct iphdr *iph = ip_hdr(skb);
 
-		if (iph->protocol != IPPROTO_UDP ||
-		    iph->frag_off & htons(IP_OFFSET))
+		if (iph->protocol != IPPROTO_UDP)
 			return false;
 		pkt->fragment = iph->frag_off & htons(IP_MF);
 		pkt->df = iph->frag_off & htons(IP_DF);
-		pkt->thoff = skb_network_offset(skb) + iph->ihl * 4;
 		pkt->saddr.ip = iph->saddr;
 		pkt->daddr.ip = iph->daddr;
 		pkt->tos = iph->tos;
+		pkt->ttl = iph->ttl;
+		/*
+		 * ip_rcv() and the raw socket refuse such headers today, but
+		 * a rule before this one (nft payload statements) may write
+		 * any header length: a UDP header at the wrong offset would
+		 * be read, and rewritten, inside the IP header or the payload.
+		 */
+		if (iph->ihl < 5 ||
+		    ntohs(iph->tot_len) < iph->ihl * 4 + sizeof(struct udphdr) ||
+		    skb_network_offset(skb) + ntohs(iph->tot_len) > skb->len ||
+		    iph->frag_off & htons(IP_OFFSET)) {
+			pkt->unreadable = true;
+			return true;
+		}
+		pkt->thoff = skb_network_offset(skb) + iph->ihl * 4;
 	} else {
 		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 		unsigned short fragoff = 0;
-		int flags = 0;
+		int flags = 0, proto;
 
-		if (ipv6_find_hdr(skb, &pkt->thoff, IPPROTO_UDP, &fragoff,
-				  &flags) != IPPROTO_UDP || fragoff)
-			return false;
-		pkt->fragment = flags & IP6_FH_F_FRAG;
+		proto = ipv6_find_hdr(skb, &pkt->thoff, IPPROTO_UDP, &fragoff,
+				      &flags);
 		pkt->saddr.in6 = ip6h->saddr;
 		pkt->daddr.in6 = ip6h->daddr;
+		if (proto != IPPROTO_UDP || fragoff) {
+			pkt->unreadable = flags & IP6_FH_F_FRAG &&
+					  rtpp_later_udp_fragment6(skb);
+			return pkt->unreadable;
+		}
+		pkt->fragment = flags & IP6_FH_F_FRAG;
+		pkt->routed = ip6h->nexthdr != IPPROTO_UDP &&
+			      rtpp_segments_left6(skb);
 		pkt->tos = ipv6_get_dsfield(ip6h);
+		pkt->ttl = ip6h->hop_limit;
 	}
 	uh = skb_header_pointer(skb, pkt->thoff, sizeof(_uh), &_uh);
 	if (!uh)
@@ -89,6 +145,15 @@ static bool rtpp_parse(u8 family, const struct sk_buff *skb,
 	pkt->ulen = ntohs(uh->len);
 	pkt->check = uh->check;
 	return true;
+}
+
+static bool rtpp_gate_addr(const struct rtpp_switchboard *sb,
+			   const union nf_inet_addr *addr)
+{
+	unsigned int len = rtpp_addr_len(sb->family);
+
+	return !memcmp(addr, &sb->gate[RTPP_SIDE_A].addr, len) ||
+	       !memcmp(addr, &sb->gate[RTPP_SIDE_B].addr, len);
 }
 
 /* Which gate and which port of it the packet is addressed to. */
@@ -110,7 +175,7 @@ static bool rtpp_gate_of(const struct rtpp_switchboard *sb,
 static bool rtpp_malformed(u8 family, const struct sk_buff *skb,
 			   const struct rtpp_pkt *pkt)
 {
-	if (pkt->fragment)
+	if (pkt->fragment || pkt->routed)
 		return true;	/* defragmentation is on: it could not be */
 	if (pkt->ulen < sizeof(struct udphdr) ||
 	    pkt->ulen > skb->len - pkt->thoff)
@@ -125,8 +190,8 @@ static unsigned int rtpp_drop(struct rtpp_switchboard *sb,
 {
 	if (st)
 		atomic64_inc(&st->drops);
-	rtpp_count(sb->counters, why, 1);
-	rtpp_count(sb->rn->counters, why, 1);
+	rtpp_count(&sb->counters, why, 1);
+	rtpp_count(&sb->rn->counters, why, 1);
 	return NF_DROP;
 }
 
@@ -194,9 +259,23 @@ static int rtpp_rewrite(u8 family, struct sk_buff *skb,
 {
 	struct udphdr *uh;
 
+	/* The new header goes where the old one was: rtpp_parse() checked. */
+	if (pkt->thoff < nhlen)
+		return -EINVAL;
 	if (skb_ensure_writable(skb, pkt->thoff + sizeof(*uh)) ||
 	    pskb_trim_rcsum(skb, pkt->thoff + pkt->ulen))
 		return -ENOMEM;
+	/*
+	 * An offload pending for another header than ours (a tunnel's inner
+	 * one, its outer checksum complete): finished here, or it would be
+	 * left undone once ours is the one pending. What is relayed is a
+	 * plain datagram: its payload's headers are not the stack's business.
+	 */
+	if (skb->ip_summed == CHECKSUM_PARTIAL &&
+	    skb_checksum_start_offset(skb) != pkt->thoff &&
+	    skb_checksum_help(skb))
+		return -EINVAL;
+	skb->encapsulation = 0;
 	uh = (struct udphdr *)(skb->data + pkt->thoff);
 	rtpp_fix_csum(family, skb, uh, pkt, to);
 	uh->source = to->sport;
@@ -258,7 +337,7 @@ static struct dst_entry *rtpp_prepare(struct net *net, u8 family,
 		.sport = to->sport,
 		.dport = to->dport,
 		.mark = skb->mark,
-		.tos = pkt->tos,
+		.tos = family == NFPROTO_IPV4 ? RT_TOS(pkt->tos) : 0,
 	};
 	struct dst_entry *dst;
 	bool noref;
@@ -278,6 +357,11 @@ static struct dst_entry *rtpp_prepare(struct net *net, u8 family,
 		skb_dst_set_noref(skb, dst);
 	else
 		skb_dst_set(skb, dst);
+	/*
+	 * A locally sent packet's device is the route's: ip_output() hands
+	 * the old one to POSTROUTING as the input device (nf_dup does this).
+	 */
+	skb->dev = dst->dev;
 	return dst;
 }
 
@@ -305,7 +389,7 @@ static int rtpp_xmit4(struct net *net, struct sk_buff *skb,
 	 * minutes of the path MTU exception.
 	 */
 	iph->frag_off = pkt->df && skb->len <= dst_mtu(dst) ? htons(IP_DF) : 0;
-	iph->ttl = ip4_dst_hoplimit(dst);
+	iph->ttl = min_t(int, ip4_dst_hoplimit(dst), pkt->ttl - 1);
 	iph->protocol = IPPROTO_UDP;
 	iph->saddr = to->saddr.ip;
 	iph->daddr = to->daddr.ip;
@@ -330,7 +414,7 @@ static int rtpp_xmit6(struct net *net, struct sk_buff *skb,
 	ip6_flow_hdr(ip6h, pkt->tos, 0);
 	ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
 	ip6h->nexthdr = IPPROTO_UDP;
-	ip6h->hop_limit = ip6_dst_hoplimit(dst);
+	ip6h->hop_limit = min_t(int, ip6_dst_hoplimit(dst), pkt->ttl - 1);
 	ip6h->saddr = to->saddr.in6;
 	ip6h->daddr = to->daddr.in6;
 	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
@@ -352,13 +436,25 @@ static bool rtpp_is_sender(const struct rtpp_endpoint *ep,
 }
 
 /*
+ * A local source may be learned from a local packet (a media server on the
+ * proxy host), but never a gate port of any switchboard: the relay would
+ * send to another session of its own, which a second session can point
+ * back, and a plain user's two datagrams would start a loop.
+ */
+static bool rtpp_local_learnable(const struct rtpp_switchboard *sb,
+				 const struct rtpp_pkt *pkt, bool from_wire)
+{
+	return !from_wire &&
+	       !rtpp_any_gate_port(sb->rn, sb->family, &pkt->saddr,
+				   ntohs(pkt->sport));
+}
+
+/*
  * Whether a packet's source may become a stream's client. The relay takes
  * packets in PREROUTING, before the stack's source checks would drop
  * martians: a spoofed broadcast source would have the relay send media to a
- * whole LAN, a local one to the proxy itself, and one of this switchboard's
- * own gate ports to itself for ever (through the loopback's backlog, where
- * the depth guard does not reach). Port 0 cannot be sent to. Local sources
- * are fine for packets that are local (a media server on the proxy host).
+ * whole LAN, a local one to the proxy itself, and a gate port to a relay
+ * of its own. Port 0 cannot be sent to.
  */
 static bool rtpp_learnable(struct net *net, const struct rtpp_switchboard *sb,
 			   const struct rtpp_pkt *pkt, bool from_wire)
@@ -370,23 +466,25 @@ static bool rtpp_learnable(struct net *net, const struct rtpp_switchboard *sb,
 		return false;
 	if (sb->family == NFPROTO_IPV4) {
 		if (ipv4_is_loopback(pkt->saddr.ip))
-			return !from_wire;
+			return rtpp_local_learnable(sb, pkt, from_wire);
 		switch (inet_addr_type(net, pkt->saddr.ip)) {
 		case RTN_UNICAST:
 			return true;
 		case RTN_LOCAL:
-			return !from_wire;
+			return rtpp_local_learnable(sb, pkt, from_wire);
 		default:	/* broadcast, multicast, blackhole, ... */
 			return false;
 		}
 	}
 	type = ipv6_addr_type(&pkt->saddr.in6);
 	if (type & IPV6_ADDR_LOOPBACK)
-		return !from_wire;
+		return rtpp_local_learnable(sb, pkt, from_wire);
 	/* Not routable without an interface, or IPv4 in disguise. */
 	if (type & (IPV6_ADDR_LINKLOCAL | IPV6_ADDR_MAPPED))
 		return false;
-	return !from_wire || !ipv6_chk_addr(net, &pkt->saddr.in6, NULL, 0);
+	if (ipv6_chk_addr(net, &pkt->saddr.in6, NULL, 0))
+		return rtpp_local_learnable(sb, pkt, from_wire);
+	return true;
 }
 
 static unsigned int rtpp_relay_packet(struct net *net,
@@ -414,19 +512,27 @@ static unsigned int rtpp_relay_packet(struct net *net,
 		return rtpp_drop(sb, st, RTPP_CNT_DROP_MALFORMED);
 	if (rtpp_session_expired(sess, sb, now))
 		return rtpp_drop(sb, st, RTPP_CNT_DROP_EXPIRED);
+	/*
+	 * Each relay takes one from the TTL, as a router does: however a
+	 * loop is made (clients that are other switchboards' gates, or relays
+	 * on two hosts naming each other), it dies out instead of circling
+	 * through the loopback's backlog where the depth guard cannot see it.
+	 */
+	if (pkt->ttl <= 1)
+		return rtpp_drop(sb, st, RTPP_CNT_DROP_LOOP);
 
 	rtpp_endpoint_read(sess, in, &src);
 	if (rtpp_endpoint_learning(&src, now)) {
-		if (rtpp_is_sender(&src, pkt, sb->family)) {
-			/* Nothing new to learn; a first window closes. */
-			if (!(src.flags & RTPP_STREAM_ALWAYS))
-				rtpp_session_learn(sess, in, &pkt->saddr,
-						   pkt->sport);
-		} else if (rtpp_learnable(net, sb, pkt, from_wire)) {
-			rtpp_session_learn(sess, in, &pkt->saddr, pkt->sport);
-		} else {
+		bool sender = rtpp_is_sender(&src, pkt, sb->family);
+
+		if (!sender && !rtpp_learnable(net, sb, pkt, from_wire))
 			return rtpp_drop(sb, st, RTPP_CNT_DROP_SOURCE);
-		}
+		/* The client itself closes a first window: nothing to learn. */
+		if ((!sender || !(src.flags & RTPP_STREAM_ALWAYS)) &&
+		    !rtpp_session_learn(sess, in, &pkt->saddr, pkt->sport, now,
+					&src) &&
+		    (!src.port || !rtpp_is_sender(&src, pkt, sb->family)))
+			return rtpp_drop(sb, st, RTPP_CNT_DROP_SOURCE);
 	} else if (!src.port || !rtpp_is_sender(&src, pkt, sb->family)) {
 		return rtpp_drop(sb, st, RTPP_CNT_DROP_SOURCE);
 	}
@@ -446,7 +552,8 @@ static unsigned int rtpp_relay_packet(struct net *net,
 	else
 		err = rtpp_xmit6(net, skb, pkt, &to, cache);
 	if (err) {
-		rtpp_drop(sb, st, RTPP_CNT_DROP_XMIT);
+		rtpp_drop(sb, st, err == -ELOOP ? RTPP_CNT_DROP_LOOP :
+						  RTPP_CNT_DROP_XMIT);
 		return NF_STOLEN;	/* freed on the way */
 	}
 
@@ -454,10 +561,10 @@ static unsigned int rtpp_relay_packet(struct net *net,
 	atomic64_add(payload, &st->bytes);
 	WRITE_ONCE(st->last, now);
 	WRITE_ONCE(sess->active, now);
-	rtpp_count(sb->counters, RTPP_CNT_PACKETS, 1);
-	rtpp_count(sb->counters, RTPP_CNT_BYTES, payload);
-	rtpp_count(sb->rn->counters, RTPP_CNT_PACKETS, 1);
-	rtpp_count(sb->rn->counters, RTPP_CNT_BYTES, payload);
+	rtpp_count(&sb->counters, RTPP_CNT_PACKETS, 1);
+	rtpp_count(&sb->counters, RTPP_CNT_BYTES, payload);
+	rtpp_count(&sb->rn->counters, RTPP_CNT_PACKETS, 1);
+	rtpp_count(&sb->rn->counters, RTPP_CNT_BYTES, payload);
 	return NF_STOLEN;
 }
 
@@ -498,8 +605,15 @@ unsigned int rtpp_relay(struct net *net, struct rtpp_switchboard *sb,
 	u32 offset;
 	int side;
 
-	if (!rtpp_parse(sb->family, skb, &pkt) ||
-	    !rtpp_gate_of(sb, &pkt, &side, &offset))
+	if (!rtpp_parse(sb->family, skb, &pkt))
+		return XT_CONTINUE;
+	if (unlikely(pkt.unreadable)) {
+		/* Ours if it is addressed to a gate: its ports cannot be read. */
+		if (rtpp_gate_addr(sb, &pkt.daddr))
+			return rtpp_drop(sb, NULL, RTPP_CNT_DROP_MALFORMED);
+		return XT_CONTINUE;
+	}
+	if (!rtpp_gate_of(sb, &pkt, &side, &offset))
 		return XT_CONTINUE;
 	if (skb_is_gso(skb))
 		return rtpp_relay_gso(net, sb, skb, from_wire);

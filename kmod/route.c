@@ -3,15 +3,19 @@
  * Routes towards clients. A media stream sends tens of packets a second to
  * one address for minutes: its route is looked up once and kept with the
  * session, then checked per packet the way a connected socket checks its
- * own (dst_check: a changed routing table, a removed device or a new path
- * MTU make it stale), and looked up again when the client, its port, the
- * packet's mark or TOS differ from what it was looked up for. RTCP, a few
- * packets a second, is looked up every time.
+ * own (dst_check: a changed routing table, a removed device, a new path
+ * MTU or a changed IPsec policy make it stale), and looked up again when
+ * the client, its port, the packet's mark or the part of the TOS that IPv4
+ * routing uses differ from what it was looked up for (IPv6 routing uses
+ * none: ECN marks do not cost a lookup). RTCP, a few packets a second, is
+ * looked up every time.
  */
 #include <linux/slab.h>
 #include <net/ip6_fib.h>
 #include <net/ip6_route.h>
+#include <net/addrconf.h>
 #include <net/route.h>
+#include <net/xfrm.h>
 #include "route.h"
 #include "switchboard.h"
 
@@ -25,17 +29,25 @@ struct rtpp_route {
 	struct rcu_head rcu;
 };
 
+/*
+ * The route for a relayed datagram, through IPsec policy as a local
+ * socket's: an IPv6 lookup does not go through xfrm by itself (the IPv4 one
+ * does, given the protocol). @cookie is what dst_check() of an IPv6 route
+ * needs, taken before xfrm may hand back a bundle instead.
+ */
 static struct dst_entry *rtpp_route_lookup(struct net *net, u8 family,
-					   const struct rtpp_route_key *key)
+					   const struct rtpp_route_key *key,
+					   u32 *cookie)
 {
 	struct dst_entry *dst;
 	struct flowi6 fl6;
 	int err;
 
+	*cookie = 0;
 	if (family == NFPROTO_IPV4) {
 		struct flowi4 fl4 = {
 			.flowi4_mark = key->mark,
-			.flowi4_tos = RT_TOS(key->tos),
+			.flowi4_tos = key->tos,
 			.flowi4_proto = IPPROTO_UDP,
 			.saddr = key->saddr.ip,
 			.daddr = key->daddr.ip,
@@ -47,6 +59,9 @@ static struct dst_entry *rtpp_route_lookup(struct net *net, u8 family,
 		return IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
 	}
 
+	/* IPv4 refuses a source that is not local; so must IPv6. */
+	if (!ipv6_chk_addr(net, &key->saddr.in6, NULL, 0))
+		return ERR_PTR(-EADDRNOTAVAIL);
 	fl6 = (struct flowi6){
 		.flowi6_mark = key->mark,
 		.flowi6_proto = IPPROTO_UDP,
@@ -61,7 +76,8 @@ static struct dst_entry *rtpp_route_lookup(struct net *net, u8 family,
 		dst_release(dst);
 		return ERR_PTR(err);
 	}
-	return dst;
+	*cookie = rt6_get_cookie(container_of(dst, struct rt6_info, dst));
+	return xfrm_lookup(net, dst, flowi6_to_flowi(&fl6), NULL, 0);
 }
 
 static bool rtpp_route_fits(const struct rtpp_route *r, u8 family,
@@ -98,6 +114,7 @@ struct dst_entry *rtpp_route_output(struct net *net, u8 family,
 {
 	struct rtpp_route *r, *old;
 	struct dst_entry *dst;
+	u32 cookie;
 
 	if (cache) {
 		r = rcu_dereference(*cache);
@@ -110,7 +127,7 @@ struct dst_entry *rtpp_route_output(struct net *net, u8 family,
 		}
 	}
 	*noref = false;
-	dst = rtpp_route_lookup(net, family, key);
+	dst = rtpp_route_lookup(net, family, key, &cookie);
 	if (IS_ERR(dst) || !cache)
 		return dst;
 
@@ -123,8 +140,7 @@ struct dst_entry *rtpp_route_output(struct net *net, u8 family,
 	r->dport = key->dport;
 	r->tos = key->tos;
 	r->mark = key->mark;
-	r->cookie = family == NFPROTO_IPV6 ?
-		    rt6_get_cookie(container_of(dst, struct rt6_info, dst)) : 0;
+	r->cookie = cookie;
 	/* Two CPUs may fill at once: each frees what it replaced. */
 	old = unrcu_pointer(xchg(cache, RCU_INITIALIZER(r)));
 	if (old)

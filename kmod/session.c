@@ -13,7 +13,8 @@ static struct kmem_cache *rtpp_session_cache __read_mostly;
 
 int rtpp_session_cache_init(void)
 {
-	rtpp_session_cache = KMEM_CACHE(rtpp_session, 0);
+	/* Sessions are made by a namespace's root: its memory cgroup pays. */
+	rtpp_session_cache = KMEM_CACHE(rtpp_session, SLAB_ACCOUNT);
 	return rtpp_session_cache ? 0 : -ENOMEM;
 }
 
@@ -58,9 +59,10 @@ static void rtpp_stream_apply(struct rtpp_stream *st,
 		st->flags &= ~RTPP_STREAM_LEARNED;
 	}
 	if (p->set_addr) {
+		/* A pinned address closes a window (unless one is reopened). */
 		st->addr = p->addr;
 		st->port = p->port;
-		st->flags &= ~RTPP_STREAM_LEARNED;
+		st->flags &= ~(RTPP_STREAM_LEARNING | RTPP_STREAM_LEARNED);
 	}
 	if (p->set_learn) {
 		st->flags &= ~(RTPP_STREAM_LEARNING | RTPP_STREAM_LEARNED);
@@ -131,28 +133,48 @@ struct rtpp_session *rtpp_session_new(struct rtpp_switchboard *sb,
 				      struct netlink_ext_ack *extack)
 {
 	struct rtpp_session *sess;
-	int id;
+	int id, i;
 
+	if (!rtpp_net_may_add_sessions(sb->rn, 1, extack))
+		return ERR_PTR(-ENOSPC);
 	id = rtpp_session_find_slot(sb);
 	if (id < 0) {
 		NL_SET_ERR_MSG(extack, "switchboard is full: no free session slot");
 		return ERR_PTR(id);
 	}
-	sess = kmem_cache_zalloc(rtpp_session_cache, GFP_KERNEL);
+	sess = kmem_cache_zalloc(rtpp_session_cache, RTPP_GFP_NS);
 	if (!sess)
 		return ERR_PTR(-ENOMEM);
 	seqlock_init(&sess->lock);
 	sess->id = id;
 	sess->created = jiffies;
 	sess->active = sess->created;
+	/* A LAST_MS read between a first packet's count and time is the age. */
+	for (i = 0; i < RTPPROXY_STREAMS; i++)
+		sess->stream[i].last = sess->created;
 	rtpp_session_apply(sess, p);
 
 	set_bit(id, sb->used);
 	sb->sessions++;
+	sb->rn->sessions++;
+	/* Dumps in progress learn that they missed a change (NLM_F_DUMP_INTR). */
+	sb->rn->gen++;
 	rcu_assign_pointer(sb->slots[id], sess);
-	rtpp_count(sb->counters, RTPP_CNT_SESS_CREATED, 1);
-	rtpp_count(sb->rn->counters, RTPP_CNT_SESS_CREATED, 1);
 	return sess;
+}
+
+/**
+ * rtpp_session_created - count sessions whose allocation was answered
+ * @sb: the switchboard, with its namespace's mutex held
+ * @n: sessions
+ *
+ * A request that fails after allocating discards its sessions instead
+ * (rtpp_session_discard), and the counters never saw them.
+ */
+void rtpp_session_created(struct rtpp_switchboard *sb, unsigned int n)
+{
+	rtpp_count(&sb->counters, RTPP_CNT_SESS_CREATED, n);
+	rtpp_count(&sb->rn->counters, RTPP_CNT_SESS_CREATED, n);
 }
 
 static void rtpp_session_unlink(struct rtpp_switchboard *sb, u32 id)
@@ -162,7 +184,19 @@ static void rtpp_session_unlink(struct rtpp_switchboard *sb, u32 id)
 	RCU_INIT_POINTER(sb->slots[id], NULL);
 	clear_bit(id, sb->used);
 	sb->sessions--;
+	sb->rn->sessions--;
+	sb->rn->gen++;
 	call_rcu(&sess->rcu, rtpp_session_free_rcu);
+}
+
+/**
+ * rtpp_session_discard - free a session whose allocation was not answered
+ * @sb: the switchboard, with its namespace's mutex held
+ * @id: its slot
+ */
+void rtpp_session_discard(struct rtpp_switchboard *sb, u32 id)
+{
+	rtpp_session_unlink(sb, id);
 }
 
 /**
@@ -173,13 +207,17 @@ static void rtpp_session_unlink(struct rtpp_switchboard *sb, u32 id)
 void rtpp_session_delete(struct rtpp_switchboard *sb, u32 id)
 {
 	rtpp_session_unlink(sb, id);
-	rtpp_count(sb->counters, RTPP_CNT_SESS_DELETED, 1);
-	rtpp_count(sb->rn->counters, RTPP_CNT_SESS_DELETED, 1);
+	rtpp_count(&sb->counters, RTPP_CNT_SESS_DELETED, 1);
+	rtpp_count(&sb->rn->counters, RTPP_CNT_SESS_DELETED, 1);
 }
 
 /**
  * rtpp_session_reset_counters - zero the per-stream packet counters
  * @sess: the session
+ *
+ * The counters are atomic: a packet relayed meanwhile is counted before or
+ * after. The time of the last packet stays: LAST_MS is shown only while
+ * packets were counted since.
  */
 void rtpp_session_reset_counters(struct rtpp_session *sess)
 {
@@ -191,40 +229,49 @@ void rtpp_session_reset_counters(struct rtpp_session *sess)
 		atomic64_set(&st->packets, 0);
 		atomic64_set(&st->bytes, 0);
 		atomic64_set(&st->drops, 0);
-		WRITE_ONCE(st->last, 0);
 	}
 }
 
 /**
  * rtpp_switchboard_expire - mark idle sessions expired, free old ones
  * @sb: the switchboard, with its namespace's mutex held
+ * @id: the first slot to look at; set to where to go on (sb->max_sess
+ *	when the switchboard is done)
+ * @budget: sessions to look at, at most; less what was looked at
  *
- * Return: sessions that expired or were freed.
+ * Return: sessions that expired or were freed (each counted once).
  */
-unsigned int rtpp_switchboard_expire(struct rtpp_switchboard *sb)
+unsigned int rtpp_switchboard_expire(struct rtpp_switchboard *sb,
+				     unsigned int *id, unsigned int *budget)
 {
 	unsigned long now = jiffies;
 	unsigned long expires = READ_ONCE(sb->expires);
 	unsigned long resurrection = READ_ONCE(sb->resurrection);
-	unsigned int id, changed = 0;
+	unsigned int i = *id, changed = 0;
 
-	for_each_set_bit(id, sb->used, sb->max_sess) {
-		struct rtpp_session *sess = rtpp_session_get(sb, id);
+	for_each_set_bit_from(i, sb->used, sb->max_sess) {
+		struct rtpp_session *sess = rtpp_session_get(sb, i);
 		unsigned long active = READ_ONCE(sess->active);
+		bool change = false;
 
+		if (!*budget)
+			break;
+		(*budget)--;
 		if (!time_after(now, active + expires))
 			continue;
 		if (!sess->expiry_counted) {
 			sess->expiry_counted = true;
-			rtpp_count(sb->counters, RTPP_CNT_SESS_EXPIRED, 1);
-			rtpp_count(sb->rn->counters, RTPP_CNT_SESS_EXPIRED, 1);
-			changed++;
+			rtpp_count(&sb->counters, RTPP_CNT_SESS_EXPIRED, 1);
+			rtpp_count(&sb->rn->counters, RTPP_CNT_SESS_EXPIRED, 1);
+			change = true;
 		}
 		if (time_after(now, active + expires + resurrection)) {
-			rtpp_session_unlink(sb, id);
-			changed++;
+			rtpp_session_unlink(sb, i);
+			change = true;
 		}
+		changed += change;
 	}
+	*id = i;
 	return changed;
 }
 
@@ -234,20 +281,40 @@ unsigned int rtpp_switchboard_expire(struct rtpp_switchboard *sb)
  * @idx: the stream
  * @addr: the source address
  * @port: the source port
+ * @now: jiffies when the packet saw the stream learning
+ * @cur: set to the stream's endpoint after the call
  *
- * Called from the packet path when the stream is learning.
+ * Called from the packet path when the stream was seen learning. That was
+ * without the lock: an update may have pinned an address since, or another
+ * packet closed a first window; the window is checked again here, so that
+ * only one packet wins it and none overwrites a pinned address.
+ *
+ * Return: true if the source was taken (or already was the client).
  */
-void rtpp_session_learn(struct rtpp_session *sess, int idx,
-			const union nf_inet_addr *addr, __be16 port)
+bool rtpp_session_learn(struct rtpp_session *sess, int idx,
+			const union nf_inet_addr *addr, __be16 port,
+			unsigned long now, struct rtpp_endpoint *cur)
 {
 	struct rtpp_stream *st = &sess->stream[idx];
+	struct rtpp_endpoint ep;
+	bool taken;
 
 	write_seqlock_bh(&sess->lock);
-	st->addr = *addr;
-	st->port = port;
-	if (st->flags & RTPP_STREAM_LEARNING)
-		st->flags |= RTPP_STREAM_LEARNED;
+	ep.flags = st->flags;
+	ep.learn_until = st->learn_until;
+	taken = rtpp_endpoint_learning(&ep, now);
+	if (taken) {
+		st->addr = *addr;
+		st->port = port;
+		if (st->flags & RTPP_STREAM_LEARNING)
+			st->flags |= RTPP_STREAM_LEARNED;
+	}
+	cur->addr = st->addr;
+	cur->port = st->port;
+	cur->flags = st->flags;
+	cur->learn_until = st->learn_until;
 	write_sequnlock_bh(&sess->lock);
+	return taken;
 }
 
 /**

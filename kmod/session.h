@@ -78,13 +78,20 @@ static inline void rtpp_endpoint_read(struct rtpp_session *sess, int idx,
 	} while (read_seqretry(&sess->lock, seq));
 }
 
+/* What is left of a stream's first learning window: 0 when none is open. */
+static inline unsigned long rtpp_endpoint_window(const struct rtpp_endpoint *ep,
+						 unsigned long now)
+{
+	if ((ep->flags & (RTPP_STREAM_LEARNING | RTPP_STREAM_LEARNED)) !=
+	    RTPP_STREAM_LEARNING || !time_before(now, ep->learn_until))
+		return 0;
+	return ep->learn_until - now;
+}
+
 static inline bool rtpp_endpoint_learning(const struct rtpp_endpoint *ep,
 					  unsigned long now)
 {
-	if (ep->flags & RTPP_STREAM_ALWAYS)
-		return true;
-	return (ep->flags & (RTPP_STREAM_LEARNING | RTPP_STREAM_LEARNED)) ==
-		RTPP_STREAM_LEARNING && time_before(now, ep->learn_until);
+	return ep->flags & RTPP_STREAM_ALWAYS || rtpp_endpoint_window(ep, now);
 }
 
 int rtpp_session_cache_init(void);
@@ -95,12 +102,16 @@ struct rtpp_session *rtpp_session_new(struct rtpp_switchboard *sb,
 				      struct netlink_ext_ack *extack);
 void rtpp_session_apply(struct rtpp_session *sess,
 			const struct rtpp_session_params *p);
+void rtpp_session_created(struct rtpp_switchboard *sb, unsigned int n);
 void rtpp_session_resurrect(struct rtpp_session *sess);
+void rtpp_session_discard(struct rtpp_switchboard *sb, u32 id);
 void rtpp_session_delete(struct rtpp_switchboard *sb, u32 id);
 void rtpp_session_reset_counters(struct rtpp_session *sess);
-unsigned int rtpp_switchboard_expire(struct rtpp_switchboard *sb);
-void rtpp_session_learn(struct rtpp_session *sess, int idx,
-			const union nf_inet_addr *addr, __be16 port);
+unsigned int rtpp_switchboard_expire(struct rtpp_switchboard *sb,
+				     unsigned int *id, unsigned int *budget);
+bool rtpp_session_learn(struct rtpp_session *sess, int idx,
+			const union nf_inet_addr *addr, __be16 port,
+			unsigned long now, struct rtpp_endpoint *cur);
 void rtpp_switchboard_free_sessions(struct rtpp_switchboard *sb);
 
 #endif /* _RTPP_SESSION_H */

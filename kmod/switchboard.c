@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitmap.h>
+#include <linux/rculist.h>
 #include <linux/slab.h>
 #include "session.h"
 #include "switchboard.h"
@@ -72,7 +73,7 @@ static void rtpp_switchboard_free_work(struct work_struct *work)
 	struct rtpp_net *rn = sb->rn;
 
 	rtpp_switchboard_free_sessions(sb);
-	free_percpu(sb->counters);
+	rtpp_counters_free(&sb->counters);
 	bitmap_free(sb->used);
 	kvfree(sb);
 	rtpp_net_put(rn);
@@ -85,14 +86,17 @@ rtpp_switchboard_create(struct rtpp_net *rn, u8 family,
 {
 	struct rtpp_switchboard *sb;
 
-	sb = kvzalloc(struct_size(sb, slots, info->max_sess), GFP_KERNEL);
+	if (!rtpp_net_may_add_switchboard(rn))
+		return ERR_PTR(-ENOSPC);
+	/* A rule is made by a namespace's root: its memory cgroup pays. */
+	sb = kvzalloc(struct_size(sb, slots, info->max_sess),
+		      RTPP_GFP_NS);
 	if (!sb)
 		return ERR_PTR(-ENOMEM);
-	sb->used = bitmap_zalloc(info->max_sess, GFP_KERNEL);
+	sb->used = bitmap_zalloc(info->max_sess, RTPP_GFP_NS);
 	if (!sb->used)
 		goto err_free_sb;
-	sb->counters = alloc_percpu(struct rtpp_counters);
-	if (!sb->counters)
+	if (rtpp_counters_alloc(&sb->counters, RTPP_GFP_NS))
 		goto err_free_used;
 
 	sb->family = family;
@@ -105,8 +109,9 @@ rtpp_switchboard_create(struct rtpp_net *rn, u8 family,
 	INIT_RCU_WORK(&sb->free_work, rtpp_switchboard_free_work);
 	kref_get(&rn->ref);
 	sb->rn = rn;
-	list_add_tail(&sb->list, &rn->switchboards);
-	rn->sb_count++;
+	list_add_tail_rcu(&sb->list, &rn->switchboards);
+	if (!rn->sb_count++)
+		rtpp_net_start_expiry(rn);
 	rn->gen++;
 	return sb;
 
@@ -201,13 +206,36 @@ void rtpp_switchboard_put(struct rtpp_switchboard *sb)
 	mutex_lock(&rn->lock);
 	last = --sb->rules == 0;
 	if (last) {
-		list_del(&sb->list);
+		list_del_rcu(&sb->list);
 		rn->sb_count--;
+		/* Its sessions go with it, after a grace period. */
+		rn->sessions -= sb->sessions;
 		rn->gen++;
 	}
 	mutex_unlock(&rn->lock);
 	if (last)
 		queue_rcu_work(rtpp_wq, &sb->free_work);
+}
+
+/**
+ * rtpp_any_gate_port - is an address and port a gate port of any switchboard
+ * @rn: the namespace, under RCU or its mutex
+ * @family: NFPROTO_IPV4 or NFPROTO_IPV6
+ * @addr: the address
+ * @port: the port, host order
+ *
+ * Return: true if some switchboard of the namespace relays at @addr:@port.
+ */
+bool rtpp_any_gate_port(struct rtpp_net *rn, u8 family,
+			const union nf_inet_addr *addr, u16 port)
+{
+	const struct rtpp_switchboard *sb;
+
+	list_for_each_entry_rcu(sb, &rn->switchboards, list,
+				lockdep_is_held(&rn->lock))
+		if (sb->family == family && rtpp_is_gate_port(sb, addr, port))
+			return true;
+	return false;
 }
 
 /**

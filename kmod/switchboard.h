@@ -27,8 +27,8 @@ struct rtpp_selector {
 	u16 port[2];
 };
 
-struct xt_rtpproxy_switchboard {
-	struct list_head list;		/* in rtpp_net.switchboards */
+struct rtpp_switchboard {
+	struct list_head list;		/* in rtpp_net.switchboards (RCU) */
 	struct rtpp_net *rn;		/* pinned */
 	u64 serial;			/* resumes dumps */
 	u8 family;			/* NFPROTO_IPV4 or NFPROTO_IPV6 */
@@ -42,12 +42,10 @@ struct xt_rtpproxy_switchboard {
 	unsigned int next_id;		/* where allocation looks first */
 	unsigned long created;
 	unsigned long *used;		/* bitmap of slots holding a session */
-	struct rtpp_counters __percpu *counters;
+	struct rtpp_counter_set counters;
 	struct rcu_work free_work;
 	struct rtpp_session __rcu *slots[];
 };
-
-#define rtpp_switchboard xt_rtpproxy_switchboard
 
 static inline unsigned int rtpp_addr_len(u8 family)
 {
@@ -102,6 +100,8 @@ static inline bool rtpp_is_gate_port(const struct rtpp_switchboard *sb,
 struct rtpp_switchboard *rtpp_switchboard_get(struct net *net, u8 family,
 					      const struct xt_rtpproxy_tginfo *info);
 void rtpp_switchboard_put(struct rtpp_switchboard *sb);
+bool rtpp_any_gate_port(struct rtpp_net *rn, u8 family,
+			const union nf_inet_addr *addr, u16 port);
 bool rtpp_switchboard_matches(const struct rtpp_switchboard *sb,
 			      const struct rtpp_selector *sel);
 void rtpp_switchboard_count_sessions(const struct rtpp_switchboard *sb,

@@ -32,6 +32,12 @@ static bool rtpproxy_gate_ok(u8 family, const union nf_inet_addr *addr,
 		pr_info_ratelimited("--addr-%c must be a unicast address\n", gate);
 		return false;
 	}
+	if (family == NFPROTO_IPV6 &&
+	    ipv6_addr_type(&addr->in6) & IPV6_ADDR_LINKLOCAL) {
+		pr_info_ratelimited("--addr-%c: link-local gates are not supported (a relay could not name the interface to send on)\n",
+				    gate);
+		return false;
+	}
 	if (!port || port & 1) {
 		pr_info_ratelimited("--port-%c must be even and not 0\n", gate);
 		return false;
@@ -87,7 +93,9 @@ static int rtpproxy_tg_check(const struct xt_tgchk_param *par)
 			nf_defrag_ipv4_disable(par->net);
 		else
 			nf_defrag_ipv6_disable(par->net);
-		return PTR_ERR(sb) == -ENOMEM ? -ENOMEM : -EINVAL;
+		ret = PTR_ERR(sb);
+		/* Out of memory or over the host's cap; else a conflict. */
+		return ret == -ENOMEM || ret == -ENOSPC ? ret : -EINVAL;
 	}
 	info->sb = sb;
 	return 0;
@@ -104,12 +112,20 @@ static void rtpproxy_tg_destroy(const struct xt_tgdtor_param *par)
 		nf_defrag_ipv6_disable(par->net);
 }
 
+/*
+ * Where packets to a local gate pass. Not FORWARD: a packet addressed to
+ * this host is never forwarded.
+ */
+#define RTPP_HOOKS	((1 << NF_INET_PRE_ROUTING) | (1 << NF_INET_LOCAL_IN) | \
+			 (1 << NF_INET_LOCAL_OUT) | (1 << NF_INET_POST_ROUTING))
+
 static struct xt_target rtpproxy_tg_reg[] __read_mostly = {
 	{
 		.name		= XT_RTPPROXY_NAME,
 		.revision	= XT_RTPPROXY_REVISION,
 		.family		= NFPROTO_IPV4,
 		.table		= "mangle",
+		.hooks		= RTPP_HOOKS,
 		.target		= rtpproxy_tg,
 		.targetsize	= sizeof(struct xt_rtpproxy_tginfo),
 		.usersize	= offsetof(struct xt_rtpproxy_tginfo, sb),
@@ -122,6 +138,7 @@ static struct xt_target rtpproxy_tg_reg[] __read_mostly = {
 		.revision	= XT_RTPPROXY_REVISION,
 		.family		= NFPROTO_IPV6,
 		.table		= "mangle",
+		.hooks		= RTPP_HOOKS,
 		.target		= rtpproxy_tg,
 		.targetsize	= sizeof(struct xt_rtpproxy_tginfo),
 		.usersize	= offsetof(struct xt_rtpproxy_tginfo, sb),

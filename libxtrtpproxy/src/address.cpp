@@ -73,7 +73,7 @@ std::string Endpoint::to_string() const {
     return addr.to_string() + ":" + std::to_string(port);
 }
 
-SwitchboardSelector Switchboard::selector() const {
+SwitchboardSelector SwitchboardGates::selector() const {
     return SwitchboardSelector{gate_a.addr, gate_a.port, gate_b.addr, gate_b.port};
 }
 

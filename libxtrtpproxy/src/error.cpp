@@ -65,15 +65,39 @@ NetlinkError parse_error(const nlmsghdr* nlh) {
     if (const nlattr* miss = attrs.tb[NLMSGERR_ATTR_MISS_TYPE];
         miss && mnl_attr_validate(miss, MNL_TYPE_U32) >= 0)
         result.missing_type = mnl_attr_get_u32(miss);
+    if (const nlattr* nest = attrs.tb[NLMSGERR_ATTR_MISS_NEST];
+        nest && mnl_attr_validate(nest, MNL_TYPE_U32) >= 0)
+        result.missing_nest = mnl_attr_get_u32(nest);
     return result;
 }
 
+namespace {
+
+// Everything the kernel said, for what(): a bare offset means little to a user, but it is what
+// finds the attribute in a captured request.
+std::string describe(const NetlinkError& error, const std::string& what) {
+    std::string text = error.message.empty() ? what : error.message;
+    if (error.missing_type) {
+        text += ": missing attribute " + std::to_string(*error.missing_type);
+        if (error.missing_nest)
+            text += " in the nest at offset " + std::to_string(*error.missing_nest);
+    }
+    if (error.offset)
+        text += " (attribute at offset " + std::to_string(*error.offset) + " of the request)";
+    return text;
+}
+
+}  // namespace
+
+KernelError::KernelError(const NetlinkError& error, const std::string& what)
+    : std::system_error(error.error, std::generic_category(), describe(error, what)),
+      kernel_message_(error.message),
+      offset_(error.offset),
+      missing_type_(error.missing_type),
+      missing_nest_(error.missing_nest) {}
+
 KernelError to_system_error(const NetlinkError& error, const std::string& what) {
-    std::string text = error.message;
-    if (text.empty() && error.missing_type)
-        text = what + ": missing attribute " + std::to_string(*error.missing_type);
-    if (text.empty()) text = what;
-    return KernelError(error.error, std::generic_category(), text);
+    return KernelError(error, what);
 }
 
 std::system_error malformed_reply(const std::string& what) {

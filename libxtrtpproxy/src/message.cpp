@@ -115,8 +115,11 @@ void put_range(Builder& b, const std::optional<SessionRange>& range) {
     b.put_u32(RTPPROXY_A_SESS_ID_HI, range->hi);
 }
 
-void put_session_params(Builder& b, const SessionParams& params,
+// Every session an alloc or update request carries, with the RTCP defaults derived: the kernel
+// derives nothing, and here is the one place that every caller of the library goes through.
+void put_session_params(Builder& b, const SessionParams& given,
                         std::uint16_t type = RTPPROXY_A_SESSION) {
+    const SessionParams params = with_rtcp_defaults(given);
     nlattr* session = b.nest_start(type);
     for (std::size_t i = 0; i < kStreams; ++i) {
         const StreamParams& stream = params.streams[i];
@@ -224,6 +227,7 @@ constexpr auto kCounterPolicy = make_policy<RTPPROXY_CNT_A_MAX + 1>({
     {RTPPROXY_CNT_A_SESS_CREATED, MNL_TYPE_U64},
     {RTPPROXY_CNT_A_SESS_EXPIRED, MNL_TYPE_U64},
     {RTPPROXY_CNT_A_SESS_DELETED, MNL_TYPE_U64},
+    {RTPPROXY_CNT_A_DROP_LOOP, MNL_TYPE_U64},
 });
 
 constexpr auto kCtrlPolicy = make_policy<CTRL_ATTR_MAX + 1>({
@@ -309,6 +313,8 @@ Counters parse_counters(const nlattr* nest) {
     c.drop_malformed = get_u64(tb[RTPPROXY_CNT_A_DROP_MALFORMED]);
     c.drop_no_dest = get_u64(tb[RTPPROXY_CNT_A_DROP_NO_DEST]);
     c.drop_xmit = get_u64(tb[RTPPROXY_CNT_A_DROP_XMIT]);
+    // Absent from kernels older than the counter: 0, as the default of every counter here.
+    c.drop_loop = get_u64(tb[RTPPROXY_CNT_A_DROP_LOOP]);
     c.sessions_created = get_u64(tb[RTPPROXY_CNT_A_SESS_CREATED]);
     c.sessions_expired = get_u64(tb[RTPPROXY_CNT_A_SESS_EXPIRED]);
     c.sessions_deleted = get_u64(tb[RTPPROXY_CNT_A_SESS_DELETED]);
@@ -323,14 +329,26 @@ Gate parse_gate(const nlattr* nest, const char* what) {
     return gate;
 }
 
+template <std::size_t N>
+SwitchboardGates parse_gates(const Table<N>& tb) {
+    SwitchboardGates gates;
+    gates.family = mnl_attr_get_u8(require(tb[RTPPROXY_SB_A_FAMILY], "switchboard family"));
+    gates.gate_a = parse_gate(require(tb[RTPPROXY_SB_A_GATE_A], "gate A"), "gate A");
+    gates.gate_b = parse_gate(require(tb[RTPPROXY_SB_A_GATE_B], "gate B"), "gate B");
+    if (gates.gate_a.addr.family() != gates.family || gates.gate_b.addr.family() != gates.family)
+        throw malformed_reply("gate address of another family than the switchboard");
+    return gates;
+}
+
+// The switchboard of a session reply: family and gates only.
+SwitchboardGates parse_switchboard_gates(const nlattr* nest) {
+    return parse_gates(parse_nested(nest, kSwitchboardPolicy, "switchboard"));
+}
+
 Switchboard parse_switchboard(const nlattr* nest) {
     const auto tb = parse_nested(nest, kSwitchboardPolicy, "switchboard");
     Switchboard sb;
-    sb.family = mnl_attr_get_u8(require(tb[RTPPROXY_SB_A_FAMILY], "switchboard family"));
-    sb.gate_a = parse_gate(require(tb[RTPPROXY_SB_A_GATE_A], "gate A"), "gate A");
-    sb.gate_b = parse_gate(require(tb[RTPPROXY_SB_A_GATE_B], "gate B"), "gate B");
-    if (sb.gate_a.addr.family() != sb.family || sb.gate_b.addr.family() != sb.family)
-        throw malformed_reply("gate address of another family than the switchboard");
+    static_cast<SwitchboardGates&>(sb) = parse_gates(tb);
     sb.max_sess = get_u32(tb[RTPPROXY_SB_A_MAX_SESS]);
     sb.expires_timeout = get_u32(tb[RTPPROXY_SB_A_EXPIRES_TIMEOUT]);
     sb.resurrection_timeout = get_u32(tb[RTPPROXY_SB_A_RESURRECTION_TIMEOUT]);
@@ -536,7 +554,7 @@ Switchboard parse_switchboard_reply(const nlmsghdr* nlh) {
 SessionEntry parse_session_reply(const nlmsghdr* nlh) {
     const auto tb = parse_message(nlh, kGenlHeader, kTopPolicy, "session");
     SessionEntry entry;
-    entry.switchboard = parse_switchboard(require(tb[RTPPROXY_A_SWITCHBOARD], "switchboard"));
+    entry.switchboard = parse_switchboard_gates(require(tb[RTPPROXY_A_SWITCHBOARD], "switchboard"));
     entry.session = parse_session(require(tb[RTPPROXY_A_SESSION], "session"));
     return entry;
 }
@@ -571,7 +589,7 @@ Stream stream_from_record(const rtpproxy_stream_rec& r, int family) {
 void parse_session_table_reply(const nlmsghdr* nlh, std::vector<SessionEntry>& out) {
     const auto tb = parse_message(nlh, kGenlHeader, kTopPolicy, "session table");
     SessionEntry entry;
-    entry.switchboard = parse_switchboard(require(tb[RTPPROXY_A_SWITCHBOARD], "switchboard"));
+    entry.switchboard = parse_switchboard_gates(require(tb[RTPPROXY_A_SWITCHBOARD], "switchboard"));
     const std::uint32_t rec_size =
         mnl_attr_get_u32(require(tb[RTPPROXY_A_SESSION_REC_SIZE], "session record size"));
     const nlattr* table = require(tb[RTPPROXY_A_SESSION_TABLE], "session table");

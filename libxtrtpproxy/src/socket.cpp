@@ -6,9 +6,12 @@
 #include <linux/netfilter/xt_RTPPROXY.h>
 #include <linux/netlink.h>
 #include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -31,10 +34,13 @@ constexpr std::size_t kBatchChunk = 64;
 
 }  // namespace
 
-Socket::Socket() : rx_(kReceiveBufferSize) {
+Socket::Socket() : Socket(XT_RTPPROXY_GENL_NAME) {}
+
+Socket::Socket(std::string_view family_name) : owner_(getpid()), rx_(kReceiveBufferSize) {
     nl_ = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
     if (!nl_) throw_errno("cannot open a generic netlink socket");
     try {
+        set_receive_timeout(kDefaultReceiveTimeout);
         // Both are best effort: kernels without them still report the errno.
         int one = 1;
         mnl_socket_setsockopt(nl_, NETLINK_EXT_ACK, &one, sizeof(one));
@@ -48,17 +54,22 @@ Socket::Socket() : rx_(kReceiveBufferSize) {
         if (mnl_socket_bind(nl_, 0, MNL_SOCKET_AUTOPID) < 0)
             throw_errno("cannot bind the generic netlink socket");
 
-        Request request = make_get_family_request(XT_RTPPROXY_GENL_NAME);
+        Request request = make_get_family_request(family_name);
         FamilyInfo family;
         try {
             execute(request, "generic netlink family lookup",
                     [&](const nlmsghdr* nlh) { family = parse_family_reply(nlh); });
         } catch (const std::system_error& e) {
-            if (e.code().value() == ENOENT)
+            if (e.code().value() != ENOENT) throw;
+            // The module registers the family when it loads: say what to do, not what failed.
+            if (family_name == XT_RTPPROXY_GENL_NAME)
                 throw std::system_error(ENOENT, std::generic_category(),
-                                        "xt_RTPPROXY module not loaded: generic netlink family " +
-                                            std::string(XT_RTPPROXY_GENL_NAME) + " not found");
-            throw;
+                                        "the xt_RTPPROXY kernel module is not loaded (no generic "
+                                        "netlink family " XT_RTPPROXY_GENL_NAME
+                                        "): run 'modprobe xt_RTPPROXY' (as root)");
+            throw std::system_error(
+                ENOENT, std::generic_category(),
+                "generic netlink family " + std::string(family_name) + " not found");
         }
         family_id_ = family.id;
         family_version_ = family.version;
@@ -70,18 +81,22 @@ Socket::Socket() : rx_(kReceiveBufferSize) {
 
 Socket::Socket(Socket&& other) noexcept
     : nl_(std::exchange(other.nl_, nullptr)),
+      owner_(other.owner_),
       seq_(other.seq_),
       family_id_(other.family_id_),
       family_version_(other.family_version_),
+      receive_timeout_(other.receive_timeout_),
       rx_(std::move(other.rx_)) {}
 
 Socket& Socket::operator=(Socket&& other) noexcept {
     if (this != &other) {
         close();
         nl_ = std::exchange(other.nl_, nullptr);
+        owner_ = other.owner_;
         seq_ = other.seq_;
         family_id_ = other.family_id_;
         family_version_ = other.family_version_;
+        receive_timeout_ = other.receive_timeout_;
         rx_ = std::move(other.rx_);
     }
     return *this;
@@ -94,8 +109,32 @@ void Socket::close() noexcept {
     nl_ = nullptr;
 }
 
+int Socket::fd() const noexcept { return nl_ ? mnl_socket_get_fd(nl_) : -1; }
+
+void Socket::set_receive_timeout(std::chrono::milliseconds timeout) {
+    if (!nl_) throw std::system_error(EBADF, std::generic_category(), "netlink socket is closed");
+    if (timeout.count() < 0) throw std::invalid_argument("a receive timeout cannot be negative");
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout);
+    timeval tv{};
+    tv.tv_sec = static_cast<time_t>(seconds.count());
+    tv.tv_usec = static_cast<suseconds_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(timeout - seconds).count());
+    if (setsockopt(mnl_socket_get_fd(nl_), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
+        throw_errno("cannot set the netlink socket's receive timeout");
+    receive_timeout_ = timeout;
+}
+
+void Socket::check_owner() const {
+    if (getpid() != owner_)
+        throw std::system_error(EBADFD, std::generic_category(),
+                                "this xtrtpproxy socket was opened by process " +
+                                    std::to_string(owner_) +
+                                    ": after fork() the child must open its own Client");
+}
+
 void Socket::send(std::span<const std::byte> bytes) {
     if (!nl_) throw std::system_error(EBADF, std::generic_category(), "netlink socket is closed");
+    check_owner();
     if (mnl_socket_sendto(nl_, bytes.data(), bytes.size()) < 0)
         throw_errno("cannot send a netlink request");
 }
@@ -105,6 +144,11 @@ std::span<const std::byte> Socket::receive() {
         const ssize_t len = mnl_socket_recvfrom(nl_, rx_.data(), rx_.size());
         if (len >= 0) return {rx_.data(), static_cast<std::size_t>(len)};
         if (errno == EINTR) continue;
+        // SO_RCVTIMEO ran out.
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            throw std::system_error(ETIMEDOUT, std::generic_category(),
+                                    "no answer from the kernel within " +
+                                        std::to_string(receive_timeout_.count()) + " ms");
         if (errno == ENOBUFS)
             throw_errno("netlink replies were lost: the socket's receive buffer overflowed");
         throw_errno("cannot receive a netlink reply");

@@ -22,6 +22,8 @@ static_assert(offsetof(struct xt_rtpproxy_tginfo, sb) == 56, "sb offset");
 
 static_assert(XT_RTPPROXY_REVISION == 0, "revision");
 static_assert(XT_RTPPROXY_MAX_SESS == 32767, "max sessions");
+static_assert(XT_RTPPROXY_MAX_TIMEOUT == 86400, "max timeout");
+static_assert(RTPPROXY_MAX_LEARN_TIMEOUT_MS == 86400000U, "max learning timeout");
 static_assert(XT_RTPPROXY_GENL_VERSION == 1, "genl version");
 
 /* Netlink numbering: changing any of these breaks old binaries. */
@@ -114,6 +116,7 @@ static_assert(RTPPROXY_STREAM_A_MAX == 12, "stream attr max");
 static_assert(RTPPROXY_CNT_A_PACKETS == 2, "counter attr");
 static_assert(RTPPROXY_CNT_A_DROP_XMIT == 9, "counter attr");
 static_assert(RTPPROXY_CNT_A_SESS_DELETED == 12, "counter attr");
-static_assert(RTPPROXY_CNT_A_MAX == 12, "counter attr max");
+static_assert(RTPPROXY_CNT_A_DROP_LOOP == 13, "counter attr");
+static_assert(RTPPROXY_CNT_A_MAX == 13, "counter attr max");
 
 #endif /* ABI_ASSERTS_H */

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <stdexcept>
 
 #include "batch.hpp"
 
@@ -51,4 +52,20 @@ TEST(Batch, ForceRunsEverythingAndReturnsTheWorst) {
     Recorder empty;
     EXPECT_EQ(empty.run("", false), 0);
     EXPECT_TRUE(empty.ran.empty());
+}
+
+TEST(Batch, AnExceptionEndsItEvenWithForce) {
+    std::istringstream in("0\nthrow\n0\n");
+    std::vector<std::string> ran;
+    EXPECT_THROW(run_batch(in, "f", true,
+                           [&](const auto& words, const std::string& where) {
+                               ran.push_back(where);
+                               if (words.at(0) == "throw") throw std::runtime_error("output lost");
+                               return 0;
+                           }),
+                 std::runtime_error);
+    EXPECT_EQ(ran, (std::vector<std::string>{"f:1", "f:2"}));
+    std::string rest;
+    std::getline(in, rest);
+    EXPECT_EQ(rest, "0");  // the line after it was not even read
 }

@@ -86,20 +86,26 @@ TEST(BulkRequest, AllocManyListsEverySessionUnderTheSelector) {
     ASSERT_TRUE(top.count(RTPPROXY_A_SESSION_LIST));
     EXPECT_FALSE(top.count(RTPPROXY_A_SESSION));
 
-    std::vector<std::uint16_t> ports;
+    std::vector<std::uint16_t> ports, rtcp_ports;
     for (const nlattr* item : testutil::nested_list(top.at(RTPPROXY_A_SESSION_LIST))) {
         const auto session = testutil::nested_attrs(item);
-        ASSERT_TRUE(session.count(RTPPROXY_SESS_A_RTP_A));
-        ASSERT_TRUE(session.count(RTPPROXY_SESS_A_RTP_B));
-        EXPECT_FALSE(session.count(RTPPROXY_SESS_A_RTCP_A));
+        ASSERT_EQ(session.size(), 4U);
         const auto rtp_a = testutil::nested_attrs(session.at(RTPPROXY_SESS_A_RTP_A));
         EXPECT_EQ(testutil::attr_addr(rtp_a.at(RTPPROXY_STREAM_A_ADDR)),
                   Address::parse("10.0.1.2"));
         ports.push_back(mnl_attr_get_u16(rtp_a.at(RTPPROXY_STREAM_A_PORT)));
         const auto rtp_b = testutil::nested_attrs(session.at(RTPPROXY_SESS_A_RTP_B));
         EXPECT_EQ(mnl_attr_get_u32(rtp_b.at(RTPPROXY_STREAM_A_LEARN_TIMEOUT_MS)), 5000U);
+        // The RTCP defaults, as for a single alloc.
+        const auto rtcp_a = testutil::nested_attrs(session.at(RTPPROXY_SESS_A_RTCP_A));
+        EXPECT_EQ(testutil::attr_addr(rtcp_a.at(RTPPROXY_STREAM_A_ADDR)),
+                  Address::parse("10.0.1.2"));
+        rtcp_ports.push_back(mnl_attr_get_u16(rtcp_a.at(RTPPROXY_STREAM_A_PORT)));
+        const auto rtcp_b = testutil::nested_attrs(session.at(RTPPROXY_SESS_A_RTCP_B));
+        EXPECT_EQ(mnl_attr_get_u32(rtcp_b.at(RTPPROXY_STREAM_A_LEARN_TIMEOUT_MS)), 5000U);
     }
     EXPECT_EQ(ports, (std::vector<std::uint16_t>{4000, 4002, 4004}));
+    EXPECT_EQ(rtcp_ports, (std::vector<std::uint16_t>{4001, 4003, 4005}));
 }
 
 TEST(BulkRequest, AllocManyFitsTheBulkMaximumOfIpv6Sessions) {

@@ -2,6 +2,7 @@
 // The iptrtpproxy binary's exit codes and output for help, version and bad command lines.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <string>
@@ -13,10 +14,8 @@ struct RunResult {
     std::string out;  // stdout followed by stderr
 };
 
-// Runs the built binary through the shell; no case here gets as far as the kernel.
-RunResult run(const std::string& args, bool merge_stderr = false) {
-    const std::string command =
-        std::string(IPTRTPPROXY_BINARY) + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
+// Runs a shell command line; what it writes to the pipe (its stdout) is the output.
+RunResult run_shell(const std::string& command) {
     FILE* pipe = popen(command.c_str(), "r");
     EXPECT_NE(pipe, nullptr);
     RunResult result{-1, {}};
@@ -26,6 +25,17 @@ RunResult run(const std::string& args, bool merge_stderr = false) {
     const int status = pclose(pipe);
     result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
+}
+
+// Runs the built binary through the shell; no case here gets as far as the kernel.
+RunResult run(const std::string& args, bool merge_stderr = false) {
+    return run_shell(std::string(IPTRTPPROXY_BINARY) + " " + args +
+                     (merge_stderr ? " 2>&1" : " 2>/dev/null"));
+}
+
+// The binary with its standard output sent to stdout_target; the result is its stderr.
+RunResult run_to(const std::string& args, const std::string& stdout_target) {
+    return run_shell(std::string(IPTRTPPROXY_BINARY) + " " + args + " 2>&1 >" + stdout_target);
 }
 
 }  // namespace
@@ -55,7 +65,8 @@ TEST(Cli, BadCommandLinesExitTwo) {
     for (const char* args :
          {"", "bogus", "list --bogus", "alloc --rtp-addr-a 10.0.0.1", "alloc",
           "list --addr-a 10.0.0.999", "list --port-a 70000", "delete --sess-id-lo 3 --sess-id-hi 2",
-          "info --addr-a 10.0.0.1", "list extra", "update --rtcp-port-a 5"}) {
+          "info --addr-a 10.0.0.1", "list extra", "update --rtcp-port-a 5",
+          "alloc --rtp-learning-timeout-a 86400001"}) {
         const RunResult r = run(args, true);
         EXPECT_EQ(r.status, 2) << args;
         EXPECT_EQ(r.out.rfind("iptrtpproxy: ", 0), 0U) << args << ": " << r.out;
@@ -75,4 +86,34 @@ TEST(Cli, BatchFileThatCannotBeReadExitsOne) {
     const RunResult r = run("-b /nonexistent/batch", true);
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.out.find("cannot read /nonexistent/batch"), std::string::npos) << r.out;
+}
+
+TEST(Cli, LearningTimeoutBeyondTheKernelsIsNamed) {
+    const RunResult r = run("alloc --rtcp-learning-timeout-b 90000000", true);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.out.find("--rtcp-learning-timeout-b is out of range (0..86400000)"),
+              std::string::npos)
+        << r.out;
+}
+
+TEST(Cli, OutputThatCannotBeWrittenExitsOne) {
+    for (const char* args : {"-h", "-h alloc", "--version"}) {
+        const RunResult full = run_to(args, "/dev/full");
+        EXPECT_EQ(full.status, 1) << args;
+        EXPECT_EQ(full.out, "iptrtpproxy: writing the output failed: No space left on device\n")
+            << args;
+    }
+    const RunResult closed = run_to("-h", "&-");
+    EXPECT_EQ(closed.status, 1);
+    EXPECT_EQ(closed.out, "iptrtpproxy: writing the output failed: Bad file descriptor\n");
+}
+
+TEST(Cli, BatchStopsWhenItsOutputIsGone) {
+    // The capability check comes before the first line.
+    if (geteuid() != 0) GTEST_SKIP() << "a batch needs CAP_NET_ADMIN";
+    // Even with --force: the second line is not run (it would fail the same way).
+    const RunResult r = run_shell("printf -- '-h\\n-h\\n' | " + std::string(IPTRTPPROXY_BINARY) +
+                                  " --force -b - 2>&1 >/dev/full");
+    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.out, "iptrtpproxy: stdin:1: writing the output failed: No space left on device\n");
 }

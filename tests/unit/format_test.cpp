@@ -29,23 +29,24 @@ TEST(Format, Info) {
     info.uptime_ms = 12345;
     info.switchboards = 1;
     info.sessions = 2;
-    info.counters = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+    info.counters = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
     EXPECT_EQ(format_info(info),
-              "version: 0.1.0\n"
-              "uptime-ms: 12345\n"
-              "switchboards: 1\n"
-              "sessions: 2\n"
-              "packets: 1\n"
-              "bytes: 2\n"
-              "drop-no-session: 3\n"
-              "drop-source: 4\n"
-              "drop-expired: 5\n"
-              "drop-malformed: 6\n"
-              "drop-no-dest: 7\n"
-              "drop-xmit: 8\n"
-              "sessions-created: 9\n"
-              "sessions-expired: 10\n"
-              "sessions-deleted: 11\n");
+              "version=0.1.0\n"
+              "uptime-ms=12345\n"
+              "switchboards=1\n"
+              "sessions=2\n"
+              "packets=1\n"
+              "bytes=2\n"
+              "drop-no-session=3\n"
+              "drop-source=4\n"
+              "drop-expired=5\n"
+              "drop-malformed=6\n"
+              "drop-no-dest=7\n"
+              "drop-xmit=8\n"
+              "drop-loop=9\n"
+              "sessions-created=10\n"
+              "sessions-expired=11\n"
+              "sessions-deleted=12\n");
 }
 
 TEST(Format, Switchboard) {
@@ -56,19 +57,20 @@ TEST(Format, Switchboard) {
     sb.rules = 3;
     sb.live = 2;
     sb.expired = 1;
-    sb.counters = {10, 1600, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+    sb.counters = {10, 1600, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
     EXPECT_EQ(format_switchboard(sb),
-              "switchboard addr-a=10.0.0.1 port-a=50000 addr-b=10.0.0.1 port-b=50200 max-sess=100 "
-              "expires-timeout=60 resurrection-timeout=30 rules=3 live=2 expired=1 packets=10 "
-              "bytes=1600 drop-no-session=1 drop-source=2 drop-expired=3 drop-malformed=4 "
-              "drop-no-dest=5 drop-xmit=6\n");
+              "record=switchboard addr-a=10.0.0.1 port-a=50000 addr-b=10.0.0.1 port-b=50200 "
+              "max-sess=100 expires-timeout=60 resurrection-timeout=30 rules=3 live=2 expired=1 "
+              "packets=10 bytes=1600 drop-no-session=1 drop-source=2 drop-expired=3 "
+              "drop-malformed=4 drop-no-dest=5 drop-xmit=6 drop-loop=7\n");
 }
 
 TEST(Format, StreamMinimal) {
     Stream stream;
     stream.gate_port = 50006;
     EXPECT_EQ(format_stream(0, stream),
-              "    rtp-a gate-port=50006 client=- packets=0 bytes=0 drops=0\n");
+              "    record=stream stream=rtp-a gate-port=50006 client=- learned=0 always-learn=0 "
+              "packets=0 bytes=0 drops=0\n");
 }
 
 TEST(Format, StreamFull) {
@@ -83,8 +85,8 @@ TEST(Format, StreamFull) {
     stream.drops = 1;
     stream.last_ms = 20;
     EXPECT_EQ(format_stream(3, stream),
-              "    rtcp-b gate-port=50207 client=[2001:db8::7]:7079 learn-ms=900 learned "
-              "always-learn packets=5 bytes=800 drops=1 last-ms=20\n");
+              "    record=stream stream=rtcp-b gate-port=50207 client=[2001:db8::7]:7079 "
+              "learn-ms=900 learned=1 always-learn=1 packets=5 bytes=800 drops=1 last-ms=20\n");
 }
 
 TEST(Format, Session) {
@@ -97,13 +99,17 @@ TEST(Format, Session) {
         session.streams[i].gate_port = static_cast<std::uint16_t>(50006 + i);
     session.streams[0].client = Endpoint{Address::parse("192.168.1.5"), 7078};
     EXPECT_EQ(format_session(session),
-              "  session id=3 state=expired age-ms=70000 idle-ms=61000\n"
-              "    rtp-a gate-port=50006 client=192.168.1.5:7078 packets=0 bytes=0 drops=0\n"
-              "    rtcp-a gate-port=50007 client=- packets=0 bytes=0 drops=0\n"
-              "    rtp-b gate-port=50008 client=- packets=0 bytes=0 drops=0\n"
-              "    rtcp-b gate-port=50009 client=- packets=0 bytes=0 drops=0\n");
+              "  record=session id=3 state=expired age-ms=70000 idle-ms=61000\n"
+              "    record=stream stream=rtp-a gate-port=50006 client=192.168.1.5:7078 learned=0 "
+              "always-learn=0 packets=0 bytes=0 drops=0\n"
+              "    record=stream stream=rtcp-a gate-port=50007 client=- learned=0 always-learn=0 "
+              "packets=0 bytes=0 drops=0\n"
+              "    record=stream stream=rtp-b gate-port=50008 client=- learned=0 always-learn=0 "
+              "packets=0 bytes=0 drops=0\n"
+              "    record=stream stream=rtcp-b gate-port=50009 client=- learned=0 always-learn=0 "
+              "packets=0 bytes=0 drops=0\n");
     session.state = SessionState::live;
-    EXPECT_EQ(format_session(session).rfind("  session id=3 state=live ", 0), 0U);
+    EXPECT_EQ(format_session(session).rfind("  record=session id=3 state=live ", 0), 0U);
 }
 
 TEST(Format, ListGroupsSessionsUnderTheirSwitchboard) {
@@ -139,16 +145,16 @@ TEST(Format, AllocFromStreamGatePorts) {
     entry.session.streams[2].gate_port = 50206;
     entry.session.streams[3].gate_port = 50207;
     EXPECT_EQ(format_alloc(entry),
-              "sess-id=3 addr-a=10.0.0.1 rtp-port-a=50006 rtcp-port-a=50007 addr-b=10.0.0.1 "
-              "rtp-port-b=50206 rtcp-port-b=50207\n");
+              "sess-id=3 addr-a=10.0.0.1 gate-rtp-port-a=50006 gate-rtcp-port-a=50007 "
+              "addr-b=10.0.0.1 gate-rtp-port-b=50206 gate-rtcp-port-b=50207\n");
 }
 
 TEST(Format, AllocComputesPortsWhenNotReported) {
     SessionEntry entry{switchboard("fd00::1", 40000, "fd00::2", 40000), {}};
     entry.session.id = 7;
     EXPECT_EQ(format_alloc(entry),
-              "sess-id=7 addr-a=fd00::1 rtp-port-a=40014 rtcp-port-a=40015 addr-b=fd00::2 "
-              "rtp-port-b=40014 rtcp-port-b=40015\n");
+              "sess-id=7 addr-a=fd00::1 gate-rtp-port-a=40014 gate-rtcp-port-a=40015 "
+              "addr-b=fd00::2 gate-rtp-port-b=40014 gate-rtcp-port-b=40015\n");
 }
 
 TEST(Format, ListLongerThanOneWrittenPieceIsWhole) {
@@ -167,4 +173,54 @@ TEST(Format, ListLongerThanOneWrittenPieceIsWhole) {
     write_list(out, {sb}, sessions, true);
     EXPECT_EQ(out.str(), expected);
     EXPECT_EQ(format_list({sb}, sessions, true), expected);
+}
+
+namespace {
+
+// Every word of every line after the indentation: key=value, the first one record=KIND.
+void expect_key_value_records(const std::string& text) {
+    std::istringstream lines(text);
+    std::string line;
+    while (std::getline(lines, line)) {
+        std::istringstream words(line);
+        std::string word;
+        bool first = true;
+        while (words >> word) {
+            const auto eq = word.find('=');
+            EXPECT_TRUE(eq != std::string::npos && eq > 0) << "'" << word << "' in: " << line;
+            if (first) {
+                EXPECT_EQ(word.rfind("record=", 0), 0U) << line;
+            }
+            first = false;
+        }
+    }
+}
+
+}  // namespace
+
+TEST(Format, ListIsKeyValueOnly) {
+    Switchboard sb = switchboard("10.0.0.1", 50000, "10.0.0.1", 50200);
+    SessionEntry entry{sb, {}};
+    entry.session.state = SessionState::live;
+    auto& stream = entry.session.streams[2];
+    stream.client = Endpoint{Address::parse("2001:db8::7"), 5004};
+    stream.learned = true;
+    stream.always_learn = true;
+    stream.learn_ms = 10;
+    stream.last_ms = 20;
+    const std::string out = format_list({sb}, {entry}, true);
+    expect_key_value_records(out);
+    EXPECT_NE(out.find(" learned=1 always-learn=1 "), std::string::npos) << out;
+}
+
+TEST(Format, InfoIsOneKeyValuePerLine) {
+    std::istringstream lines(format_info(Info{}));
+    std::string line;
+    int count = 0;
+    while (std::getline(lines, line)) {
+        ++count;
+        EXPECT_EQ(line.find(' '), std::string::npos) << line;
+        EXPECT_NE(line.find('='), std::string::npos) << line;
+    }
+    EXPECT_EQ(count, 16);
 }

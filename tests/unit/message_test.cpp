@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <linux/netfilter/xt_RTPPROXY.h>
 
+#include <stdexcept>
+
 #include "netlink_util.hpp"
 
 using namespace xtrtpproxy;
@@ -106,8 +108,9 @@ TEST(Request, AllocWithStreams) {
     params.stream(StreamIndex::rtp_a).port = 4000;
     params.stream(StreamIndex::rtp_a).always_learn = true;
     params.stream(StreamIndex::rtp_b).learn_timeout_ms = 5000;
-    params = with_rtcp_defaults(params);
 
+    // The RTCP streams are derived by the request itself: what makes Client::alloc and the CLI
+    // give the same defaults.
     const Request request = make_alloc_request(kFamily, full_selector(), params);
     expect_header(request, RTPPROXY_CMD_NEW_SESSION, 0);
     const Attrs top = message_attrs(request.header());
@@ -148,10 +151,12 @@ TEST(Request, AllocIpv6Address) {
     EXPECT_EQ(mnl_attr_get_payload_len(gate.at(RTPPROXY_GATE_A_ADDR)), 16);
     EXPECT_EQ(attr_addr(gate.at(RTPPROXY_GATE_A_ADDR)).to_string(), "fd00::1");
     const Attrs session = nested_attrs(top.at(RTPPROXY_A_SESSION));
-    ASSERT_EQ(session.size(), 1U);
-    const Attrs rtp_a = nested_attrs(session.at(RTPPROXY_SESS_A_RTP_A));
-    EXPECT_EQ(mnl_attr_get_payload_len(rtp_a.at(RTPPROXY_STREAM_A_ADDR)), 16);
-    EXPECT_EQ(attr_addr(rtp_a.at(RTPPROXY_STREAM_A_ADDR)).to_string(), "2001:db8::5");
+    ASSERT_EQ(session.size(), 2U);  // RTP A and the RTCP A derived from it
+    for (int type : {RTPPROXY_SESS_A_RTP_A, RTPPROXY_SESS_A_RTCP_A}) {
+        const Attrs a = nested_attrs(session.at(type));
+        EXPECT_EQ(mnl_attr_get_payload_len(a.at(RTPPROXY_STREAM_A_ADDR)), 16);
+        EXPECT_EQ(attr_addr(a.at(RTPPROXY_STREAM_A_ADDR)).to_string(), "2001:db8::5");
+    }
 }
 
 TEST(Request, UpdateWithRangeAndClearAddr) {
@@ -168,6 +173,30 @@ TEST(Request, UpdateWithRangeAndClearAddr) {
     ASSERT_EQ(session.size(), 1U);
     const Attrs rtcp_b = nested_attrs(session.at(RTPPROXY_SESS_A_RTCP_B));
     EXPECT_TRUE(rtcp_b.count(RTPPROXY_STREAM_A_CLEAR_ADDR));
+}
+
+TEST(Request, UpdateDerivesRtcpFromRtp) {
+    SessionParams params;
+    params.stream(StreamIndex::rtp_b).addr = Address::parse("10.0.2.2");
+    params.stream(StreamIndex::rtp_b).port = 6000;
+    params.stream(StreamIndex::rtp_a).learn_timeout_ms = 700;
+    params.stream(StreamIndex::rtcp_b).port = 7001;  // given: kept
+    const Request request = make_update_request(kFamily, full_selector(), std::nullopt, params);
+    const Attrs session = nested_attrs(message_attrs(request.header()).at(RTPPROXY_A_SESSION));
+    ASSERT_EQ(session.size(), 4U);
+    const Attrs rtcp_a = nested_attrs(session.at(RTPPROXY_SESS_A_RTCP_A));
+    EXPECT_EQ(rtcp_a.size(), 1U);
+    EXPECT_EQ(mnl_attr_get_u32(rtcp_a.at(RTPPROXY_STREAM_A_LEARN_TIMEOUT_MS)), 700U);
+    const Attrs rtcp_b = nested_attrs(session.at(RTPPROXY_SESS_A_RTCP_B));
+    EXPECT_EQ(attr_addr(rtcp_b.at(RTPPROXY_STREAM_A_ADDR)).to_string(), "10.0.2.2");
+    EXPECT_EQ(mnl_attr_get_u16(rtcp_b.at(RTPPROXY_STREAM_A_PORT)), 7001);
+}
+
+TEST(Request, RtcpPortThatCannotBeDerived) {
+    SessionParams params;
+    params.stream(StreamIndex::rtp_a).addr = Address::parse("10.0.1.2");
+    params.stream(StreamIndex::rtp_a).port = 65535;
+    EXPECT_THROW(make_alloc_request(kFamily, full_selector(), params), std::invalid_argument);
 }
 
 TEST(Request, UpdateWithoutRangeOrParams) {

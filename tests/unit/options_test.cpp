@@ -133,19 +133,24 @@ TEST(Options, SessionRange) {
               "session id 32767 for --sess-id-hi is out of range (0..32766)");
 }
 
-TEST(Options, AllocWithRtcpDefaults) {
+TEST(Options, AllocLeavesRtcpDefaultsToTheLibrary) {
     const Options opts = parse({"alloc", "--rtp-addr-a", "192.168.1.5", "--rtp-port-a", "7078",
                                 "--rtp-learning-timeout-b", "10000", "--always-learn"});
     const auto& p = opts.params;
     EXPECT_EQ(p.stream(StreamIndex::rtp_a).addr, Address::parse("192.168.1.5"));
     EXPECT_EQ(p.stream(StreamIndex::rtp_a).port, 7078);
-    EXPECT_EQ(p.stream(StreamIndex::rtcp_a).addr, Address::parse("192.168.1.5"));
-    EXPECT_EQ(p.stream(StreamIndex::rtcp_a).port, 7079);
+    EXPECT_FALSE(p.stream(StreamIndex::rtcp_a).addr);
+    EXPECT_FALSE(p.stream(StreamIndex::rtcp_a).port);
     EXPECT_FALSE(p.stream(StreamIndex::rtp_b).addr);
     EXPECT_EQ(p.stream(StreamIndex::rtp_b).learn_timeout_ms, 10000U);
-    EXPECT_EQ(p.stream(StreamIndex::rtcp_b).learn_timeout_ms, 10000U);
+    EXPECT_FALSE(p.stream(StreamIndex::rtcp_b).learn_timeout_ms);
     for (const auto& stream : p.streams) EXPECT_TRUE(stream.always_learn);
     EXPECT_TRUE(opts.selector.empty());
+    // What the request will carry (message_test checks that it does).
+    const auto derived = xtrtpproxy::with_rtcp_defaults(p);
+    EXPECT_EQ(derived.stream(StreamIndex::rtcp_a).addr, Address::parse("192.168.1.5"));
+    EXPECT_EQ(derived.stream(StreamIndex::rtcp_a).port, 7079);
+    EXPECT_EQ(derived.stream(StreamIndex::rtcp_b).learn_timeout_ms, 10000U);
 }
 
 TEST(Options, AllocExplicitRtcp) {
@@ -153,7 +158,7 @@ TEST(Options, AllocExplicitRtcp) {
         parse({"alloc", "--rtp-addr-b", "2001:db8::9", "--rtp-port-b", "4000", "--rtcp-port-b",
                "4444", "--rtcp-addr-a", "10.0.0.1", "--rtcp-port-a", "9"});
     const auto& p = opts.params;
-    EXPECT_EQ(p.stream(StreamIndex::rtcp_b).addr, Address::parse("2001:db8::9"));
+    EXPECT_FALSE(p.stream(StreamIndex::rtcp_b).addr);  // derived by the library
     EXPECT_EQ(p.stream(StreamIndex::rtcp_b).port, 4444);
     EXPECT_FALSE(p.stream(StreamIndex::rtp_a).addr);
     EXPECT_EQ(p.stream(StreamIndex::rtcp_a).addr, Address::parse("10.0.0.1"));
@@ -181,12 +186,17 @@ TEST(Options, AllocNeedsClientOrLearning) {
 }
 
 TEST(Options, LearningTimeout) {
-    EXPECT_EQ(parse({"alloc", "--rtp-learning-timeout-a", "4294967295"})
+    // At most the kernel's longest window: a day.
+    EXPECT_EQ(parse({"alloc", "--rtp-learning-timeout-a", "86400000"})
                   .params.stream(StreamIndex::rtp_a)
                   .learn_timeout_ms,
-              4294967295U);
+              RTPPROXY_MAX_LEARN_TIMEOUT_MS);
+    EXPECT_EQ(usage_error({"alloc", "--rtp-learning-timeout-a", "86400001"}),
+              "timeout 86400001 for --rtp-learning-timeout-a is out of range (0..86400000)");
+    EXPECT_EQ(usage_error({"update", "--rtcp-learning-timeout-b", "4294967295"}),
+              "timeout 4294967295 for --rtcp-learning-timeout-b is out of range (0..86400000)");
     EXPECT_EQ(usage_error({"alloc", "--rtp-learning-timeout-a", "4294967296"}),
-              "timeout 4294967296 for --rtp-learning-timeout-a is out of range (0..4294967295)");
+              "timeout 4294967296 for --rtp-learning-timeout-a is out of range (0..86400000)");
     EXPECT_EQ(usage_error({"alloc", "--rtp-learning-timeout-a", "1s"}),
               "invalid timeout '1s' for --rtp-learning-timeout-a");
 }

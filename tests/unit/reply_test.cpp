@@ -124,9 +124,24 @@ TEST(Reply, Info) {
     EXPECT_EQ(info.counters.drop_malformed, RTPPROXY_CNT_A_DROP_MALFORMED);
     EXPECT_EQ(info.counters.drop_no_dest, RTPPROXY_CNT_A_DROP_NO_DEST);
     EXPECT_EQ(info.counters.drop_xmit, RTPPROXY_CNT_A_DROP_XMIT);
+    EXPECT_EQ(info.counters.drop_loop, RTPPROXY_CNT_A_DROP_LOOP);
     EXPECT_EQ(info.counters.sessions_created, RTPPROXY_CNT_A_SESS_CREATED);
     EXPECT_EQ(info.counters.sessions_expired, RTPPROXY_CNT_A_SESS_EXPIRED);
     EXPECT_EQ(info.counters.sessions_deleted, RTPPROXY_CNT_A_SESS_DELETED);
+}
+
+TEST(Reply, CountersOfAKernelWithoutDropLoop) {
+    MessageBuffer m;
+    m.begin(kFamily, 0, 1, true, RTPPROXY_CMD_GET_INFO);
+    nlattr* nest = m.nest(RTPPROXY_A_COUNTERS);
+    for (std::uint16_t attr = RTPPROXY_CNT_A_PACKETS; attr <= RTPPROXY_CNT_A_SESS_DELETED; ++attr)
+        m.put_u64(attr, 100 + attr);
+    m.end_nest(nest);
+    m.end();
+    const Counters c = parse_info_reply(m.nlh()).counters;
+    EXPECT_EQ(c.drop_loop, 0U);
+    EXPECT_EQ(c.drop_xmit, 100U + RTPPROXY_CNT_A_DROP_XMIT);
+    EXPECT_EQ(c.sessions_deleted, 100U + RTPPROXY_CNT_A_SESS_DELETED);
 }
 
 TEST(Reply, UnknownAttributesAreIgnored) {
@@ -158,6 +173,7 @@ TEST(Reply, SwitchboardIpv4WithCounters) {
     EXPECT_EQ(sb.age_ms, 123456789012ULL);
     EXPECT_EQ(sb.counters.packets, 1000U + RTPPROXY_CNT_A_PACKETS);
     EXPECT_EQ(sb.counters.drop_xmit, 1000U + RTPPROXY_CNT_A_DROP_XMIT);
+    EXPECT_EQ(sb.counters.drop_loop, 1000U + RTPPROXY_CNT_A_DROP_LOOP);
     EXPECT_EQ(sb.counters.sessions_deleted, 1000U + RTPPROXY_CNT_A_SESS_DELETED);
 }
 
@@ -224,7 +240,12 @@ TEST(Reply, SessionWithIpv6Client) {
     m.end();
 
     const SessionEntry entry = parse_session_reply(m.nlh());
+    // What the reply says of the switchboard, all of which SwitchboardGates holds.
+    EXPECT_EQ(entry.switchboard.family, AF_INET6);
     EXPECT_EQ(entry.switchboard.gate_a.addr.to_string(), "fd00::1");
+    EXPECT_EQ(entry.switchboard.gate_a.port, 50000);
+    EXPECT_EQ(entry.switchboard.gate_b.addr.to_string(), "fd00::2");
+    EXPECT_EQ(entry.switchboard.gate_b.port, 50200);
     const Session& s = entry.session;
     EXPECT_EQ(s.id, 3U);
     EXPECT_EQ(s.state, SessionState::expired);
@@ -274,9 +295,14 @@ TEST(ExtAck, CappedErrorWithMessage) {
     ASSERT_TRUE(error.offset);
     EXPECT_EQ(*error.offset, 20U);
 
-    const std::system_error e = to_system_error(error, "session alloc");
+    const KernelError e = to_system_error(error, "session alloc");
     EXPECT_EQ(e.code().value(), ENOSPC);
-    EXPECT_NE(std::string(e.what()).find("switchboard is full"), std::string::npos);
+    EXPECT_EQ(e.kernel_message(), "switchboard is full");
+    EXPECT_EQ(e.offset(), 20U);
+    EXPECT_FALSE(e.missing_type());
+    const std::string what = e.what();
+    EXPECT_EQ(what.rfind("switchboard is full (attribute at offset 20 of the request): ", 0), 0U)
+        << what;
 }
 
 TEST(ExtAck, UncappedErrorEchoesTheRequest) {
@@ -309,8 +335,34 @@ TEST(ExtAck, MissingAttribute) {
     const NetlinkError error = parse_error(m.nlh());
     ASSERT_TRUE(error.missing_type);
     EXPECT_EQ(*error.missing_type, static_cast<std::uint32_t>(RTPPROXY_A_SESSION));
-    const std::string what = to_system_error(error, "session alloc").what();
-    EXPECT_NE(what.find("missing attribute 8"), std::string::npos) << what;
+    EXPECT_FALSE(error.missing_nest);
+    const KernelError e = to_system_error(error, "session alloc");
+    EXPECT_EQ(e.missing_type(), static_cast<std::uint32_t>(RTPPROXY_A_SESSION));
+    EXPECT_FALSE(e.missing_nest());
+    const std::string what = e.what();
+    EXPECT_EQ(what.rfind("session alloc: missing attribute 8: ", 0), 0U) << what;
+}
+
+TEST(ExtAck, MissingAttributeInANest) {
+    MessageBuffer m;
+    m.begin(NLMSG_ERROR, NLM_F_CAPPED | NLM_F_ACK_TLVS, 8, false);
+    auto* err = static_cast<nlmsgerr*>(mnl_nlmsg_put_extra_header(m.nlh(), sizeof(nlmsgerr)));
+    err->error = -EINVAL;
+    mnl_attr_put_strz(m.nlh(), NLMSGERR_ATTR_MSG, "stream without port");
+    mnl_attr_put_u32(m.nlh(), NLMSGERR_ATTR_MISS_TYPE, RTPPROXY_STREAM_A_PORT);
+    mnl_attr_put_u32(m.nlh(), NLMSGERR_ATTR_MISS_NEST, 36);
+    m.end();
+    const NetlinkError error = parse_error(m.nlh());
+    EXPECT_EQ(error.missing_type, static_cast<std::uint32_t>(RTPPROXY_STREAM_A_PORT));
+    EXPECT_EQ(error.missing_nest, 36U);
+    EXPECT_FALSE(error.offset);
+    const KernelError e = to_system_error(error, "session alloc");
+    EXPECT_EQ(e.code().value(), EINVAL);
+    EXPECT_EQ(e.missing_nest(), 36U);
+    const std::string what = e.what();
+    EXPECT_EQ(what.rfind("stream without port: missing attribute 4 in the nest at offset 36: ", 0),
+              0U)
+        << what;
 }
 
 TEST(ExtAck, Ack) {

@@ -52,8 +52,8 @@ say "A call is set up: the SIP proxy allocates a session; phones behind NAT are 
 out=$(run proxy iptrtpproxy alloc --addr-a "$GATE_A" --port-a 50000 \
 	--rtp-learning-timeout-a 60000 --rtp-learning-timeout-b 60000)
 echo "$out"
-pa=$(alloc_field "$out" rtp-port-a)
-pb=$(alloc_field "$out" rtp-port-b)
+pa=$(alloc_field "$out" gate-rtp-port-a)
+pb=$(alloc_field "$out" gate-rtp-port-b)
 cat <<EOF
     The SDP sent to phone A says: media at $GATE_A port $pa (RTCP $((pa + 1))).
     The SDP sent to phone B says: media at $GATE_B port $pb (RTCP $((pb + 1))).

@@ -33,6 +33,8 @@ RTPP=${RTPP:-$REPO/build/iptrtpproxy/iptrtpproxy}
 # The traffic tool (tests/vm/udpt.c), built with the userspace; an array so
 # that a wrapper (strace, valgrind) can be put in front.
 UDP=("${UDPT:-$REPO/build/tests/vm/udpt}")
+# The benchmark's session tool: library requests without the CLI's checks.
+SESSBENCH=${SESSBENCH:-$REPO/build/bench/sessbench}
 # Only for what no tool of ours does (t_security's look at a blocked CLI).
 PYTHON=${PYTHON:-/usr/bin/python3}
 # iptables-nft is Debian's default; a test may switch to iptables-legacy.
@@ -170,10 +172,17 @@ wait_until() {
 
 # ---- counters --------------------------------------------------------------
 
+# The CLI's output is key=value words, one record per line (iptrtpproxy(8),
+# OUTPUT FORMAT): `info` one KEY=VALUE per line; `list` lines
+# "record=switchboard ...", "  record=session id=N ..." and
+# "    record=stream stream=rtp-a ..."; `alloc` one line "sess-id=N ...".
+
 # info_get KEY: a value from `iptrtpproxy info`.
 info_get() {
 	local value
-	value=$(rtpp info | awk -v k="$1" -F': ' '$1 == k { print $2; found = 1 } END { exit !found }') ||
+	value=$(rtpp info | awk -v k="$1" '
+		index($0, k "=") == 1 { print substr($0, length(k) + 2); found = 1 }
+		END { exit !found }') ||
 		fail "iptrtpproxy info has no '$1'"
 	echo "$value"
 }
@@ -185,7 +194,7 @@ sb_get() {
 	shift
 	# Reads everything: exiting early would break the pipe under rtpp.
 	value=$(rtpp list "$@" | awk -v k="$key" '
-		$1 == "switchboard" && !found {
+		$1 == "record=switchboard" && !found {
 			for (i = 2; i <= NF; i++) {
 				split($i, kv, "=")
 				if (kv[1] == k) { print substr($i, length(k) + 2); found = 1; break }
@@ -201,8 +210,8 @@ list_session() {
 	local id=$1
 	shift
 	rtpp list "$@" | awk -v id="$id" '
-		/^switchboard / { insess = 0 }
-		/^  session / { insess = ($2 == "id=" id) }
+		$1 == "record=switchboard" { insess = 0 }
+		/^  record=session / { insess = ($2 == "id=" id) }
 		insess { print }'
 }
 
@@ -212,7 +221,7 @@ sess_get() {
 	local id=$1 key=$2
 	shift 2
 	list_session "$id" "$@" | awk -v k="$key" '
-		/^  session / {
+		/^  record=session / {
 			for (i = 2; i <= NF; i++) {
 				split($i, kv, "=")
 				if (kv[1] == k) { print substr($i, length(k) + 2); found = 1 }
@@ -222,23 +231,23 @@ sess_get() {
 }
 
 # stream_get ID STREAM KEY [LIST-OPTIONS...]: a field of a stream line
-# (rtp-a, rtcp-a, rtp-b, rtcp-b); flags without "=" give 1 when present,
-# "-" means missing.
+# (rtp-a, rtcp-a, rtp-b, rtcp-b); "-" means missing (learn-ms and last-ms
+# are there only when known; the flags learned and always-learn are 0 or 1).
 stream_get() {
 	local id=$1 stream=$2 key=$3
 	shift 3
 	list_session "$id" "$@" | awk -v s="$stream" -v k="$key" '
-		$1 == s {
-			for (i = 2; i <= NF; i++) {
-				if ($i == k) { print 1; found = 1 }
+		$1 == "record=stream" && $2 == "stream=" s {
+			for (i = 3; i <= NF; i++) {
 				split($i, kv, "=")
-				if (kv[1] == k && index($i, "=")) { print substr($i, length(k) + 2); found = 1 }
+				if (kv[1] == k) { print substr($i, length(k) + 2); found = 1 }
 			}
 		}
 		END { if (!found) print "-" }'
 }
 
-# alloc_field LINE KEY: a field of the line `iptrtpproxy alloc` prints.
+# alloc_field LINE KEY: a field of the line `iptrtpproxy alloc` prints
+# (sess-id, addr-a, gate-rtp-port-a, gate-rtcp-port-a, addr-b, ...).
 alloc_field() {
 	local field
 	for field in $1; do

@@ -222,7 +222,7 @@ snapshot_product() {
 	local from to var
 	mkdir -p "$results/product"
 	for var in XTRP_KMOD:kmod/$KVER/xt_RTPPROXY.ko RTPP:iptrtpproxy/iptrtpproxy \
-		UDPT:tests/vm/udpt NLFUZZ:tests/fuzz/nlfuzz \
+		UDPT:tests/vm/udpt NLFUZZ:tests/fuzz/nlfuzz SESSBENCH:bench/sessbench \
 		XTRP_EXTDIR:iptables-ext/libxt_RTPPROXY.so; do
 		from=$repo/build/${var#*:}
 		[ -f "$from" ] || continue
@@ -304,7 +304,7 @@ boot() {
 			[ -z "${!v:-}" ] || [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a number"
 			[ -z "${!v:-}" ] || echo "export $v='${!v}'"
 		done
-		for v in XTRP_KMOD RTPP UDPT NLFUZZ XTRP_EXTDIR; do
+		for v in XTRP_KMOD RTPP UDPT NLFUZZ SESSBENCH XTRP_EXTDIR; do
 			[ -z "${!v:-}" ] || echo "export $v='${!v}'"
 		done
 	} >"$results/plan"

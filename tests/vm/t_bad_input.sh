@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Invalid rules are refused by iptables (and the kernel says why); bad command lines exit 2, runtime errors 1.
+# Invalid rules are refused by iptables (and the kernel says why); bad command lines exit 2 (also
+# those only the switchboards tell apart), runtime errors 1.
 . "$(dirname "$0")/lib.sh"
 
 setup_all
@@ -86,6 +87,13 @@ expect_fail 2 rtpp list --sess-id-lo x
 expect_fail 2 rtpp alloc "${sb[@]}" --port-a 50002 --rtp-learning-timeout-a 100
 expect_fail 2 rtpp info list
 expect_contains "message prefix" "iptrtpproxy: " "$(cat "$TMP/stderr")"
+step "iptrtpproxy: what the kernel would refuse, caught by the tool: exit 2, naming the option"
+expect_fail 2 rtpp alloc "${sb[@]}" --rtp-learning-timeout-a 86400001
+expect_contains "over the longest learning window" "--rtp-learning-timeout-a is out of range (0..86400000)" "$(cat "$TMP/stderr")"
+expect_fail 2 rtpp update "${sb[@]}" --sess-id-lo 8 --rtp-learning-timeout-a 100
+expect_contains "id beyond max-sess" "session id 8 for --sess-id-lo is beyond the switchboard's --max-sess 8" "$(cat "$TMP/stderr")"
+expect_fail 2 rtpp delete "${sb[@]}" --sess-id-lo 2 --sess-id-hi 8
+expect_contains "id beyond max-sess" "session id 8 for --sess-id-hi is beyond" "$(cat "$TMP/stderr")"
 
 step "iptrtpproxy: failures of well-formed commands exit 1"
 expect_fail 1 rtpp alloc --addr-a "$GATE_A" --port-a 40000 --rtp-learning-timeout-a 100
@@ -93,7 +101,13 @@ expect_contains "no such switchboard" "iptrtpproxy: " "$(cat "$TMP/stderr")"
 expect_fail 1 rtpp alloc --addr-a 10.9.9.9 --rtp-learning-timeout-a 100
 expect_fail 1 rtpp delete "${sb[@]}" --sess-id-lo 3
 expect_fail 1 rtpp update "${sb[@]}" --sess-id-lo 3 --rtp-learning-timeout-a 100
-step "ambiguous: two switchboards match --port-a alone, or none given to update"
-expect_fail 1 rtpp update --sess-id-lo 1 --rtp-learning-timeout-a 100
-expect_fail 1 rtpp alloc --port-a 50000 --rtp-learning-timeout-a 100
+step "ambiguous: two switchboards match --port-a alone, or none given to update: exit 2"
+# --addr-a alone names one of them.
 expect_ok rtpp alloc --addr-a "$GATE_B" --rtp-learning-timeout-a 100
+created=$(info_get sessions-created)
+expect_fail 2 rtpp update --sess-id-lo 1 --rtp-learning-timeout-a 100
+expect_contains "none chosen" "2 switchboards exist: choose one with --addr-a and --port-a" "$(cat "$TMP/stderr")"
+expect_fail 2 rtpp alloc --port-a 50000 --rtp-learning-timeout-a 100 --reset-global-stat
+expect_contains "several match" "2 switchboards match the given gates: choose one with --addr-a and --port-a" "$(cat "$TMP/stderr")"
+expect_eq "sessions-created (nothing allocated, nothing reset)" "$created" "$(info_get sessions-created)"
+expect_eq "sessions-created" 1 "$created"

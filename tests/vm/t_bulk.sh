@@ -23,10 +23,10 @@ expect_eq "distinct gate ports" 1000 "$(awk '{ print $2 }' "$TMP/sess" | sort -u
 expect_eq "gate ports" "20000 30000 21998 31998" \
 	"$(awk 'NR == 1 { a = $2; b = $4 } END { print a, b, $2, $4 }' "$TMP/sess")"
 rtpp list >"$TMP/list"
-expect_eq "session lines" 1000 "$(grep -c '^  session ' "$TMP/list")"
-expect_eq "rtp-a clients" 1000 "$(grep -c "^    rtp-a gate-port=[0-9]* client=$CLIENT_A:4000 " "$TMP/list")"
+expect_eq "session lines" 1000 "$(grep -c '^  record=session ' "$TMP/list")"
+expect_eq "rtp-a clients" 1000 "$(grep -c "^    record=stream stream=rtp-a gate-port=[0-9]* client=$CLIENT_A:4000 " "$TMP/list")"
 expect_eq "rtcp-b clients (the library's RTCP default)" 1000 \
-	"$(grep -c "^    rtcp-b gate-port=[0-9]* client=$CLIENT_B:6001 " "$TMP/list")"
+	"$(grep -c "^    record=stream stream=rtcp-b gate-port=[0-9]* client=$CLIENT_B:6001 " "$TMP/list")"
 expect_eq "session 999's rtcp-b gate port" 31999 "$(stream_get 999 rtcp-b gate-port)"
 expect_eq "created counter" 1000 "$(info_get sessions-created)"
 
@@ -47,8 +47,8 @@ sbench setup --gates-a "$GATE6_A" --gates-b "$GATE6_B" --port-a 40000 --port-b 4
 	--per-switchboard 300 --count 300 --batch 300 --client-a "$CLIENT6_A:4000" \
 	--client-b "$CLIENT6_B:6000" --out "$TMP/sess6" >/dev/null
 rtpp list --addr-a "$GATE6_A" >"$TMP/list6"
-expect_eq "IPv6 session lines" 300 "$(grep -c '^  session ' "$TMP/list6")"
-expect_eq "IPv6 rtp-b clients" 300 "$(grep -c "^    rtp-b gate-port=[0-9]* client=\[$CLIENT6_B\]:6000 " "$TMP/list6")"
+expect_eq "IPv6 session lines" 300 "$(grep -c '^  record=session ' "$TMP/list6")"
+expect_eq "IPv6 rtp-b clients" 300 "$(grep -c "^    record=stream stream=rtp-b gate-port=[0-9]* client=\[$CLIENT6_B\]:6000 " "$TMP/list6")"
 expect_eq "sessions" 1300 "$(info_get sessions)"
 
 step "bulk delete: alloc and delete 300 more, one count per range"

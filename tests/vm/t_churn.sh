@@ -48,4 +48,4 @@ wait "$sender_a" "$sender_b" 2>/dev/null || true
 sed 's/--expires-timeout 2 /--expires-timeout 3600 /' "$TMP/rules" | np "$IPT-restore"
 expect_eq "expires-timeout" 3600 "$(sb_get expires-timeout)"
 out=$(rtpp alloc "${sb[@]}" --rtp-addr-a "$CLIENT_A" --rtp-port-a 4900 --rtp-addr-b "$CLIENT_B" --rtp-port-b 6900)
-relay_check after clienta "$CLIENT_A:4900" "$GATE_A:$(alloc_field "$out" rtp-port-a)" clientb "$CLIENT_B:6900" "$GATE_B:$(alloc_field "$out" rtp-port-b)" 3
+relay_check after clienta "$CLIENT_A:4900" "$GATE_A:$(alloc_field "$out" gate-rtp-port-a)" clientb "$CLIENT_B:6900" "$GATE_B:$(alloc_field "$out" gate-rtp-port-b)" 3

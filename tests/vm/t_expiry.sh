@@ -23,7 +23,7 @@ recv_start steady clientb "$CLIENT_B:6000" 30 --expect-from "$GATE_B:$pb" --time
 out=$(rtpp alloc "${sb[@]}" --rtp-addr-a "$CLIENT_A" --rtp-port-a 4000 --rtp-addr-b "$CLIENT_B" --rtp-port-b 6000)
 echo "$out"
 id=$(alloc_field "$out" sess-id)
-expect_eq "rtp-port-a" "$pa" "$(alloc_field "$out" rtp-port-a)"
+expect_eq "gate-rtp-port-a" "$pa" "$(alloc_field "$out" gate-rtp-port-a)"
 send clienta "$CLIENT_A:4000" "$GATE_A:$pa" 30 --interval 0.5
 recv_wait steady
 expect_eq "state" live "$(sess_get "$id" state)"

@@ -68,7 +68,7 @@ for port in 4000 4002 4004; do
 		--rtp-addr-b "$CLIENT_B" --rtp-port-b $((port + 2000)) >/dev/null
 done
 snapshot() {
-	rtpp info | grep -v '^uptime-ms:'
+	rtpp info | grep -v '^uptime-ms='
 	rtpp list | sed -E 's/ (age-ms|idle-ms|last-ms|learn-ms)=[0-9]+//g'
 }
 snapshot >"$TMP/before"
@@ -189,10 +189,10 @@ phase "the relay still works"
 rtpp delete
 out=$(rtpp alloc --addr-a "$GATE_A" --port-a 20000 --rtp-addr-a "$CLIENT_A" --rtp-port-a 4100 \
 	--rtp-addr-b "$CLIENT_B" --rtp-port-b 6100)
-relay_check after-a clienta "$CLIENT_A:4100" "$GATE_A:$(alloc_field "$out" rtp-port-a)" \
-	clientb "$CLIENT_B:6100" "$GATE_B:$(alloc_field "$out" rtp-port-b)" 3
-relay_check after-b clientb "$CLIENT_B:6100" "$GATE_B:$(alloc_field "$out" rtp-port-b)" \
-	clienta "$CLIENT_A:4100" "$GATE_A:$(alloc_field "$out" rtp-port-a)" 3
+relay_check after-a clienta "$CLIENT_A:4100" "$GATE_A:$(alloc_field "$out" gate-rtp-port-a)" \
+	clientb "$CLIENT_B:6100" "$GATE_B:$(alloc_field "$out" gate-rtp-port-b)" 3
+relay_check after-b clientb "$CLIENT_B:6100" "$GATE_B:$(alloc_field "$out" gate-rtp-port-b)" \
+	clienta "$CLIENT_A:4100" "$GATE_A:$(alloc_field "$out" gate-rtp-port-a)" 3
 
 phase "tear down: every session freed, the module unloads"
 rtpp delete

@@ -40,10 +40,10 @@ check_variant() {
 	expect_eq "rules" 1 "$(sb_get rules --addr-a "$GATE_A")"
 	out=$(rtpp alloc --addr-a "$GATE_A" --port-a 50000 --rtp-addr-a "$CLIENT_A" --rtp-port-a 4000 \
 		--rtp-addr-b "$CLIENT_B" --rtp-port-b 6000)
-	relay_check "$v-4" clienta "$CLIENT_A:4000" "$GATE_A:$(alloc_field "$out" rtp-port-a)" clientb "$CLIENT_B:6000" "$GATE_B:$(alloc_field "$out" rtp-port-b)" 2
+	relay_check "$v-4" clienta "$CLIENT_A:4000" "$GATE_A:$(alloc_field "$out" gate-rtp-port-a)" clientb "$CLIENT_B:6000" "$GATE_B:$(alloc_field "$out" gate-rtp-port-b)" 2
 	out=$(rtpp alloc --addr-a "$GATE6" --port-a 30000 --rtp-addr-a "$CLIENT6_A" --rtp-port-a 4000 \
 		--rtp-addr-b "$CLIENT6_B" --rtp-port-b 6000)
-	relay_check "$v-6" clientb "[$CLIENT6_B]:6000" "[$GATE6]:$(alloc_field "$out" rtp-port-b)" clienta "[$CLIENT6_A]:4000" "[$GATE6]:$(alloc_field "$out" rtp-port-a)" 2
+	relay_check "$v-6" clientb "[$CLIENT6_B]:6000" "[$GATE6]:$(alloc_field "$out" gate-rtp-port-b)" clienta "[$CLIENT6_A]:4000" "[$GATE6]:$(alloc_field "$out" gate-rtp-port-a)" 2
 
 	step "$v: deleting the rules deletes the switchboards and their sessions"
 	for cmd in "$ipt" "$ip6t"; do

@@ -14,8 +14,8 @@ step "fixed clients: RTP and RTCP both ways"
 out=$(rtpp alloc "${sb[@]}" --rtp-addr-a "$CLIENT6_A" --rtp-port-a 4000 --rtp-addr-b "$CLIENT6_B" --rtp-port-b 6000)
 echo "$out"
 id=$(alloc_field "$out" sess-id)
-pa=$(alloc_field "$out" rtp-port-a)
-pb=$(alloc_field "$out" rtp-port-b)
+pa=$(alloc_field "$out" gate-rtp-port-a)
+pb=$(alloc_field "$out" gate-rtp-port-b)
 expect_eq "alloc addr-a" "$GATE6_A" "$(alloc_field "$out" addr-a)"
 relay_check rtp-ab clienta "[$CLIENT6_A]:4000" "[$GATE6_A]:$pa" clientb "[$CLIENT6_B]:6000" "[$GATE6_B]:$pb" 4
 relay_check rtp-ba clientb "[$CLIENT6_B]:6000" "[$GATE6_B]:$pb" clienta "[$CLIENT6_A]:4000" "[$GATE6_A]:$pa" 3
@@ -30,8 +30,8 @@ expect_eq "rtp-b packets" 3 "$(stream_get "$id" rtp-b packets)"
 step "learning clients; mallory is dropped afterwards"
 out=$(rtpp alloc "${sb[@]}" --rtp-learning-timeout-a 600000 --rtp-learning-timeout-b 600000)
 id2=$(alloc_field "$out" sess-id)
-pa2=$(alloc_field "$out" rtp-port-a)
-pb2=$(alloc_field "$out" rtp-port-b)
+pa2=$(alloc_field "$out" gate-rtp-port-a)
+pb2=$(alloc_field "$out" gate-rtp-port-b)
 send clienta "[$CLIENT6_A]:4100" "[$GATE6_A]:$pa2" 1
 relay_check learn-b clientb "[$CLIENT6_B]:6100" "[$GATE6_B]:$pb2" clienta "[$CLIENT6_A]:4100" "[$GATE6_A]:$pa2" 2
 relay_check learned clienta "[$CLIENT6_A]:4100" "[$GATE6_A]:$pa2" clientb "[$CLIENT6_B]:6100" "[$GATE6_B]:$pb2" 2
@@ -52,7 +52,7 @@ expect_eq "switchboards" 3 "$(info_get switchboards)"
 out=$(rtpp alloc --addr-a "$GATE6" --port-a 30000 --rtp-addr-a "$CLIENT6_A" --rtp-port-a 4200 --rtp-addr-b "$CLIENT6_B" --rtp-port-b 6200)
 echo "$out"
 expect_eq "port-b default" 30004 "$(sb_get port-b --addr-a "$GATE6")"
-relay_check single6 clienta "[$CLIENT6_A]:4200" "[$GATE6]:$(alloc_field "$out" rtp-port-a)" clientb "[$CLIENT6_B]:6200" "[$GATE6]:$(alloc_field "$out" rtp-port-b)" 2
+relay_check single6 clienta "[$CLIENT6_A]:4200" "[$GATE6]:$(alloc_field "$out" gate-rtp-port-a)" clientb "[$CLIENT6_B]:6200" "[$GATE6]:$(alloc_field "$out" gate-rtp-port-b)" 2
 out=$(rtpp alloc --addr-a "$GATE_A" --port-a 50000 --rtp-addr-a "$CLIENT_A" --rtp-port-a 4000 --rtp-addr-b "$CLIENT_B" --rtp-port-b 6000)
-relay_check v4-too clienta "$CLIENT_A:4000" "$GATE_A:$(alloc_field "$out" rtp-port-a)" clientb "$CLIENT_B:6000" "$GATE_B:$(alloc_field "$out" rtp-port-b)" 2
+relay_check v4-too clienta "$CLIENT_A:4000" "$GATE_A:$(alloc_field "$out" gate-rtp-port-a)" clientb "$CLIENT_B:6000" "$GATE_B:$(alloc_field "$out" gate-rtp-port-b)" 2
 rtpp list

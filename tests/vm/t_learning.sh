@@ -11,10 +11,12 @@ step "alloc learning both clients (RTCP learns too: its timeout defaults to RTP'
 out=$(rtpp alloc "${sb[@]}" --rtp-learning-timeout-a 600000 --rtp-learning-timeout-b 600000)
 echo "$out"
 id=$(alloc_field "$out" sess-id)
-pa=$(alloc_field "$out" rtp-port-a)
-pb=$(alloc_field "$out" rtp-port-b)
+pa=$(alloc_field "$out" gate-rtp-port-a)
+pb=$(alloc_field "$out" gate-rtp-port-b)
 list_session "$id"
 expect_eq "rtp-a client before any packet" - "$(stream_get "$id" rtp-a client)"
+expect_eq "rtp-a learned before any packet" 0 "$(stream_get "$id" rtp-a learned)"
+expect_eq "rtp-a always-learn" 0 "$(stream_get "$id" rtp-a always-learn)"
 expect_match "rtp-a learning window" '[0-9]+' "$(stream_get "$id" rtp-a learn-ms)"
 expect_match "rtcp-b learning window" '[0-9]+' "$(stream_get "$id" rtcp-b learn-ms)"
 
@@ -48,7 +50,7 @@ step "a learning window that closes unused: packets are dropped (unexpected sour
 out=$(rtpp alloc "${sb[@]}" --rtp-learning-timeout-a 300 --rtp-addr-b "$CLIENT_B" --rtp-port-b 6200)
 echo "$out"
 id2=$(alloc_field "$out" sess-id)
-pa2=$(alloc_field "$out" rtp-port-a)
+pa2=$(alloc_field "$out" gate-rtp-port-a)
 sleep 1
 before=$(sb_get drop-source)
 drop_check late clienta "$CLIENT_A:4200" "$GATE_A:$pa2" clientb "$CLIENT_B:6200" 2
@@ -59,8 +61,8 @@ step "a fixed address and a learning window: the first packet's source wins"
 out=$(rtpp alloc "${sb[@]}" --rtp-addr-a "$CLIENT_A" --rtp-port-a 4300 --rtp-learning-timeout-a 600000 \
 	--rtp-addr-b "$CLIENT_B" --rtp-port-b 6300)
 id3=$(alloc_field "$out" sess-id)
-pa3=$(alloc_field "$out" rtp-port-a)
-pb3=$(alloc_field "$out" rtp-port-b)
+pa3=$(alloc_field "$out" gate-rtp-port-a)
+pb3=$(alloc_field "$out" gate-rtp-port-b)
 relay_check learn-over-fixed clienta "$CLIENT_A:4301" "$GATE_A:$pa3" clientb "$CLIENT_B:6300" "$GATE_B:$pb3" 1
 expect_eq "rtp-a client" "$CLIENT_A:4301" "$(stream_get "$id3" rtp-a client)"
 
@@ -68,8 +70,8 @@ step "always-learn: the client may move, replies follow it"
 out=$(rtpp alloc "${sb[@]}" --rtp-learning-timeout-a 1000 --rtp-learning-timeout-b 1000 --always-learn)
 echo "$out"
 id4=$(alloc_field "$out" sess-id)
-pa4=$(alloc_field "$out" rtp-port-a)
-pb4=$(alloc_field "$out" rtp-port-b)
+pa4=$(alloc_field "$out" gate-rtp-port-a)
+pb4=$(alloc_field "$out" gate-rtp-port-b)
 expect_eq "rtp-a always-learn" 1 "$(stream_get "$id4" rtp-a always-learn)"
 send clientb "$CLIENT_B:6400" "$GATE_B:$pb4" 1
 relay_check al-1 clienta "$CLIENT_A:4400" "$GATE_A:$pa4" clientb "$CLIENT_B:6400" "$GATE_B:$pb4" 2

@@ -18,12 +18,12 @@ np "$IP6T" -t mangle -A rtpproxy -j RTPPROXY --addr-a "$GATE6_A" --port-a 50000 
 np "$IP6T" -t mangle -A PREROUTING -p udp -j rtpproxy
 out=$(rtpp alloc --addr-a "$GATE_A" --port-a 50000 --rtp-addr-a "$CLIENT_A" --rtp-port-a 4000 \
 	--rtp-addr-b "$CLIENT_B" --rtp-port-b 6000)
-pa=$(alloc_field "$out" rtp-port-a)
-pb=$(alloc_field "$out" rtp-port-b)
+pa=$(alloc_field "$out" gate-rtp-port-a)
+pb=$(alloc_field "$out" gate-rtp-port-b)
 out=$(rtpp alloc --addr-a "$GATE6_A" --port-a 50000 --rtp-addr-a "$CLIENT6_A" --rtp-port-a 4000 \
 	--rtp-addr-b "$CLIENT6_B" --rtp-port-b 6000)
-pa6=$(alloc_field "$out" rtp-port-a)
-pb6=$(alloc_field "$out" rtp-port-b)
+pa6=$(alloc_field "$out" gate-rtp-port-a)
+pb6=$(alloc_field "$out" gate-rtp-port-b)
 # Counts the UDP packets longer than one datagram of the GSO steps (1400
 # bytes): what PREROUTING sees of a GSO super-packet, as one packet.
 np "$IPT" -t mangle -I PREROUTING -p udp -m length --length 1600:65535 -m comment --comment udp-super
@@ -348,8 +348,8 @@ spoofed_gates() {
 	fi
 	step "IPv$family: mallory spoofs the gates as clients while the session learns: no relay loop"
 	out=$(rtpp alloc "${opts[@]}" --rtp-learning-timeout-a 60000 --rtp-learning-timeout-b 60000)
-	p2a=$(alloc_field "$out" rtp-port-a)
-	p2b=$(alloc_field "$out" rtp-port-b)
+	p2a=$(alloc_field "$out" gate-rtp-port-a)
+	p2b=$(alloc_field "$out" gate-rtp-port-b)
 	"${UDP[@]}" "$raw" --netns mallory --from "$gb:$p2b" --to "$ga:$p2a" >/dev/null
 	"${UDP[@]}" "$raw" --netns mallory --from "$ga:$p2a" --to "$gb:$p2b" >/dev/null
 	nap 1
@@ -373,11 +373,11 @@ learn_spoofed() {
 	out=$(rtpp alloc "${sb[@]}" --rtp-learning-timeout-a 60000 --rtp-addr-b "$CLIENT_B" \
 		--rtp-port-b 6000)
 	id=$(alloc_field "$out" sess-id)
-	"${UDP[@]}" raw4 --netns mallory --from "$src" --to "$GATE_A:$(alloc_field "$out" rtp-port-a)" \
+	"${UDP[@]}" raw4 --netns mallory --from "$src" --to "$GATE_A:$(alloc_field "$out" gate-rtp-port-a)" \
 		>/dev/null
 	list_session "$id" "${sb[@]}" | tee "$TMP/learned"
 	rtpp delete "${sb[@]}" --sess-id-lo "$id" >/dev/null
-	expect_match "rtp-a" " *rtp-a gate-port=[0-9]+ client=- .*packets=0 bytes=0 drops=1.*" \
+	expect_match "rtp-a" " *record=stream stream=rtp-a gate-port=[0-9]+ client=- .*packets=0 bytes=0 drops=1.*" \
 		"$(grep rtp-a "$TMP/learned")"
 }
 for src in 224.0.0.1:4000 255.255.255.255:4000 10.0.1.255:4000 127.0.0.1:4000 "$GATE_B:4000" \

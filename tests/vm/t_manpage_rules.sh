@@ -30,8 +30,8 @@ step "a call between two NATed phones that learn (the SIP proxy knows no address
 out=$(rtpp alloc --addr-a "$GATE" --port-a 50000 --rtp-learning-timeout-a 600000 --rtp-learning-timeout-b 600000)
 echo "$out"
 id=$(alloc_field "$out" sess-id)
-pa=$(alloc_field "$out" rtp-port-a)
-pb=$(alloc_field "$out" rtp-port-b)
+pa=$(alloc_field "$out" gate-rtp-port-a)
+pb=$(alloc_field "$out" gate-rtp-port-b)
 expect_eq "gate B port of the session" $((50200 + 2 * id)) "$pb"
 send clienta "$CLIENT_A:8000" "$GATE:$pa" 1
 relay_check rtp-ba clientb "$CLIENT_B:9000" "$GATE:$pb" clienta "$CLIENT_A:8000" "$GATE:$pa" 3
@@ -44,8 +44,8 @@ step "the OUTPUT jump: a media server on the proxy host itself talks to B"
 out=$(rtpp alloc --addr-a "$GATE" --port-a 50000 --rtp-addr-a "$GATE" --rtp-port-a 7000 \
 	--rtp-addr-b "$CLIENT_B" --rtp-port-b 9100)
 echo "$out"
-pa2=$(alloc_field "$out" rtp-port-a)
-pb2=$(alloc_field "$out" rtp-port-b)
+pa2=$(alloc_field "$out" gate-rtp-port-a)
+pb2=$(alloc_field "$out" gate-rtp-port-b)
 relay_check local-ab proxy "$GATE:7000" "$GATE:$pa2" clientb "$CLIENT_B:9100" "$GATE:$pb2" 2
 relay_check local-ba clientb "$CLIENT_B:9100" "$GATE:$pb2" proxy "$GATE:7000" "$GATE:$pa2" 2
 

@@ -25,14 +25,14 @@ expect_contains "a full switchboard" "iptrtpproxy: " "$(cat "$TMP/stderr")"
 step "list shows each exactly once, with its own client"
 rtpp list >"$TMP/list"
 echo "$(wc -c <"$TMP/list") bytes of list output"
-expect_eq "session lines" "$n" "$(grep -c '^  session ' "$TMP/list")"
-expect_eq "distinct session lines" "$n" "$(grep '^  session ' "$TMP/list" | awk '{ print $2 }' | sort -u | wc -l)"
-expect_eq "distinct rtp-a clients" "$n" "$(grep '^    rtp-a ' "$TMP/list" | awk '{ print $3 }' | sort -u | wc -l)"
+expect_eq "session lines" "$n" "$(grep -c '^  record=session ' "$TMP/list")"
+expect_eq "distinct session lines" "$n" "$(grep '^  record=session ' "$TMP/list" | awk '{ print $2 }' | sort -u | wc -l)"
+expect_eq "distinct rtp-a clients" "$n" "$(grep '^    record=stream stream=rtp-a ' "$TMP/list" | awk '{ print $4 }' | sort -u | wc -l)"
 expect_eq "switchboard live" "$n" "$(sb_get live)"
 expect_eq "info sessions" "$n" "$(info_get sessions)"
 
 step "a range in the middle"
-expect_eq "sessions 50..149" 100 "$(rtpp list "${sb[@]}" --sess-id-lo 50 --sess-id-hi 149 | grep -c '^  session ')"
+expect_eq "sessions 50..149" 100 "$(rtpp list "${sb[@]}" --sess-id-lo 50 --sess-id-hi 149 | grep -c '^  record=session ')"
 
 step "a batch stops at its first bad line, and says where; --force goes on"
 printf 'delete %s --sess-id-lo 0 --sess-id-hi 9\n# a comment\n\nlist --bogus\ndelete %s --sess-id-lo 10\n' \
@@ -54,11 +54,11 @@ expect_eq "sessions" $((n - 9)) "$(info_get sessions)"
 step "the last one relays like the first"
 last=$(tail -n 1 "$TMP/allocs")
 i=$((n - 1))
-relay_check last clienta "$CLIENT_A:$((2000 + 2 * i))" "$GATE_A:$(alloc_field "$last" rtp-port-a)" \
-	clientb "$CLIENT_B:$((12000 + 2 * i))" "$GATE_B:$(alloc_field "$last" rtp-port-b)" 2
+relay_check last clienta "$CLIENT_A:$((2000 + 2 * i))" "$GATE_A:$(alloc_field "$last" gate-rtp-port-a)" \
+	clientb "$CLIENT_B:$((12000 + 2 * i))" "$GATE_B:$(alloc_field "$last" gate-rtp-port-b)" 2
 
 step "delete them all at once"
 rtpp -v delete "${sb[@]}" 2>"$TMP/err"
 expect_contains "verbose" "$((n - 9)) session(s) deleted" "$(cat "$TMP/err")"
 expect_eq "info sessions" 0 "$(info_get sessions)"
-expect_eq "session lines" 0 "$(rtpp list | grep -c '^  session ' || true)"
+expect_eq "session lines" 0 "$(rtpp list | grep -c '^  record=session ' || true)"

@@ -36,8 +36,8 @@ out=$(as_nobody "$TMP/iptrtpproxy-cap" alloc "${sb[@]}" --rtp-addr-a "$CLIENT_A"
 echo "$out"
 id=$(alloc_field "$out" sess-id)
 expect_ok as_nobody "$TMP/iptrtpproxy-cap" list
-expect_contains "list" "  session id=$id state=live" "$(cat "$TMP/stdout")"
-relay_check nobody-session clienta "$CLIENT_A:4000" "$GATE_A:$(alloc_field "$out" rtp-port-a)" clientb "$CLIENT_B:6000" "$GATE_B:$(alloc_field "$out" rtp-port-b)" 2
+expect_contains "list" "  record=session id=$id state=live" "$(cat "$TMP/stdout")"
+relay_check nobody-session clienta "$CLIENT_A:4000" "$GATE_A:$(alloc_field "$out" gate-rtp-port-a)" clientb "$CLIENT_B:6000" "$GATE_B:$(alloc_field "$out" gate-rtp-port-b)" 2
 expect_ok as_nobody "$TMP/iptrtpproxy-cap" update "${sb[@]}" --sess-id-lo "$id" --rtp-learning-timeout-b 1000
 expect_ok as_nobody "$TMP/iptrtpproxy-cap" info --reset-global-stat
 expect_ok as_nobody "$TMP/iptrtpproxy-cap" delete "${sb[@]}" --sess-id-lo "$id"
@@ -49,7 +49,7 @@ if as_nobody unshare -Ur true 2>/dev/null; then
 	cat "$TMP/stderr"
 	step "but it owns a network namespace it creates: its own, empty, state"
 	expect_ok as_nobody unshare -Urn "$TMP/iptrtpproxy" info
-	expect_contains "info" "switchboards: 0" "$(cat "$TMP/stdout")"
+	expect_contains "info" "switchboards=0" "$(cat "$TMP/stdout")"
 else
 	echo "skipped: unprivileged user namespaces are disabled"
 fi

@@ -13,12 +13,12 @@ out=$(rtpp alloc --addr-a "$GATE_A" --port-a 50000 \
 	--rtp-addr-a "$CLIENT_A" --rtp-port-a 4000 --rtp-addr-b "$CLIENT_B" --rtp-port-b 6000)
 echo "$out"
 id=$(alloc_field "$out" sess-id)
-port_a=$(alloc_field "$out" rtp-port-a)
-port_b=$(alloc_field "$out" rtp-port-b)
-expect_eq "rtp-port-a" $((50000 + 2 * id)) "$port_a"
-expect_eq "rtcp-port-a" $((port_a + 1)) "$(alloc_field "$out" rtcp-port-a)"
-expect_eq "rtp-port-b" $((52000 + 2 * id)) "$port_b"
-expect_eq "rtcp-port-b" $((port_b + 1)) "$(alloc_field "$out" rtcp-port-b)"
+port_a=$(alloc_field "$out" gate-rtp-port-a)
+port_b=$(alloc_field "$out" gate-rtp-port-b)
+expect_eq "gate-rtp-port-a" $((50000 + 2 * id)) "$port_a"
+expect_eq "gate-rtcp-port-a" $((port_a + 1)) "$(alloc_field "$out" gate-rtcp-port-a)"
+expect_eq "gate-rtp-port-b" $((52000 + 2 * id)) "$port_b"
+expect_eq "gate-rtcp-port-b" $((port_b + 1)) "$(alloc_field "$out" gate-rtcp-port-b)"
 expect_eq "addr-a" "$GATE_A" "$(alloc_field "$out" addr-a)"
 expect_eq "addr-b" "$GATE_B" "$(alloc_field "$out" addr-b)"
 rtpp list

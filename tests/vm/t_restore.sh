@@ -12,8 +12,8 @@ check_variant() {
 	sb=(--addr-a "$GATE_A" --port-a 50000)
 	out=$(rtpp alloc "${sb[@]}" --rtp-learning-timeout-a 600000 --rtp-addr-b "$CLIENT_B" --rtp-port-b 6000)
 	id=$(alloc_field "$out" sess-id)
-	pa=$(alloc_field "$out" rtp-port-a)
-	pb=$(alloc_field "$out" rtp-port-b)
+	pa=$(alloc_field "$out" gate-rtp-port-a)
+	pb=$(alloc_field "$out" gate-rtp-port-b)
 	relay_check "$v-before" clienta "$CLIENT_A:4000" "$GATE_A:$pa" clientb "$CLIENT_B:6000" "$GATE_B:$pb" 3
 	expect_eq "rtp-a packets" 3 "$(stream_get "$id" rtp-a packets)"
 

@@ -22,8 +22,8 @@ call() {
 		--rtp-addr-b "$CLIENT_B" --rtp-port-b "$3")
 	echo "$out"
 	printf -v "$1_id" '%s' "$(alloc_field "$out" sess-id)"
-	printf -v "$1_a" '%s' "$(alloc_field "$out" rtp-port-a)"
-	printf -v "$1_b" '%s' "$(alloc_field "$out" rtp-port-b)"
+	printf -v "$1_a" '%s' "$(alloc_field "$out" gate-rtp-port-a)"
+	printf -v "$1_b" '%s' "$(alloc_field "$out" gate-rtp-port-b)"
 }
 
 step "two calls between the same two hosts"
@@ -49,8 +49,8 @@ step "a learning call: once the window closes, other sources are dropped"
 out=$(rtpp alloc "${sb[@]}" --rtp-learning-timeout-a 6000 --rtp-learning-timeout-b 6000)
 echo "$out"
 three_id=$(alloc_field "$out" sess-id)
-three_a=$(alloc_field "$out" rtp-port-a)
-three_b=$(alloc_field "$out" rtp-port-b)
+three_a=$(alloc_field "$out" gate-rtp-port-a)
+three_b=$(alloc_field "$out" gate-rtp-port-b)
 send clienta "$CLIENT_A:4200" "$GATE_A:$three_a" 1
 relay_check three clientb "$CLIENT_B:6200" "$GATE_B:$three_b" clienta "$CLIENT_A:4200" "$GATE_A:$three_a" 2
 closed() { [ "$(stream_get "$three_id" rtp-a learn-ms)" = - ] && [ "$(stream_get "$three_id" rtp-b learn-ms)" = - ]; }
@@ -103,7 +103,7 @@ expect_fail 1 ip netns exec proxy2 "$RTPP" delete "${sb[@]}" --sess-id-lo "$one_
 expect_fail 1 ip netns exec proxy2 "$RTPP" update "${sb[@]}" --sess-id-lo "$two_id" --rtp-addr-a "$MALLORY" --rtp-port-a 4100
 expect_ok ip netns exec proxy2 "$RTPP" delete
 expect_ok ip netns exec proxy2 "$RTPP" info --reset-global-stat --reset-switchboard-stat --reset-packet-stat
-expect_contains "proxy2 sees none of them" "sessions: 0" "$(ip netns exec proxy2 "$RTPP" info)"
+expect_contains "proxy2 sees none of them" "sessions=0" "$(ip netns exec proxy2 "$RTPP" info)"
 expect_eq "sessions here" "$sessions" "$(info_get sessions)"
 expect_eq "call two's client A" "$CLIENT_A:4100" "$(stream_get "$two_id" rtp-a client)"
 [ "$(info_get packets)" -gt 0 ] || fail "proxy2 reset this namespace's counters"

@@ -46,8 +46,8 @@ expect_eq "sessions" "$sessions" "$(info_get sessions)"
 i=0
 while read -r line; do
 	id=$(alloc_field "$line" sess-id)
-	pa=$(alloc_field "$line" rtp-port-a)
-	pb=$(alloc_field "$line" rtp-port-b)
+	pa=$(alloc_field "$line" gate-rtp-port-a)
+	pb=$(alloc_field "$line" gate-rtp-port-b)
 	echo "$CLIENT_A:$((10000 + 2 * i)) $GATE_A:$pa $((2 * id + 1))" >>"$TMP/flows-a"
 	echo "$CLIENT_B:$((40001 + 2 * i)) $GATE_B:$((pb + 1)) $((2 * id + 2))" >>"$TMP/flows-b"
 	echo "$CLIENT_B:$((40000 + 2 * i)) $((2 * id + 1))" >>"$TMP/expect-b"
@@ -170,10 +170,11 @@ awk '
 	sort -n >"$TMP/sent"
 # id relayed+dropped from A, the same from B, from the listing.
 awk '
-	$1 == "session" { split($2, kv, "="); id = kv[2] }
-	$1 == "rtp-a" || $1 == "rtcp-b" {
+	$1 == "record=session" { split($2, kv, "="); id = kv[2] }
+	$1 == "record=stream" && ($2 == "stream=rtp-a" || $2 == "stream=rtcp-b") {
 		for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-		n[id, $1] = f["packets"] + f["drops"]; relayed[$1] += f["packets"]; ids[id] = 1
+		s = f["stream"]
+		n[id, s] = f["packets"] + f["drops"]; relayed[s] += f["packets"]; ids[id] = 1
 	}
 	END {
 		for (id in ids) print id, n[id, "rtp-a"], n[id, "rtcp-b"]

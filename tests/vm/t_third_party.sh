@@ -11,8 +11,8 @@ step "a learning session; A and B are learned"
 out=$(rtpp alloc "${sb[@]}" --rtp-learning-timeout-a 600000 --rtp-learning-timeout-b 600000)
 echo "$out"
 id=$(alloc_field "$out" sess-id)
-pa=$(alloc_field "$out" rtp-port-a)
-pb=$(alloc_field "$out" rtp-port-b)
+pa=$(alloc_field "$out" gate-rtp-port-a)
+pb=$(alloc_field "$out" gate-rtp-port-b)
 send clienta "$CLIENT_A:4000" "$GATE_A:$pa" 1
 relay_check learn-b clientb "$CLIENT_B:6000" "$GATE_B:$pb" clienta "$CLIENT_A:4000" "$GATE_A:$pa" 1
 relay_check a-to-b clienta "$CLIENT_A:4000" "$GATE_A:$pa" clientb "$CLIENT_B:6000" "$GATE_B:$pb" 3
@@ -48,7 +48,7 @@ expect_eq "drop-no-session" $((nsd_before + 3)) "$(sb_get drop-no-session)"
 step "a session with fixed addresses rejects mallory from the start"
 out=$(rtpp alloc "${sb[@]}" --rtp-addr-a "$CLIENT_A" --rtp-port-a 4100 --rtp-addr-b "$CLIENT_B" --rtp-port-b 6100)
 id2=$(alloc_field "$out" sess-id)
-pa2=$(alloc_field "$out" rtp-port-a)
+pa2=$(alloc_field "$out" gate-rtp-port-a)
 drop_check mallory-fixed mallory "$MALLORY:4100" "$GATE_A:$pa2" clientb "$CLIENT_B:6100" 2
 expect_eq "rtp-a drops of the fixed session" 2 "$(stream_get "$id2" rtp-a drops)"
 rtpp list

@@ -36,6 +36,8 @@ wait_until 20 "module unloaded" unloaded
 kill -0 "$sender_a" && echo "ok: sender A still running"
 kill -0 "$sender_b" && echo "ok: sender B still running"
 if module_loaded; then fail "xt_RTPPROXY still loaded"; fi
+expect_fail 1 rtpp info
+expect_contains "without the module" "the xt_RTPPROXY kernel module is not loaded (no generic netlink family xt_rtpproxy): run 'modprobe xt_RTPPROXY' (as root)" "$(cat "$TMP/stderr")"
 
 step "load it again: a clean slate, the call can be set up again"
 load_module
@@ -87,4 +89,4 @@ setup_topology 2>/dev/null || {
 add_switchboard --addr-a "$GATE_A" --port-a 50000 --addr-b "$GATE_B" --port-b 52000 --max-sess 8
 out=$(rtpp alloc --addr-a "$GATE_A" --port-a 50000 --rtp-addr-a "$CLIENT_A" --rtp-port-a 4000 \
 	--rtp-addr-b "$CLIENT_B" --rtp-port-b 6000)
-relay_check again clienta "$CLIENT_A:4000" "$GATE_A:$(alloc_field "$out" rtp-port-a)" clientb "$CLIENT_B:6000" "$GATE_B:$(alloc_field "$out" rtp-port-b)" 2
+relay_check again clienta "$CLIENT_A:4000" "$GATE_A:$(alloc_field "$out" gate-rtp-port-a)" clientb "$CLIENT_B:6000" "$GATE_B:$(alloc_field "$out" gate-rtp-port-b)" 2

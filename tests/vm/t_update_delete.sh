@@ -54,8 +54,9 @@ for s in "${ids[@]}"; do
 	expect_eq "rtp-b client of $s" "$CLIENT_B:6222" "$(stream_get "$s" rtp-b client)"
 done
 
-step "update of ids the switchboard does not have: error"
-expect_fail 1 rtpp update "${sb[@]}" --sess-id-lo 100 --sess-id-hi 200 --rtp-learning-timeout-a 10
+step "update of ids the switchboard does not have: a bad command line"
+expect_fail 2 rtpp update "${sb[@]}" --sess-id-lo 100 --sess-id-hi 200 --rtp-learning-timeout-a 10
+expect_contains "stderr" "session id 100 for --sess-id-lo is beyond the switchboard's --max-sess 4" "$(cat "$TMP/stderr")"
 
 step "delete one session: its ports stop relaying"
 s=${ids[1]}

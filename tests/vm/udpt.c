@@ -11,6 +11,8 @@
  *   udpt ping  --from ADDR:PORT --to ADDR:PORT [--count N] [--expect-from ADDR:PORT]
  *   udpt raw4|raw6 --from ADDR:PORT --to ADDR:PORT [--udp-len L] [--checksum C|--bad-checksum]
  *              [--truncate N] [--ip-options N] (raw4) [--hbh] [--dstopts] (raw6)
+ *              [--route-to ADDR:PORT] (raw6: a routing header with one segment
+ *              left, the final destination ADDR; the checksum is for ADDR)
  *              [--frag-size N [--frag-skip I] [--frag-overlap]]
  *              (needs CAP_NET_RAW: hand-made, possibly broken UDP)
  *   udpt icmp  --from ADDR --to ADDR --quote-from ADDR:PORT --quote-to ADDR:PORT
@@ -83,8 +85,8 @@ struct opts {
 	enum command cmd;
 	bool verbose, bad_checksum, hbh, dstopts, frag_overlap;
 	bool has_count, has_size, has_udp_len, has_checksum, has_type, has_code;
-	struct ep from, to, bind, quote_from, quote_to;
-	bool has_from, has_to, has_bind, has_quote_from, has_quote_to;
+	struct ep from, to, bind, quote_from, quote_to, route_to;
+	bool has_from, has_to, has_bind, has_quote_from, has_quote_to, has_route_to;
 	char expect_from[64];
 	long count, size, truncate, ip_options, frag_size, frag_skip, gso, type, code, mtu;
 	unsigned long udp_len, checksum;
@@ -657,9 +659,15 @@ static int cmd_raw(const struct opts *o)
 	put16(udp + 2, ep_port(&o->to));
 	put16(udp + 4, ulen);
 	put16(udp + 6, 0);
-	/* Right for the datagram the UDP length describes, when it can be. */
+	if (o->has_route_to && (o->hbh || o->frag_size || ep_family(&o->route_to) != AF_INET6))
+		usage("--route-to takes an IPv6 address and goes without --hbh and --frag-size");
+	/*
+	 * Right for the datagram the UDP length describes, when it can be; for
+	 * its final destination when a routing header names one (RFC 8200 8.1).
+	 */
 	csum_len = ulen >= 8 && ulen <= real ? ulen : real;
-	check = fold(sum16(udp, csum_len, pseudo_sum(&o->from, &o->to, ulen))) ?: 0xffff;
+	check = fold(sum16(udp, csum_len, pseudo_sum(&o->from, o->has_route_to ? &o->route_to : &o->to,
+						     ulen))) ?: 0xffff;
 	if (o->has_checksum)
 		check = o->checksum;
 	else if (o->bad_checksum)
@@ -701,10 +709,24 @@ static int cmd_raw(const struct opts *o)
 				int first = o->frag_size ? 44 : o->dstopts ? 60 : IPPROTO_UDP;
 				size_t ext = (o->hbh ? 8 : 0) + (o->frag_size ? 8 : 0);
 
-				hlen = ip6_header(packet, &o->from, &o->to, o->hbh ? 0 : first,
+				if (o->has_route_to)
+					ext = 24;
+				hlen = ip6_header(packet, &o->from, &o->to,
+						  o->hbh ? 0 : o->has_route_to ? 43 : first,
 						  ext + fraglen);
 				if (o->hbh)
 					hlen += ip6_padding_options(packet + hlen, first);
+				if (o->has_route_to) {
+					/* Type 0, one address, one segment left. */
+					const struct sockaddr_in6 *fin = (const void *)&o->route_to.ss;
+
+					memset(packet + hlen, 0, 8);
+					packet[hlen] = first;
+					packet[hlen + 1] = 2;
+					packet[hlen + 3] = 1;
+					memcpy(packet + hlen + 8, &fin->sin6_addr, 16);
+					hlen += 24;
+				}
 				if (o->frag_size) {
 					packet[hlen] = o->dstopts ? 60 : IPPROTO_UDP;
 					packet[hlen + 1] = 0;
@@ -1164,7 +1186,7 @@ enum { O_VERBOSE, O_FROM, O_TO, O_BIND, O_COUNT, O_SIZE, O_KIND, O_SSRC, O_SEQ, 
        O_TIMEOUT, O_READY, O_EXPECT_FROM, O_LINGER, O_UDP_LEN, O_CHECKSUM, O_BAD_CHECKSUM,
        O_TRUNCATE, O_IP_OPTIONS, O_HBH, O_DSTOPTS, O_FRAG_SIZE, O_FRAG_SKIP, O_FRAG_OVERLAP, O_GSO,
        O_QUOTE_FROM, O_QUOTE_TO, O_TYPE, O_CODE, O_MTU, O_FLOWS, O_DURATION, O_PPS, O_BIND_RANGE,
-       O_BINDS, O_EXPECT, O_IDLE, O_NETNS, O_COUNT_OF };
+       O_BINDS, O_EXPECT, O_IDLE, O_NETNS, O_ROUTE_TO, O_COUNT_OF };
 
 static const struct {
 	const char *name;
@@ -1192,6 +1214,7 @@ static const struct {
 	[O_IP_OPTIONS] = { "ip-options", true, RAW4 },
 	[O_HBH] = { "hbh", false, RAW6 },
 	[O_DSTOPTS] = { "dstopts", false, RAW6 },
+	[O_ROUTE_TO] = { "route-to", true, RAW6 },
 	[O_FRAG_SIZE] = { "frag-size", true, RAW },
 	[O_FRAG_SKIP] = { "frag-skip", true, RAW },
 	[O_FRAG_OVERLAP] = { "frag-overlap", false, RAW },
@@ -1291,6 +1314,10 @@ static void parse(int argc, char **argv, struct opts *o)
 		case O_QUOTE_TO:
 			parse_ep(optarg, &o->quote_to, name);
 			o->has_quote_to = true;
+			break;
+		case O_ROUTE_TO:
+			parse_ep(optarg, &o->route_to, name);
+			o->has_route_to = true;
 			break;
 		case O_EXPECT_FROM:
 			parse_ep(optarg, &ep, name);

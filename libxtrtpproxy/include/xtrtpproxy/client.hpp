@@ -2,6 +2,7 @@
 // One call per xt_rtpproxy command, plus batched alloc/delete.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <exception>
 #include <optional>
@@ -27,17 +28,37 @@ struct BatchResult {
     }
 };
 
+// Threads: a Client is one netlink socket with one reply buffer and one sequence counter, so one
+// Client must not be used by two threads at once (one Client per thread, or a lock around it).
+// Nothing is shared between Clients.
+//
+// fork(): parent and child would share the socket, and each could read the other's replies. A
+// Client belongs to the process that opened it; every request from another process throws
+// std::system_error(EBADFD) before it is sent. A SIP proxy that forks workers opens one Client
+// per worker, after the fork (the parent may keep using its own, and the child may destroy the
+// inherited one).
+//
+// Every wait for the kernel gives up after receive_timeout() with std::system_error(ETIMEDOUT).
 class Client {
   public:
     // Dumps interrupted by concurrent changes are retried this many times in all.
     static constexpr int kDumpAttempts = 5;
 
-    Client() = default;  // opens a Socket
+    Client() = default;  // opens a Socket (Socket::kDefaultReceiveTimeout)
     explicit Client(Socket socket) : socket_(std::move(socket)) {}
+
+    // The socket's descriptor, for an event loop's poll (see Socket::fd).
+    int fd() const noexcept { return socket_.fd(); }
+    // How long to wait for an answer of the kernel; 0 waits for ever.
+    void set_receive_timeout(std::chrono::milliseconds timeout) {
+        socket_.set_receive_timeout(timeout);
+    }
+    std::chrono::milliseconds receive_timeout() const noexcept { return socket_.receive_timeout(); }
 
     Info info();
     std::vector<Switchboard> switchboards(const SwitchboardSelector& selector = {});
-    // The selector must match exactly one switchboard.
+    // The selector must match exactly one switchboard. The RTCP fields params leaves empty are
+    // derived from RTP (with_rtcp_defaults, types.hpp), here and in update and alloc_batch.
     SessionEntry alloc(const SwitchboardSelector& selector, const SessionParams& params);
     // Returns the number of sessions changed. Without range: every live session.
     std::uint32_t update(const SwitchboardSelector& selector,

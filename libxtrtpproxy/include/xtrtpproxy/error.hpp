@@ -14,10 +14,15 @@ namespace xtrtpproxy {
 
 // The content of an NLMSG_ERROR message; error 0 is a plain acknowledgement.
 struct NetlinkError {
-    int error = 0;                              // positive errno
-    std::string message;                        // NLMSGERR_ATTR_MSG, empty if the kernel gave none
-    std::optional<std::uint32_t> offset;        // NLMSGERR_ATTR_OFFS: bad attribute in the request
-    std::optional<std::uint32_t> missing_type;  // NLMSGERR_ATTR_MISS_TYPE
+    int error = 0;        // positive errno
+    std::string message;  // NLMSGERR_ATTR_MSG, empty if the kernel gave none
+    // NLMSGERR_ATTR_OFFS: byte offset of the bad attribute, from the start of the request.
+    std::optional<std::uint32_t> offset;
+    // NLMSGERR_ATTR_MISS_TYPE: type of a required attribute the request lacks...
+    std::optional<std::uint32_t> missing_type;
+    // ...and NLMSGERR_ATTR_MISS_NEST: offset of the nest it is missing from (absent when it is
+    // missing at the top level).
+    std::optional<std::uint32_t> missing_nest;
 };
 
 // Parses an NLMSG_ERROR message, or an NLMSG_DONE message that ends a failed dump.
@@ -28,11 +33,25 @@ NetlinkError parse_error(const nlmsghdr* nlh);
 // request was processed (and, for the all-or-nothing bulk commands, changed nothing).
 class KernelError : public std::system_error {
   public:
-    using std::system_error::system_error;
+    // The errno; what() is the kernel's text (or, when it gave none, what the request was),
+    // then the missing attribute and the bad attribute's offset when the kernel named them:
+    // "TEXT: missing attribute T in the nest at offset N (attribute at offset O of the
+    // request): ERRNO TEXT".
+    KernelError(const NetlinkError& error, const std::string& what);
+
+    const std::string& kernel_message() const noexcept { return kernel_message_; }
+    std::optional<std::uint32_t> offset() const noexcept { return offset_; }
+    std::optional<std::uint32_t> missing_type() const noexcept { return missing_type_; }
+    std::optional<std::uint32_t> missing_nest() const noexcept { return missing_nest_; }
+
+  private:
+    std::string kernel_message_;
+    std::optional<std::uint32_t> offset_;
+    std::optional<std::uint32_t> missing_type_;
+    std::optional<std::uint32_t> missing_nest_;
 };
 
-// The exception for a failed request: the errno and the kernel's text (or a description of
-// the missing attribute, or what the request was, when the kernel said nothing more).
+// The exception for a failed request: KernelError(error, what).
 KernelError to_system_error(const NetlinkError& error, const std::string& what);
 
 // A reply that does not have the shape the ABI header promises.

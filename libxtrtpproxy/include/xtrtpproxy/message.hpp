@@ -55,7 +55,9 @@ struct FamilyInfo {
 FamilyInfo parse_family_reply(const nlmsghdr* nlh);
 
 // Requests of the xt_rtpproxy family. An absent optional selector or range is not sent. Doit
-// requests ask for no ACK: their reply, or an error, ends them.
+// requests ask for no ACK: their reply, or an error, ends them. The session params of alloc,
+// update and the bulk alloc go out with_rtcp_defaults (types.hpp), which throws
+// std::invalid_argument when they cannot be derived.
 Request make_info_request(std::uint16_t family_id);
 Request make_switchboards_request(std::uint16_t family_id, const SwitchboardSelector& selector);
 Request make_alloc_request(std::uint16_t family_id, const SwitchboardSelector& selector,
@@ -86,7 +88,7 @@ Request make_session_table_request(std::uint16_t family_id,
 // Replies. Each throws std::system_error(EBADMSG) on a reply that breaks the ABI.
 Info parse_info_reply(const nlmsghdr* nlh);
 Switchboard parse_switchboard_reply(const nlmsghdr* nlh);
-// Alloc replies and session get/dump replies.
+// Alloc replies and session get/dump replies (their switchboard: family and gates only).
 SessionEntry parse_session_reply(const nlmsghdr* nlh);
 // RTPPROXY_A_AFFECTED of update, delete, reset and audit replies.
 std::uint32_t parse_affected_reply(const nlmsghdr* nlh);

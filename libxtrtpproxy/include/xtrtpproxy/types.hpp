@@ -78,6 +78,7 @@ struct Counters {
     std::uint64_t drop_malformed = 0;
     std::uint64_t drop_no_dest = 0;
     std::uint64_t drop_xmit = 0;
+    std::uint64_t drop_loop = 0;  // 0 from a kernel that does not count it
     std::uint64_t sessions_created = 0;
     std::uint64_t sessions_expired = 0;
     std::uint64_t sessions_deleted = 0;
@@ -94,11 +95,22 @@ struct Info {
     Counters counters;
 };
 
-// A switchboard. Replies about sessions carry only family and gates.
-struct Switchboard {
+// What identifies a switchboard: its family and its gates. Replies about sessions carry only
+// this much of their switchboard.
+struct SwitchboardGates {
     int family = 0;
     Gate gate_a;
     Gate gate_b;
+
+    // A selector matching exactly this switchboard.
+    SwitchboardSelector selector() const;
+    bool same_gates(const SwitchboardGates& other) const noexcept {
+        return family == other.family && gate_a == other.gate_a && gate_b == other.gate_b;
+    }
+};
+
+// A switchboard as the switchboard list reports it: its gates, settings, state and counters.
+struct Switchboard : SwitchboardGates {
     std::uint32_t max_sess = 0;
     std::uint32_t expires_timeout = 0;       // seconds
     std::uint32_t resurrection_timeout = 0;  // seconds
@@ -107,12 +119,6 @@ struct Switchboard {
     std::uint32_t expired = 0;
     std::uint64_t age_ms = 0;
     Counters counters;
-
-    // A selector matching exactly this switchboard.
-    SwitchboardSelector selector() const;
-    bool same_gates(const Switchboard& other) const noexcept {
-        return family == other.family && gate_a == other.gate_a && gate_b == other.gate_b;
-    }
 };
 
 enum class SessionState : std::uint8_t { unknown = 0, live = 1, expired = 2 };
@@ -148,9 +154,10 @@ struct Session {
     }
 };
 
-// A session together with the switchboard it belongs to (alloc and session replies).
+// A session together with the gates of the switchboard it belongs to (alloc and session
+// replies); Client::switchboards has the rest of the switchboard.
 struct SessionEntry {
-    Switchboard switchboard;
+    SwitchboardGates switchboard;
     Session session;
 };
 
@@ -189,8 +196,10 @@ struct SessionParams {
 };
 
 // Fills every RTCP field left empty from its RTP stream: the same address, the RTP port + 1 and
-// the same learning timeout. The kernel derives nothing, so this is what makes the man page's
-// defaults true. Throws std::invalid_argument if the RTP port is 65535.
+// the same learning timeout (always_learn is each stream's own). The kernel derives nothing:
+// the alloc and update requests (message.hpp), and so Client::alloc, alloc_batch and update,
+// apply this to what they are given; it is public for callers that want to see or check the
+// result first. Throws std::invalid_argument if it would need a port after 65535.
 SessionParams with_rtcp_defaults(SessionParams params);
 
 }  // namespace xtrtpproxy

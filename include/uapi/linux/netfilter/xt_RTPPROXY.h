@@ -174,8 +174,6 @@
 /* The longest learning window (RTPPROXY_STREAM_A_LEARN_TIMEOUT_MS). */
 #define RTPPROXY_MAX_LEARN_TIMEOUT_MS	(XT_RTPPROXY_MAX_TIMEOUT * 1000U)
 
-struct xt_rtpproxy_switchboard;
-
 /**
  * struct xt_rtpproxy_tginfo - the target's options
  * @addr_a: gate A's local address
@@ -204,8 +202,8 @@ struct xt_rtpproxy_tginfo {
 	__u32 flags;
 	__u32 __pad;
 
-	/* Used internally by the kernel */
-	struct xt_rtpproxy_switchboard *sb __attribute__((aligned(8)));
+	/* Used internally by the kernel: its switchboard */
+	void *sb __attribute__((aligned(8)));
 };
 
 /* Part 2: the generic netlink family. */
