@@ -18,6 +18,10 @@
 //   sessbench clear [--addr-a IP [--port-a P]] [--lo N [--hi M]]
 //       deletes every session, or those of the switchboards named, in the id range; the request
 //       goes as the library makes it, without the CLI's checks.
+//   sessbench fill --gate-a IP --port-a P --gate-b IP --port-b P --client-a IP:PORT
+//                  --client-b IP:PORT [--wait 1]
+//       allocates sessions in bulk until the kernel refuses one (after a line on standard input
+//       with --wait); prints how many it got and the error.
 //   sessbench latency [--count N]
 //       N info requests one after the other; prints the median, 99th percentile and longest
 //       wait in microseconds.
@@ -27,6 +31,7 @@
 // Output is one line of key=value pairs, for the shell to collect.
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -41,6 +46,8 @@
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/netfilter/xt_RTPPROXY.h>
+#include <malloc.h>
+#include <sys/mman.h>
 
 #include "xtrtpproxy/client.hpp"
 #include "xtrtpproxy/message.hpp"
@@ -380,6 +387,65 @@ int clear(const Args& args) {
     return 0;
 }
 
+// Faults in 256 KiB of stack, for what runs later (see fill).
+[[gnu::noinline]] void touch_stack() {
+    volatile char frame[256 * 1024];
+    for (std::size_t i = 0; i < sizeof(frame); i += 4096) frame[i] = 1;
+}
+
+// Allocates in bulk until the kernel refuses (tests/vm/t_userns.sh: a memory cgroup that
+// fills). Everything it needs is allocated before it starts, and before the line it waits for
+// with --wait, so that its own memory does not grow while the cgroup fills.
+int fill(const Args& args) {
+    Client client;
+    const auto sel = selector(Address::parse(args.str("gate-a")), args.num("port-a"),
+                              Address::parse(args.str("gate-b")), args.num("port-b"));
+    const std::vector<SessionParams> chunk(RTPPROXY_BULK_MAX, client_params(args));
+    std::vector<xtrtpproxy::BatchResult<xtrtpproxy::SessionEntry>> results;
+    results.reserve(RTPPROXY_BULK_MAX);
+    // The heap keeps what it grew to (glibc gives the top of it back above 128 KiB otherwise),
+    // and one bulk request and its delete grow it to what every later one needs.
+    mallopt(M_TRIM_THRESHOLD, INT_MAX);
+    mallopt(M_MMAP_THRESHOLD, INT_MAX);
+    results = client.alloc_batch(sel, chunk);
+    for (const auto& r : results)
+        client.remove(sel, SessionRange{r.get().session.id, r.get().session.id});
+    // What the error path allocates (the library retries one by one, exceptions) comes from
+    // pages touched now: a page fault in a full cgroup would call the OOM killer.
+    constexpr std::size_t kReserve = 4 << 20;
+    if (void* reserve = std::malloc(kReserve)) {
+        std::memset(reserve, 1, kReserve);
+        std::free(reserve);
+    }
+    touch_stack();
+    // The error path too: a bulk request with one bad session is refused, sent again one by one
+    // and gets one error. Then everything mapped is faulted in and kept, if the limit allows.
+    std::vector<SessionParams> bad = chunk;
+    bad.back().stream(StreamIndex::rtp_a).addr = Address::parse("255.255.255.255");
+    for (const auto& r : client.alloc_batch(sel, bad))
+        if (r.ok()) client.remove(sel, SessionRange{r.get().session.id, r.get().session.id});
+    if (mlockall(MCL_CURRENT)) std::perror("sessbench fill: mlockall");
+    if (args.has("wait")) {
+        std::string line;
+        std::getline(std::cin, line);
+    }
+    unsigned long allocated = 0;
+    for (;;) {
+        results = client.alloc_batch(sel, chunk);
+        for (const auto& r : results) {
+            if (!r.ok()) {
+                try {
+                    r.get();
+                } catch (const std::exception& e) {
+                    std::printf("allocated=%lu error=\"%s\"\n", allocated, e.what());
+                }
+                return 1;
+            }
+            ++allocated;
+        }
+    }
+}
+
 // N info requests, one at a time, each timed: what a control command waits for the namespace's
 // mutex while the expiry work scans (docs/performance.md).
 int latency(const Args& args) {
@@ -403,8 +469,8 @@ int latency(const Args& args) {
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::cerr
-            << "usage: sessbench setup|churn|list|parse|clear|latency|calibrate --key value...\n";
+        std::cerr << "usage: sessbench setup|churn|list|parse|clear|fill|latency|calibrate --key "
+                     "value...\n";
         return 2;
     }
     const std::string_view cmd = argv[1];
@@ -415,6 +481,7 @@ int main(int argc, char** argv) {
         if (cmd == "list") return list(args);
         if (cmd == "clear") return clear(args);
         if (cmd == "latency") return latency(args);
+        if (cmd == "fill") return fill(args);
         if (cmd == "calibrate") return calibrate(args);
         if (cmd == "parse") return parse(args);
         std::cerr << "sessbench: unknown command '" << cmd << "'\n";

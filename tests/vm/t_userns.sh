@@ -20,6 +20,7 @@ if ! as_nobody unshare -Urn true 2>/dev/null; then
 fi
 chmod 0755 "$TMP"
 cp "$RTPP" "$TMP/iptrtpproxy"
+cp "$SESSBENCH" "$TMP/sessbench"
 # What the user writes: its progress, its batches, their output.
 work=$TMP/user
 mkdir -m 0777 "$work"
@@ -43,11 +44,13 @@ trap 'cleanup_cg; cleanup' EXIT
 # $work/progress, and it waits for the test's "go" on $work/go between phases.
 cat >"$TMP/user.sh" <<'EOF'
 set -u
-tmp=$1 cg=$2 rtpp=$3
-shift 3
+tmp=$1 cg=$2 rtpp=$3 sessbench=$4
+shift 4
 stat() { awk -v k="$1" '$1 == k { print $2 }' "$cg/memory.stat"; }
 say() { echo "$*" >>"$tmp/progress"; }
-pause() { say "$1"; read -r _ <"$tmp/go"; }
+# Opened once: a pipe made later would be memory the full cgroup lacks.
+exec 4<>"$tmp/go"
+pause() { say "$1"; read -r _ <&4; }
 ip link set lo up
 # Each switchboard has 32767 sessions of slots: 256 KiB of pointers.
 switchboard() {
@@ -56,20 +59,33 @@ switchboard() {
 }
 case $1 in
 charge)
-	kernel0=$(stat kernel) slab0=$(stat slab)
+	kernel0=$(stat kernel)
 	for i in 1 2 3 4; do switchboard "$i" || exit 1; done
 	# Large slot arrays are kmalloc'd when pages are at hand, else vmalloc'd.
 	say "kernel-delta $(($(stat kernel) - kernel0))"
 	for _ in $(seq 1000); do echo "alloc --addr-a 10.9.0.1 --port-a 2 --rtp-learning-timeout-a 600000"; done >"$tmp/allocs"
+	slab0=$(stat slab)
 	"$rtpp" -b "$tmp/allocs" >/dev/null || exit 1
 	say "slab-delta $(($(stat slab) - slab0))"
+	# What fills the cgroup starts now, while there is room, and waits for
+	# a line: once the test lowered memory.max, nothing the user runs needs
+	# memory but the sessions (bulk requests of 128; its output overwrites
+	# a page the test wrote).
+	mkfifo "$tmp/lines"
+	"$sessbench" fill --gate-a 10.9.0.2 --port-a 2 --gate-b 10.9.1.2 --port-b 2 \
+		--client-a 10.9.3.1:4000 --client-b 10.9.3.1:6000 --wait 1 \
+		<"$tmp/lines" 1<>"$tmp/full.out" 2>&1 &
+	batch=$!
+	exec 3>"$tmp/lines"
+	say "filler $batch"
 	pause charged
-	# The test lowered memory.max: allocate until the cgroup is full.
-	for _ in $(seq 30000); do echo "alloc --addr-a 10.9.0.2 --port-a 2 --rtp-learning-timeout-a 600000"; done >"$tmp/allocs"
+	echo go >&3
+	exec 3>&-
 	rc=0
-	"$rtpp" -b "$tmp/allocs" >"$tmp/full.out" 2>"$tmp/full.err" || rc=$?
-	say "full rc=$rc allocated=$(wc -l <"$tmp/full.out")"
-	# Freeing makes room again.
+	wait "$batch" || rc=$?
+	read -r _ <&4
+	say "full rc=$rc"
+	# The test gave the memory back: freeing and allocating work again.
 	"$rtpp" delete --addr-a 10.9.0.2 --port-a 2 >/dev/null || exit 1
 	"$rtpp" alloc --addr-a 10.9.0.2 --port-a 2 --rtp-learning-timeout-a 1000 >/dev/null || exit 1
 	say "recovered"
@@ -96,10 +112,15 @@ EOF
 as_user() {
 	rm -f "$work"/*
 	install -m 0666 /dev/null "$work/progress"
+	# A page the filler's output overwrites (1<>): writing it needs no memory.
+	printf '%4096s' '' >"$work/full.out"
+	chmod 0666 "$work/full.out"
 	mkfifo -m 0666 "$work/go"
-	sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$1" \
+	# The filler locks what it mapped (sessbench fill): reclaim in the full
+	# cgroup must not take the pages its error path runs from.
+	sh -c 'echo $$ >"$1/cgroup.procs" && ulimit -l unlimited && shift && exec "$@"' sh "$1" \
 		setpriv --reuid=nobody --regid=nogroup --clear-groups \
-		unshare -Urn bash "$TMP/user.sh" "$work" "$1" "$TMP/iptrtpproxy" "$2" \
+		unshare -Urn bash "$TMP/user.sh" "$work" "$1" "$TMP/iptrtpproxy" "$TMP/sessbench" "$2" \
 		>"$TMP/user.out" 2>&1 &
 	user_pid=$!
 }
@@ -128,6 +149,8 @@ user_wait() {
 
 step "a plain user's switchboards and sessions are charged to its memory cgroup"
 grep -qw kernel "$cg/memory.stat" || fail "memory.stat has no kernel line"
+# The memory cgroup alone limits it here.
+echo 0 >"$params/netns_max_sessions"
 as_user "$user_cg" charge
 user_reached charged 240
 delta=$(reported kernel-delta)
@@ -138,20 +161,28 @@ echo "slab charged for 1000 sessions: $delta bytes"
 ((delta >= 1000 * 256)) || fail "1000 sessions charged only $delta bytes of slab"
 
 step "its cgroup full: the next allocation fails with ENOMEM, nothing is killed, the kernel says nothing"
-echo $(($(cat "$user_cg/memory.current") + 1024 * 1024)) >"$user_cg/memory.max"
+echo $(($(cat "$user_cg/memory.current") + 4 * 1024 * 1024)) >"$user_cg/memory.max"
 cat "$user_cg/memory.max"
 dmesg_lines=$(dmesg | wc -l)
 echo go >"$work/go"
-user_reached "done" 400
-user_wait
-full=$(grep '^full ' "$work/progress")
-expect_match "the batch that filled the cgroup" "full rc=1 allocated=[0-9]+" "$full"
-allocated=${full##*=}
-((allocated > 500 && allocated < 30000)) || fail "allocated $allocated sessions before the cgroup was full"
-expect_contains "its error" "Cannot allocate memory" "$(cat "$work/full.err")"
+filler=$(awk '$1 == "filler" { print $2 }' "$work/progress")
+for ((i = 0; i < 600; i++)); do
+	kill -0 "$filler" 2>/dev/null || break
+	nap 0.5
+done
+kill -0 "$filler" 2>/dev/null && fail "the cgroup did not fill in 300 s"
+full=$(tr -s ' ' <"$work/full.out")
+echo "$full"
+expect_match "what the filler got" " *allocated=[0-9]+ error=.*Cannot allocate memory.*" "$full"
+allocated=$(sed -n 's/.*allocated=\([0-9]*\).*/\1/p' <<<"$full")
+((allocated > 1000 && allocated < 32767)) || fail "allocated $allocated sessions before the cgroup was full"
 expect_eq "OOM kills in the cgroup" 0 "$(awk '$1 == "oom_kill" { print $2 }' "$user_cg/memory.events")"
 expect_eq "kernel log lines while the cgroup filled" "" "$(dmesg | tail -n +$((dmesg_lines + 1)))"
-expect_eq "the user's namespace is gone: sessions here" 0 "$(info_get sessions)"
+echo max >"$user_cg/memory.max"
+echo go >"$work/go"
+user_reached "done" 120
+user_wait
+expect_eq "the filler's exit status" "full rc=1" "$(grep '^full rc=' "$work/progress")"
 
 step "the host's caps: 2 switchboards and 5 sessions per namespace of a user namespace"
 echo 2 >"$params/netns_max_switchboards"
