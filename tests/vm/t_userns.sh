@@ -149,8 +149,6 @@ user_wait() {
 
 step "a plain user's switchboards and sessions are charged to its memory cgroup"
 grep -qw kernel "$cg/memory.stat" || fail "memory.stat has no kernel line"
-# The memory cgroup alone limits it here.
-echo 0 >"$params/netns_max_sessions"
 as_user "$user_cg" charge
 user_reached charged 240
 delta=$(reported kernel-delta)
@@ -161,6 +159,8 @@ echo "slab charged for 1000 sessions: $delta bytes"
 ((delta >= 1000 * 256)) || fail "1000 sessions charged only $delta bytes of slab"
 
 step "its cgroup full: the next allocation fails with ENOMEM, nothing is killed, the kernel says nothing"
+# The memory cgroup alone limits it here.
+echo 0 >"$params/netns_max_sessions"
 echo $(($(cat "$user_cg/memory.current") + 4 * 1024 * 1024)) >"$user_cg/memory.max"
 cat "$user_cg/memory.max"
 dmesg_lines=$(dmesg | wc -l)
