@@ -13,6 +13,7 @@
 #include <map>
 #include <span>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "xtrtpproxy/types.hpp"
@@ -137,5 +138,17 @@ class MessageBuffer {
     std::size_t used_ = 0;
     nlmsghdr* nlh_ = nullptr;
 };
+
+// The std::system_error that f throws (a test failure if it throws none).
+template <class F>
+std::system_error catch_system_error(F f) {
+    try {
+        f();
+    } catch (const std::system_error& e) {
+        return e;
+    }
+    ADD_FAILURE() << "no std::system_error";
+    return std::system_error(0, std::generic_category());
+}
 
 }  // namespace testutil

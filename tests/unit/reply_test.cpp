@@ -11,6 +11,7 @@
 #include "xtrtpproxy/message.hpp"
 
 using namespace xtrtpproxy;
+using testutil::catch_system_error;
 using testutil::MessageBuffer;
 
 namespace {
@@ -74,17 +75,6 @@ void put_session(MessageBuffer& m, const std::string& client_b) {
         m.end_nest(stream);
     }
     m.end_nest(session);
-}
-
-template <class F>
-std::system_error catch_system_error(F f) {
-    try {
-        f();
-    } catch (const std::system_error& e) {
-        return e;
-    }
-    ADD_FAILURE() << "no std::system_error";
-    return std::system_error(0, std::generic_category());
 }
 
 }  // namespace

@@ -19,10 +19,12 @@
 #include <string>
 #include <system_error>
 
+#include "netlink_util.hpp"
 #include "xtrtpproxy/client.hpp"
 #include "xtrtpproxy/message.hpp"
 
 using namespace xtrtpproxy;
+using testutil::catch_system_error;
 using namespace std::chrono_literals;
 
 namespace {
@@ -52,17 +54,6 @@ void look_up_nlctrl(Socket& socket) {
     socket.execute(request, "lookup",
                    [&](const nlmsghdr* nlh) { family = parse_family_reply(nlh); });
     EXPECT_EQ(family.id, GENL_ID_CTRL);
-}
-
-template <class F>
-std::system_error system_error_of(F f) {
-    try {
-        f();
-    } catch (const std::system_error& e) {
-        return e;
-    }
-    ADD_FAILURE() << "no std::system_error";
-    return std::system_error(0, std::generic_category());
 }
 
 }  // namespace
@@ -96,7 +87,7 @@ TEST_F(SocketTest, AnAnswerThatNeverComesTimesOut) {
     Request request = silent_request();
     const auto start = std::chrono::steady_clock::now();
     const auto e =
-        system_error_of([&] { socket().execute(request, "noop", [](const nlmsghdr*) {}); });
+        catch_system_error([&] { socket().execute(request, "noop", [](const nlmsghdr*) {}); });
     const auto waited = std::chrono::steady_clock::now() - start;
     EXPECT_EQ(e.code().value(), ETIMEDOUT);
     EXPECT_NE(std::string(e.what()).find("within 150 ms"), std::string::npos) << e.what();
@@ -154,7 +145,7 @@ TEST_F(SocketTest, ClientGivesTheDescriptorAndTheTimeout) {
 }
 
 TEST_F(SocketTest, UnknownFamily) {
-    const auto e = system_error_of([] { Socket("xtrp_nofamily"); });
+    const auto e = catch_system_error([] { Socket("xtrp_nofamily"); });
     EXPECT_EQ(e.code().value(), ENOENT);
     EXPECT_EQ(std::string(e.what()).rfind("generic netlink family xtrp_nofamily not found", 0), 0U)
         << e.what();
