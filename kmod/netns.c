@@ -118,7 +118,9 @@ static void rtpp_expiry_work(struct work_struct *work)
 			rtpp_switchboard_expire(sb, &id, &budget);
 			if (id < sb->max_sess)
 				break;		/* out of budget */
-			serial++;
+			/* Done with it: the next one starts at its first slot. */
+			serial = sb->serial + 1;
+			id = 0;
 		}
 		if (list_entry_is_head(sb, &rn->switchboards, list))
 			break;			/* the pass is done */
