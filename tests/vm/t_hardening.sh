@@ -234,3 +234,12 @@ echo 0 >"$tracefs/events/workqueue/workqueue_execute_start/enable"
 runs=$(grep -c rtpp_expiry_work "$tracefs/trace" || true)
 ((runs >= 1 && runs <= 5)) || fail "expiry work ran $runs times in 3 s with one switchboard"
 echo "ok: expiry work ran $runs times in 3 s with one switchboard"
+
+step "expiry: one pass frees what expired in every switchboard, each from its first slot"
+for port in 30000 40000; do
+	add_switchboard --chain "exp$port" --addr-a "$GATE" --port-a "$port" --addr-b "$GATE_B" \
+		--port-b "$port" --max-sess 4 --expires-timeout 1 --resurrection-timeout 0
+	rtpp alloc --addr-a "$GATE" --port-a "$port" --rtp-learning-timeout-a 600000 >/dev/null
+done
+all_freed() { [ "$(info_get sessions)" = 0 ]; }
+wait_until 20 "the sessions of both switchboards freed" all_freed
