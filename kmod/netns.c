@@ -148,10 +148,11 @@ static int __net_init rtpp_net_init(struct net *net)
 {
 	struct rtpp_net *rn;
 
-	rn = kzalloc(sizeof(*rn), RTPP_GFP_NS);
+	/* Every namespace has one: charged, but not to fail where it may wait. */
+	rn = kzalloc(sizeof(*rn), GFP_KERNEL_ACCOUNT);
 	if (!rn)
 		return -ENOMEM;
-	if (rtpp_counters_alloc(&rn->counters, RTPP_GFP_NS)) {
+	if (rtpp_counters_alloc(&rn->counters, GFP_KERNEL_ACCOUNT)) {
 		kfree(rn);
 		return -ENOMEM;
 	}

@@ -36,12 +36,8 @@ struct rtpp_pkt {
 	u8 ttl;				/* IPv4 TTL or IPv6 hop limit */
 	bool df;
 	bool fragment;			/* a first fragment */
-	bool routed;			/* IPv6: segments left to visit */
-	/*
-	 * Only the addresses can be read: an IPv4 header that lies, or a
-	 * fragment after the first (defragmentation is on: left over).
-	 */
-	bool unreadable;
+	bool routed;			/* a source route not at its end */
+	bool unreadable;		/* IPv4: a header that lies */
 };
 
 /* The part of the UDP checksum that a relay changes. */
@@ -58,8 +54,10 @@ struct rtpp_csum_tuple {
 static DEFINE_PER_CPU(unsigned int, rtpp_xmit_depth);
 
 /*
- * A routing header with segments left: the gate is not the destination the
- * sender's checksum was computed for (RFC 8200 8.1), nor the datagram's end.
+ * A source route not at its end: the gate is not the destination the
+ * sender's checksum was computed for (RFC 8200 8.1, RFC 768's pseudo
+ * header), nor the datagram's end. IPv6: a routing header with segments
+ * left; IPv4: an LSRR or SSRR option whose pointer is within it.
  */
 static bool rtpp_segments_left6(const struct sk_buff *skb)
 {
@@ -70,19 +68,33 @@ static bool rtpp_segments_left6(const struct sk_buff *skb)
 	       NEXTHDR_ROUTING;
 }
 
-/* An IPv6 fragment of UDP after the first (rare: defragmentation is on). */
-static bool rtpp_later_udp_fragment6(const struct sk_buff *skb)
+static bool rtpp_source_routed4(const struct sk_buff *skb,
+				unsigned int optlen)
 {
-	struct frag_hdr _fh;
-	const struct frag_hdr *fh;
-	unsigned int off = 0;
+	u8 _opts[MAX_IPOPTLEN];
+	const u8 *opt;
+	unsigned int i = 0, len;
 
-	if (ipv6_find_hdr(skb, &off, NEXTHDR_FRAGMENT, NULL, NULL) !=
-	    NEXTHDR_FRAGMENT)
+	opt = skb_header_pointer(skb, skb_network_offset(skb) +
+				 sizeof(struct iphdr), optlen, _opts);
+	if (!opt)
 		return false;
-	fh = skb_header_pointer(skb, off, sizeof(_fh), &_fh);
-	return fh && fh->nexthdr == IPPROTO_UDP &&
-	       fh->frag_off & htons(IP6_OFFSET);
+	while (i < optlen && opt[i] != IPOPT_END) {
+		if (opt[i] == IPOPT_NOOP) {
+			i++;
+			continue;
+		}
+		if (i + 2 >= optlen)
+			break;
+		len = opt[i + 1];
+		if (len < 3 || i + len > optlen)
+			break;
+		if ((opt[i] == IPOPT_LSRR || opt[i] == IPOPT_SSRR) &&
+		    opt[i + 2] <= len)
+			return true;
+		i += len;
+	}
+	return false;
 }
 
 static bool rtpp_parse(u8 family, const struct sk_buff *skb,
@@ -95,7 +107,9 @@ static bool rtpp_parse(u8 family, const struct sk_buff *skb,
 	if (family == NFPROTO_IPV4) {
 		const struct iphdr *iph = ip_hdr(skb);
 
-		if (iph->protocol != IPPROTO_UDP)
+		/* A later fragment's ports are not there: maybe not ours. */
+		if (iph->protocol != IPPROTO_UDP ||
+		    iph->frag_off & htons(IP_OFFSET))
 			return false;
 		pkt->fragment = iph->frag_off & htons(IP_MF);
 		pkt->df = iph->frag_off & htons(IP_DF);
@@ -111,12 +125,13 @@ static bool rtpp_parse(u8 family, const struct sk_buff *skb,
 		 */
 		if (iph->ihl < 5 ||
 		    ntohs(iph->tot_len) < iph->ihl * 4 + sizeof(struct udphdr) ||
-		    skb_network_offset(skb) + ntohs(iph->tot_len) > skb->len ||
-		    iph->frag_off & htons(IP_OFFSET)) {
+		    skb_network_offset(skb) + ntohs(iph->tot_len) > skb->len) {
 			pkt->unreadable = true;
 			return true;
 		}
 		pkt->thoff = skb_network_offset(skb) + iph->ihl * 4;
+		pkt->routed = iph->ihl > 5 &&
+			      rtpp_source_routed4(skb, iph->ihl * 4 - sizeof(*iph));
 	} else {
 		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 		unsigned short fragoff = 0;
@@ -126,11 +141,8 @@ static bool rtpp_parse(u8 family, const struct sk_buff *skb,
 				      &flags);
 		pkt->saddr.in6 = ip6h->saddr;
 		pkt->daddr.in6 = ip6h->daddr;
-		if (proto != IPPROTO_UDP || fragoff) {
-			pkt->unreadable = flags & IP6_FH_F_FRAG &&
-					  rtpp_later_udp_fragment6(skb);
-			return pkt->unreadable;
-		}
+		if (proto != IPPROTO_UDP || fragoff)
+			return false;
 		pkt->fragment = flags & IP6_FH_F_FRAG;
 		pkt->routed = ip6h->nexthdr != IPPROTO_UDP &&
 			      rtpp_segments_left6(skb);
@@ -175,14 +187,30 @@ static bool rtpp_gate_of(const struct rtpp_switchboard *sb,
 static bool rtpp_malformed(u8 family, const struct sk_buff *skb,
 			   const struct rtpp_pkt *pkt)
 {
+	bool partial = skb->ip_summed == CHECKSUM_PARTIAL, ours = false;
+
 	if (pkt->fragment || pkt->routed)
 		return true;	/* defragmentation is on: it could not be */
 	if (pkt->ulen < sizeof(struct udphdr) ||
 	    pkt->ulen > skb->len - pkt->thoff)
 		return true;
+	if (partial) {
+		/*
+		 * Pending for this UDP header, or for one inside its payload
+		 * (a tunnel's): anywhere else the sender (a tap's virtio
+		 * header, say) made it up.
+		 */
+		int start = skb_checksum_start_offset(skb);
+
+		ours = start == pkt->thoff;
+		if (!ours &&
+		    (start < (int)(pkt->thoff + sizeof(struct udphdr)) ||
+		     start + skb->csum_offset + sizeof(__sum16) >
+		     pkt->thoff + pkt->ulen))
+			return true;
+	}
 	/* IPv6 has no "no checksum" (RFC 8200 8.1) */
-	return family == NFPROTO_IPV6 && !pkt->check &&
-	       skb->ip_summed != CHECKSUM_PARTIAL;
+	return family == NFPROTO_IPV6 && !pkt->check && !ours;
 }
 
 static unsigned int rtpp_drop(struct rtpp_switchboard *sb,

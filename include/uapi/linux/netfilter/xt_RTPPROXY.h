@@ -495,11 +495,13 @@ enum rtpproxy_stream_attr {
  * @RTPPROXY_CNT_A_DROP_SOURCE: packets from an unexpected source
  * @RTPPROXY_CNT_A_DROP_EXPIRED: packets for an expired session
  * @RTPPROXY_CNT_A_DROP_MALFORMED: an IPv4 header shorter than its minimum or
- *	lengths that disagree, bad UDP length, zero IPv6 UDP checksum, a
- *	checksum offload the relay cannot complete, or a fragment left over
- *	by defragmentation (UDP checksums are not
- *	verified: they are updated incrementally, so a corrupt datagram stays
- *	corrupt and its receiver drops it)
+ *	lengths that disagree (to a gate address), bad UDP length, zero IPv6
+ *	UDP checksum, a checksum offload pending outside the datagram, a
+ *	source route not at its end (IPv4 LSRR/SSRR, IPv6 routing header with
+ *	segments left), or a first fragment left over by defragmentation
+ *	(later ones, whose ports cannot be read, continue in the chain). UDP
+ *	checksums are not verified: they are updated incrementally, so a
+ *	corrupt datagram stays corrupt and its receiver drops it
  * @RTPPROXY_CNT_A_DROP_NO_DEST: the opposite client is not known yet
  * @RTPPROXY_CNT_A_DROP_XMIT: no route to the opposite client (or IPsec
  *	policy refused it), the packet could not be rebuilt, or a later hook
