@@ -83,8 +83,8 @@ plain_user_loop() {
 	as_nobody "${UDP[@]}" send --from "$ep:$s2a" --to "$ep:$s1a" --count 1 >/dev/null
 	as_nobody "${UDP[@]}" send --from "$ep:$s2b" --to "$ep:$s1b" --count 1 >/dev/null
 	as_nobody "${UDP[@]}" send --from "$ep:$s1b" --to "$ep:$s2b" --count 1 >/dev/null
-	nap 1
-	expect_eq "IPv$1: packets relayed in the 2 s after" 0 "$(relayed_in 2)"
+	nap 0.5
+	expect_eq "IPv$1: packets relayed in the second after" 0 "$(relayed_in 1)"
 	expect_eq "IPv$1: datagrams from gate ports dropped (drop-source)" \
 		$((src0 + 3)) "$(total drop-source)"
 	expect_eq "IPv$1: SB1's A client" - "$(stream_get "$s1" rtp-a client "${sb1[@]}")"
@@ -122,7 +122,7 @@ root_loop() {
 	# The sender's TTL is 64: each relay takes one, the last is dropped.
 	((relayed >= 2 && relayed <= 64)) || fail "IPv$1: the ring relayed $relayed times"
 	expect_eq "IPv$1: drop-loop" $((loops + 1)) "$(total drop-loop)"
-	expect_eq "IPv$1: packets relayed in the 2 s after" 0 "$(relayed_in 2)"
+	expect_eq "IPv$1: packets relayed in the second after" 0 "$(relayed_in 1)"
 	unpair
 }
 
@@ -137,7 +137,7 @@ output_loop() {
 	np "$ipt" -t mangle -A OUTPUT -p udp -j "sb1v$1"
 	np "$ipt" -t mangle -A OUTPUT -p udp -j "sb2v$1"
 	ring
-	expect_eq "IPv$1: packets relayed in the 2 s after" 0 "$(relayed_in 2)"
+	expect_eq "IPv$1: packets relayed in the second after" 0 "$(relayed_in 1)"
 	unpair
 	np "$ipt" -t mangle -D OUTPUT -p udp -j "sb1v$1"
 	np "$ipt" -t mangle -D OUTPUT -p udp -j "sb2v$1"
