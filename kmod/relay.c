@@ -162,10 +162,8 @@ static bool rtpp_parse(u8 family, const struct sk_buff *skb,
 static bool rtpp_gate_addr(const struct rtpp_switchboard *sb,
 			   const union nf_inet_addr *addr)
 {
-	unsigned int len = rtpp_addr_len(sb->family);
-
-	return !memcmp(addr, &sb->gate[RTPP_SIDE_A].addr, len) ||
-	       !memcmp(addr, &sb->gate[RTPP_SIDE_B].addr, len);
+	return rtpp_addr_eq(sb->family, addr, &sb->gate[RTPP_SIDE_A].addr) ||
+	       rtpp_addr_eq(sb->family, addr, &sb->gate[RTPP_SIDE_B].addr);
 }
 
 /* Which gate and which port of it the packet is addressed to. */
@@ -218,8 +216,7 @@ static unsigned int rtpp_drop(struct rtpp_switchboard *sb,
 {
 	if (st)
 		atomic64_inc(&st->drops);
-	rtpp_count(&sb->counters, why, 1);
-	rtpp_count(&sb->rn->counters, why, 1);
+	rtpp_sb_count(sb, why, 1);
 	return NF_DROP;
 }
 
@@ -460,7 +457,7 @@ static bool rtpp_is_sender(const struct rtpp_endpoint *ep,
 			   const struct rtpp_pkt *pkt, u8 family)
 {
 	return ep->port == pkt->sport &&
-	       !memcmp(&ep->addr, &pkt->saddr, rtpp_addr_len(family));
+	       rtpp_addr_eq(family, &ep->addr, &pkt->saddr);
 }
 
 /*
@@ -589,10 +586,8 @@ static unsigned int rtpp_relay_packet(struct net *net,
 	atomic64_add(payload, &st->bytes);
 	WRITE_ONCE(st->last, now);
 	WRITE_ONCE(sess->active, now);
-	rtpp_count(&sb->counters, RTPP_CNT_PACKETS, 1);
-	rtpp_count(&sb->counters, RTPP_CNT_BYTES, payload);
-	rtpp_count(&sb->rn->counters, RTPP_CNT_PACKETS, 1);
-	rtpp_count(&sb->rn->counters, RTPP_CNT_BYTES, payload);
+	rtpp_sb_count(sb, RTPP_CNT_PACKETS, 1);
+	rtpp_sb_count(sb, RTPP_CNT_BYTES, payload);
 	return NF_STOLEN;
 }
 

@@ -173,8 +173,7 @@ struct rtpp_session *rtpp_session_new(struct rtpp_switchboard *sb,
  */
 void rtpp_session_created(struct rtpp_switchboard *sb, unsigned int n)
 {
-	rtpp_count(&sb->counters, RTPP_CNT_SESS_CREATED, n);
-	rtpp_count(&sb->rn->counters, RTPP_CNT_SESS_CREATED, n);
+	rtpp_sb_count(sb, RTPP_CNT_SESS_CREATED, n);
 }
 
 static void rtpp_session_unlink(struct rtpp_switchboard *sb, u32 id)
@@ -207,8 +206,7 @@ void rtpp_session_discard(struct rtpp_switchboard *sb, u32 id)
 void rtpp_session_delete(struct rtpp_switchboard *sb, u32 id)
 {
 	rtpp_session_unlink(sb, id);
-	rtpp_count(&sb->counters, RTPP_CNT_SESS_DELETED, 1);
-	rtpp_count(&sb->rn->counters, RTPP_CNT_SESS_DELETED, 1);
+	rtpp_sb_count(sb, RTPP_CNT_SESS_DELETED, 1);
 }
 
 /**
@@ -261,8 +259,7 @@ unsigned int rtpp_switchboard_expire(struct rtpp_switchboard *sb,
 			continue;
 		if (!sess->expiry_counted) {
 			sess->expiry_counted = true;
-			rtpp_count(&sb->counters, RTPP_CNT_SESS_EXPIRED, 1);
-			rtpp_count(&sb->rn->counters, RTPP_CNT_SESS_EXPIRED, 1);
+			rtpp_sb_count(sb, RTPP_CNT_SESS_EXPIRED, 1);
 			change = true;
 		}
 		if (time_after(now, active + expires + resurrection)) {
@@ -296,23 +293,18 @@ bool rtpp_session_learn(struct rtpp_session *sess, int idx,
 			unsigned long now, struct rtpp_endpoint *cur)
 {
 	struct rtpp_stream *st = &sess->stream[idx];
-	struct rtpp_endpoint ep;
 	bool taken;
 
 	write_seqlock_bh(&sess->lock);
-	ep.flags = st->flags;
-	ep.learn_until = st->learn_until;
-	taken = rtpp_endpoint_learning(&ep, now);
+	rtpp_stream_endpoint(st, cur);
+	taken = rtpp_endpoint_learning(cur, now);
 	if (taken) {
 		st->addr = *addr;
 		st->port = port;
 		if (st->flags & RTPP_STREAM_LEARNING)
 			st->flags |= RTPP_STREAM_LEARNED;
+		rtpp_stream_endpoint(st, cur);
 	}
-	cur->addr = st->addr;
-	cur->port = st->port;
-	cur->flags = st->flags;
-	cur->learn_until = st->learn_until;
 	write_sequnlock_bh(&sess->lock);
 	return taken;
 }

@@ -63,18 +63,24 @@ static inline bool rtpp_session_expired(const struct rtpp_session *sess,
 	return time_after(now, READ_ONCE(sess->active) + READ_ONCE(sb->expires));
 }
 
+/* A stream's endpoint, under its session's seqlock (either side). */
+static inline void rtpp_stream_endpoint(const struct rtpp_stream *st,
+					struct rtpp_endpoint *ep)
+{
+	ep->addr = st->addr;
+	ep->port = st->port;
+	ep->flags = st->flags;
+	ep->learn_until = st->learn_until;
+}
+
 static inline void rtpp_endpoint_read(struct rtpp_session *sess, int idx,
 				      struct rtpp_endpoint *ep)
 {
-	const struct rtpp_stream *st = &sess->stream[idx];
 	unsigned int seq;
 
 	do {
 		seq = read_seqbegin(&sess->lock);
-		ep->addr = st->addr;
-		ep->port = st->port;
-		ep->flags = st->flags;
-		ep->learn_until = st->learn_until;
+		rtpp_stream_endpoint(&sess->stream[idx], ep);
 	} while (read_seqretry(&sess->lock, seq));
 }
 

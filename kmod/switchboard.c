@@ -12,12 +12,6 @@
 #include "session.h"
 #include "switchboard.h"
 
-static bool rtpp_addr_eq(u8 family, const union nf_inet_addr *a,
-			 const union nf_inet_addr *b)
-{
-	return !memcmp(a, b, rtpp_addr_len(family));
-}
-
 static bool rtpp_gates_overlap(u8 family, const struct rtpp_gate *g1, u32 n1,
 			       const struct rtpp_gate *g2, u32 n2)
 {

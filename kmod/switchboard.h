@@ -52,6 +52,20 @@ static inline unsigned int rtpp_addr_len(u8 family)
 	return family == NFPROTO_IPV4 ? sizeof(__be32) : sizeof(struct in6_addr);
 }
 
+/* A switchboard's counter and its namespace's go up together. */
+static inline void rtpp_sb_count(struct rtpp_switchboard *sb,
+				 enum rtpp_counter which, u64 n)
+{
+	rtpp_count(&sb->counters, which, n);
+	rtpp_count(&sb->rn->counters, which, n);
+}
+
+static inline bool rtpp_addr_eq(u8 family, const union nf_inet_addr *a,
+				const union nf_inet_addr *b)
+{
+	return !memcmp(a, b, rtpp_addr_len(family));
+}
+
 static inline int rtpp_af(u8 family)
 {
 	return family == NFPROTO_IPV4 ? AF_INET : AF_INET6;
@@ -77,8 +91,7 @@ static inline bool rtpp_gate_port(const struct rtpp_switchboard *sb, int side,
 	const struct rtpp_gate *g = &sb->gate[side];
 	u32 off = (u32)port - g->port;
 
-	if (off >= 2 * sb->max_sess ||
-	    memcmp(addr, &g->addr, rtpp_addr_len(sb->family)))
+	if (off >= 2 * sb->max_sess || !rtpp_addr_eq(sb->family, addr, &g->addr))
 		return false;
 	*offset = off;
 	return true;
