@@ -6,13 +6,19 @@
 //       allocates N sessions (M per switchboard, switchboard j on the j-th gate addresses) in
 //       batches and writes rtpgen's session file: "GATE-A PORT-A GATE-B PORT-B" per session.
 //   sessbench churn --gate-a IP --gate-b IP --port-a P --port-b P --count N --batch B
-//                   --client-a IP:PORT --client-b IP:PORT
+//                   --client-a IP:PORT --client-b IP:PORT [--rounds R] [--pause-ms MS]
 //       allocates N sessions and deletes them again, B per request batch (B = 1: one request
-//       at a time, each waiting for its answer); prints the rates.
+//       at a time, each waiting for its answer), R times (default 1; 0: until SIGTERM, which
+//       ends the round under way first), MS ms apart; prints the rates.
 //   sessbench list [--repeat R] [--save FILE] [--format table|single]
 //       dumps every session of every switchboard R times; prints the count and the times, and
 //       for one more dump the kernel's and the library's shares (dump_secs, parse_secs), of
 //       session tables or (single) of one message per session; --save keeps its messages.
+//   sessbench dumps [--repeat R] [--format table|single]
+//       R session dumps as the kernel sends them, none restarted, then R through the library
+//       (which restarts interrupted ones); prints how many the kernel flagged as interrupted
+//       (NLM_F_DUMP_INTR), how many sessions the others listed (fewest, most), how many of
+//       those listed a session twice, and what the library's lists did.
 //   sessbench parse --file FILE [--repeat R]
 //       parses messages saved by list --save: the library's cost, natively on the host too.
 //   sessbench clear [--addr-a IP [--port-a P]] [--lo N [--hi M]]
@@ -21,7 +27,8 @@
 //   sessbench fill --gate-a IP --port-a P --gate-b IP --port-b P --client-a IP:PORT
 //                  --client-b IP:PORT [--wait 1]
 //       allocates sessions in bulk until the kernel refuses one (after a line on standard input
-//       with --wait); prints how many it got and the error.
+//       with --wait); prints how many it deleted again on the way (removed), how many it got
+//       and the error.
 //   sessbench latency [--count N]
 //       N info requests one after the other; prints the median, 99th and 99.9th percentile,
 //       longest wait in microseconds and how many waited over 1 ms.
@@ -32,15 +39,20 @@
 #include <algorithm>
 #include <chrono>
 #include <climits>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <map>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <thread>
+#include <tuple>
 #include <vector>
 
 #include <libmnl/libmnl.h>
@@ -219,23 +231,35 @@ int setup(const Args& args) {
     return 0;
 }
 
+volatile std::sig_atomic_t stop_requested = 0;
+
 int churn(const Args& args) {
     const auto sel = selector(Address::parse(args.str("gate-a")), args.num("port-a"),
                               Address::parse(args.str("gate-b")), args.num("port-b"));
     const unsigned long count = args.num("count"), batch = args.num("batch");
+    const unsigned long rounds = args.num("rounds", 1);
+    const auto pause = std::chrono::milliseconds(args.num("pause-ms", 0));
     const SessionParams params = client_params(args);
+    std::signal(SIGTERM, [](int) { stop_requested = 1; });
     Client client;
-    auto start = Clock::now();
-    const auto ids = alloc_many(client, sel, params, count, batch);
-    const double alloc_secs = seconds_since(start);
-    start = Clock::now();
-    remove_many(client, sel, ids, batch);
-    const double delete_secs = seconds_since(start);
+    double alloc_secs = 0, delete_secs = 0;
+    unsigned long done = 0;
+    while ((rounds == 0 || done < rounds) && !stop_requested) {
+        if (done && pause.count()) std::this_thread::sleep_for(pause);
+        auto start = Clock::now();
+        const auto ids = alloc_many(client, sel, params, count, batch);
+        alloc_secs += seconds_since(start);
+        start = Clock::now();
+        remove_many(client, sel, ids, batch);
+        delete_secs += seconds_since(start);
+        ++done;
+    }
+    const double n = static_cast<double>(count * done);
     std::printf(
-        "count=%lu batch=%lu alloc_secs=%.6f delete_secs=%.6f alloc_rate=%.1f "
+        "count=%lu batch=%lu rounds=%lu alloc_secs=%.6f delete_secs=%.6f alloc_rate=%.1f "
         "delete_rate=%.1f alloc_delete_rate=%.1f\n",
-        count, batch, alloc_secs, delete_secs, count / alloc_secs, count / delete_secs,
-        count / (alloc_secs + delete_secs));
+        count, batch, done, alloc_secs, delete_secs, n / alloc_secs, n / delete_secs,
+        n / (alloc_secs + delete_secs));
     return 0;
 }
 
@@ -302,6 +326,74 @@ int list(const Args& args) {
         "parse_secs=%.6f messages=%zu\n",
         count, times.front(), times[times.size() / 2], times.back(), dump_secs, parse_secs,
         messages.size());
+    return 0;
+}
+
+// A session as a dump names it: its switchboard's gate A and its id.
+using SessionKey = std::tuple<std::string, std::uint16_t, std::uint32_t>;
+
+// How many sessions entries list more than once.
+std::size_t repeated_sessions(const std::vector<xtrtpproxy::SessionEntry>& entries) {
+    std::set<SessionKey> seen;
+    std::size_t repeated = 0;
+    for (const auto& e : entries)
+        repeated += !seen.emplace(e.switchboard.gate_a.addr.to_string(), e.switchboard.gate_a.port,
+                                  e.session.id)
+                         .second;
+    return repeated;
+}
+
+// Dumps while something else allocates and frees sessions (tests/vm/t_accounting.sh): the
+// kernel must flag the dumps that changes overtook, and the library must hand back only
+// dumps it was not told were inconsistent.
+int dumps(const Args& args) {
+    const unsigned long repeat = args.num("repeat", 100);
+    const bool single = args.has("format") && args.str("format") == "single";
+    Client client;
+    unsigned long interrupted = 0, repeated = 0, parts_most = 0;
+    std::size_t fewest = SIZE_MAX, most = 0;
+    for (unsigned long i = 0; i < repeat; ++i) {
+        Messages messages;
+        auto request =
+            single ? xtrtpproxy::make_sessions_request(client.socket().family_id(), {}, {})
+                   : xtrtpproxy::make_session_table_request(client.socket().family_id(), {}, {});
+        const bool whole = client.socket().dump(request, "session list", [&](const nlmsghdr* nlh) {
+            const auto* bytes = reinterpret_cast<const std::byte*>(nlh);
+            messages.emplace_back(bytes, bytes + nlh->nlmsg_len);
+        });
+        parts_most = std::max<unsigned long>(parts_most, messages.size());
+        if (!whole) {
+            ++interrupted;
+            continue;
+        }
+        std::vector<xtrtpproxy::SessionEntry> entries;
+        for (const auto& m : messages) {
+            const auto* nlh = reinterpret_cast<const nlmsghdr*>(m.data());
+            const auto* genl = static_cast<const genlmsghdr*>(mnl_nlmsg_get_payload(nlh));
+            if (genl->cmd == RTPPROXY_CMD_GET_SESSION_TABLE)
+                xtrtpproxy::parse_session_table_reply(nlh, entries);
+            else
+                entries.push_back(xtrtpproxy::parse_session_reply(nlh));
+        }
+        repeated += repeated_sessions(entries) != 0;
+        fewest = std::min(fewest, entries.size());
+        most = std::max(most, entries.size());
+    }
+    unsigned long lists = 0, gave_up = 0, lists_repeated = 0;
+    for (unsigned long i = 0; i < repeat; ++i) {
+        try {
+            lists_repeated += repeated_sessions(client.sessions()) != 0;
+            ++lists;
+        } catch (const std::system_error& e) {
+            if (e.code().value() != EAGAIN) throw;
+            ++gave_up;
+        }
+    }
+    std::printf(
+        "dumps=%lu interrupted=%lu messages_most=%lu sessions_fewest=%zu sessions_most=%zu "
+        "repeated=%lu lists=%lu lists_gave_up=%lu lists_repeated=%lu\n",
+        repeat, interrupted, parts_most, fewest == SIZE_MAX ? 0 : fewest, most, repeated, lists,
+        gave_up, lists_repeated);
     return 0;
 }
 
@@ -407,9 +499,10 @@ int fill(const Args& args) {
     // and one bulk request and its delete grow it to what every later one needs.
     mallopt(M_TRIM_THRESHOLD, INT_MAX);
     mallopt(M_MMAP_THRESHOLD, INT_MAX);
+    unsigned long removed = 0;  // the sessions deleted: the namespace's counters say so too
     results = client.alloc_batch(sel, chunk);
     for (const auto& r : results)
-        client.remove(sel, SessionRange{r.get().session.id, r.get().session.id});
+        removed += client.remove(sel, SessionRange{r.get().session.id, r.get().session.id});
     // What the error path allocates (the library retries one by one, exceptions) comes from
     // pages touched now: a page fault in a full cgroup would call the OOM killer.
     constexpr std::size_t kReserve = 4 << 20;
@@ -423,7 +516,8 @@ int fill(const Args& args) {
     std::vector<SessionParams> bad = chunk;
     bad.back().stream(StreamIndex::rtp_a).addr = Address::parse("255.255.255.255");
     for (const auto& r : client.alloc_batch(sel, bad))
-        if (r.ok()) client.remove(sel, SessionRange{r.get().session.id, r.get().session.id});
+        if (r.ok())
+            removed += client.remove(sel, SessionRange{r.get().session.id, r.get().session.id});
     if (mlockall(MCL_CURRENT)) std::perror("sessbench fill: mlockall");
     if (args.has("wait")) {
         std::string line;
@@ -437,7 +531,8 @@ int fill(const Args& args) {
                 try {
                     r.get();
                 } catch (const std::exception& e) {
-                    std::printf("allocated=%lu error=\"%s\"\n", allocated, e.what());
+                    std::printf("removed=%lu allocated=%lu error=\"%s\"\n", removed, allocated,
+                                e.what());
                 }
                 return 1;
             }
@@ -472,8 +567,9 @@ int latency(const Args& args) {
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::cerr << "usage: sessbench setup|churn|list|parse|clear|fill|latency|calibrate --key "
-                     "value...\n";
+        std::cerr
+            << "usage: sessbench setup|churn|list|dumps|parse|clear|fill|latency|calibrate --key "
+               "value...\n";
         return 2;
     }
     const std::string_view cmd = argv[1];
@@ -487,6 +583,7 @@ int main(int argc, char** argv) {
         if (cmd == "fill") return fill(args);
         if (cmd == "calibrate") return calibrate(args);
         if (cmd == "parse") return parse(args);
+        if (cmd == "dumps") return dumps(args);
         std::cerr << "sessbench: unknown command '" << cmd << "'\n";
         return 2;
     } catch (const std::invalid_argument& e) {

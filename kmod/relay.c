@@ -16,6 +16,7 @@
 #include <linux/netfilter/x_tables.h>
 #include <linux/udp.h>
 #include <net/dsfield.h>
+#include <net/inet_dscp.h>
 #include <net/ip.h>
 #include <net/ip6_checksum.h>
 #include <net/ip6_route.h>
@@ -362,7 +363,7 @@ static struct dst_entry *rtpp_prepare(struct net *net, u8 family,
 		.sport = to->sport,
 		.dport = to->dport,
 		.mark = skb->mark,
-		.tos = family == NFPROTO_IPV4 ? RT_TOS(pkt->tos) : 0,
+		.tos = family == NFPROTO_IPV4 ? pkt->tos & INET_DSCP_MASK : 0,
 	};
 	struct dst_entry *dst;
 	bool noref;

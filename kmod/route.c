@@ -5,10 +5,11 @@
  * session, then checked per packet the way a connected socket checks its
  * own (dst_check: a changed routing table, a removed device, a new path
  * MTU or a changed IPsec policy make it stale), and looked up again when
- * the client, its port, the packet's mark or the part of the TOS that IPv4
- * routing uses differ from what it was looked up for (IPv6 routing uses
- * none: ECN marks do not cost a lookup). RTCP, a few packets a second, is
- * looked up every time.
+ * the client, its port, the packet's mark or, for IPv4, its DSCP bits
+ * differ from what it was looked up for. IPv4 routing may use the DSCP
+ * (6.1 keeps only IPTOS_RT_MASK of it), never the ECN field, which ECN
+ * senders change from packet to packet; IPv6 routing uses neither. RTCP, a
+ * few packets a second, is looked up every time.
  */
 #include <linux/slab.h>
 #include <net/ip6_fib.h>
@@ -34,10 +35,13 @@ struct rtpp_route {
  * socket's: an IPv6 lookup does not go through xfrm by itself (the IPv4 one
  * does, given the protocol). @cookie is what dst_check() of an IPv6 route
  * needs, taken before xfrm may hand back a bundle instead.
+ *
+ * Not inlined: the slow path, and where t_hardening's kprobe counts the
+ * lookups that the cache did not spare.
  */
-static struct dst_entry *rtpp_route_lookup(struct net *net, u8 family,
-					   const struct rtpp_route_key *key,
-					   u32 *cookie)
+static noinline struct dst_entry *
+rtpp_route_lookup(struct net *net, u8 family, const struct rtpp_route_key *key,
+		  u32 *cookie)
 {
 	struct dst_entry *dst;
 	struct flowi6 fl6;

@@ -13,7 +13,7 @@ struct rtpp_route_key {
 	union nf_inet_addr saddr, daddr;
 	__be16 sport, dport;
 	u32 mark;
-	u8 tos;				/* IPv4: RT_TOS() of the packet's; IPv6: 0 */
+	u8 tos;				/* IPv4: the packet's DSCP bits; IPv6: 0 */
 };
 
 struct dst_entry *rtpp_route_output(struct net *net, u8 family,

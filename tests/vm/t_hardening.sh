@@ -6,7 +6,11 @@
 #   offload   a datagram whose checksum offload is pending for another
 #             header than its UDP one (a tunnel's inner header) has that
 #             checksum completed, not left undone
-#   routing   an IPv6 routing header with segments left is malformed
+#   routing   a source route not at its end (an IPv6 routing header with
+#             segments left, an IPv4 loose source route) is malformed
+#   route cache  ECN marks cost no route lookup (the cache keyed on the
+#             whole TOS byte, then on RT_TOS(), which keeps ECT(0)'s bit);
+#             the DSCP bits IPv4 routing uses do
 #   header    an IPv4 header that a rule before ours rewrote (nft payload
 #             statements): a header length below 5 words, a total length
 #             below the headers or beyond the packet, is malformed
@@ -122,6 +126,53 @@ expect_eq "relayed" 0 "$(stream_get "$rh_id" rtp-a packets "${sb6[@]}")"
 # Without the routing header, the same datagram is relayed.
 relay_check rh-after clienta "[$CLIENT6_A]:4000" "[$GATE6_A]:$rh_a" clientb "[$CLIENT6_B]:6000" \
 	"[$GATE6_B]:$rh_b" 2
+# IPv4: a loose source route option whose pointer is at its one address.
+call rh4 "${sb[@]}" "$CLIENT_A" "$CLIENT_B"
+before=$(sb_get drop-malformed "${sb[@]}")
+"${UDP[@]}" raw4 --netns clienta --from "$CLIENT_A:4000" --to "$GATE_A:$rh4_a" \
+	--route-to "192.0.2.99:4000" --count 2
+expect_eq "drop-malformed" $((before + 2)) "$(sb_get drop-malformed "${sb[@]}")"
+expect_eq "relayed" 0 "$(stream_get "$rh4_id" rtp-a packets "${sb[@]}")"
+relay_check rh4-after clienta "$CLIENT_A:4000" "$GATE_A:$rh4_a" clientb "$CLIENT_B:6000" \
+	"$GATE_B:$rh4_b" 2
+
+step "route cache: ECN marks cost no route lookup, the DSCP bits IPv4 routing uses do"
+# A kprobe counts the module's route lookups (rtpp_route_lookup, not
+# inlined for this). A stream's route is looked up once, then kept while
+# what the lookup depends on stays.
+tracefs=/sys/kernel/tracing
+mountpoint -q "$tracefs" || mount -t tracefs tracefs "$tracefs"
+echo 'p:xtrp/route_lookup xt_RTPPROXY:rtpp_route_lookup' >>"$tracefs/kprobe_events"
+echo 1 >"$tracefs/events/xtrp/route_lookup/enable"
+lookups() { awk '$1 == "route_lookup" { print $2 }' "$tracefs/kprobe_profile"; }
+# route_lookups NAME SB TOS-LIST EXPECTED: 30 datagrams of a new session with
+# the TOS bytes in turn, after one with TOS 0 that fills the cache.
+route_lookups() {
+	local name=$1 sb_name=$2 tos=$3 expected=$4 from to dest src before ga gb
+	local -n sel=$sb_name
+	if [ "$sb_name" = sb6 ]; then
+		call "$name" "${sel[@]}" "$CLIENT6_A" "$CLIENT6_B"
+		from="[$CLIENT6_A]:4000" dest="[$CLIENT6_B]:6000" ga="[$GATE6_A]" gb="[$GATE6_B]"
+	else
+		call "$name" "${sel[@]}" "$CLIENT_A" "$CLIENT_B"
+		from="$CLIENT_A:4000" dest="$CLIENT_B:6000" ga=$GATE_A gb=$GATE_B
+	fi
+	to=${name}_a src=${name}_b
+	to="$ga:${!to}" src="$gb:${!src}"
+	relay_check "$name-first" clienta "$from" "$to" clientb "$dest" "$src" 1
+	before=$(lookups)
+	relay_check "$name" clienta "$from" "$to" clientb "$dest" "$src" 30 --tos "$tos"
+	expect_eq "$name: route lookups for 30 datagrams with TOS $tos" "$expected" $(($(lookups) - before))
+}
+# ECT(1), ECT(0), CE: the ECN field, which routing ignores.
+route_lookups ecn4 sb 1,2,3 0
+route_lookups ecn6 sb6 1,2,3 0
+# IPv4 routing may use the DSCP: each change is a lookup (29: the first
+# datagram's 0 is what the cache holds). IPv6 routing uses none.
+route_lookups dscp4 sb 0,16 29
+route_lookups dscp6 sb6 0,16 0
+echo 0 >"$tracefs/events/xtrp/route_lookup/enable"
+echo '-:xtrp/route_lookup' >>"$tracefs/kprobe_events"
 
 step "ipsec: a block policy towards client B stops IPv4 and IPv6 relays alike"
 call p4 "${sb[@]}" "$CLIENT_A" "$CLIENT_B"

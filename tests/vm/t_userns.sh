@@ -85,6 +85,7 @@ charge)
 	wait "$batch" || rc=$?
 	read -r _ <&4
 	say "full rc=$rc"
+	say "counters $("$rtpp" info | grep -E '^sessions(-created|-deleted)?=' | tr '\n' ' ')"
 	# The test gave the memory back: freeing and allocating work again.
 	"$rtpp" delete --addr-a 10.9.0.2 --port-a 2 >/dev/null || exit 1
 	"$rtpp" alloc --addr-a 10.9.0.2 --port-a 2 --rtp-learning-timeout-a 1000 >/dev/null || exit 1
@@ -173,7 +174,7 @@ done
 kill -0 "$filler" 2>/dev/null && fail "the cgroup did not fill in 300 s"
 full=$(tr -s ' ' <"$work/full.out")
 echo "$full"
-expect_match "what the filler got" " *allocated=[0-9]+ error=.*Cannot allocate memory.*" "$full"
+expect_match "what the filler got" " *removed=[0-9]+ allocated=[0-9]+ error=.*Cannot allocate memory.*" "$full"
 allocated=$(sed -n 's/.*allocated=\([0-9]*\).*/\1/p' <<<"$full")
 ((allocated > 1000 && allocated < 32767)) || fail "allocated $allocated sessions before the cgroup was full"
 expect_eq "OOM kills in the cgroup" 0 "$(awk '$1 == "oom_kill" { print $2 }' "$user_cg/memory.events")"
@@ -183,6 +184,14 @@ echo go >"$work/go"
 user_reached "done" 120
 user_wait
 expect_eq "the filler's exit status" "full rc=1" "$(grep '^full rc=' "$work/progress")"
+# The request that met the limit had allocated sessions and gave them back:
+# counted neither as created nor as deleted (only what the filler deleted).
+counters=$(grep '^counters ' "$work/progress")
+echo "$counters"
+removed=$(sed -n 's/.*removed=\([0-9]*\).*/\1/p' <<<"$full")
+held=$(sed -n 's/.* sessions=\([0-9]*\).*/\1/p' <<<"$counters")
+expect_eq "sessions deleted" "$removed" "$(sed -n 's/.*sessions-deleted=\([0-9]*\).*/\1/p' <<<"$counters")"
+expect_eq "sessions created" $((held + removed)) "$(sed -n 's/.*sessions-created=\([0-9]*\).*/\1/p' <<<"$counters")"
 
 step "the host's caps: 2 switchboards and 5 sessions per namespace of a user namespace"
 echo 2 >"$params/netns_max_switchboards"

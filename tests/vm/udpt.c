@@ -5,14 +5,17 @@
  *   udpt send  --from ADDR:PORT --to ADDR:PORT [--count N] [--size B] [--gso SEGSIZE] ...
  *              (--gso: packets of SEGSIZE bytes, as many as fit in a datagram, at
  *              most 128, per send: each send leaves as one GSO super-packet)
+ *              [--tos T,T,...] (send i with the i-th TOS or traffic class,
+ *              round the list: DSCP and ECN bits as a sender sets them)
  *   udpt recv  --bind ADDR:PORT [--count N] [--timeout S] [--expect-from ADDR:PORT] [--linger S]
  *              (SIGTERM ends the wait early and still reports)
  *   udpt echo  --bind ADDR:PORT [--count N] [--timeout S]
  *   udpt ping  --from ADDR:PORT --to ADDR:PORT [--count N] [--expect-from ADDR:PORT]
  *   udpt raw4|raw6 --from ADDR:PORT --to ADDR:PORT [--udp-len L] [--checksum C|--bad-checksum]
  *              [--truncate N] [--ip-options N] (raw4) [--hbh] [--dstopts] (raw6)
- *              [--route-to ADDR:PORT] (raw6: a routing header with one segment
- *              left, the final destination ADDR; the checksum is for ADDR)
+ *              [--route-to ADDR:PORT] (a source route with one hop left, the
+ *              final destination ADDR, the checksum for ADDR: raw6 a routing
+ *              header, raw4 a loose source route option)
  *              [--frag-size N [--frag-skip I] [--frag-overlap]]
  *              (needs CAP_NET_RAW: hand-made, possibly broken UDP)
  *   udpt icmp  --from ADDR --to ADDR --quote-from ADDR:PORT --quote-to ADDR:PORT
@@ -94,6 +97,7 @@ struct opts {
 	int kind;
 	double interval, timeout, linger, duration, pps, idle;
 	const char *ready, *flows, *binds, *expect, *netns;
+	int tos[16], ntos;
 	const char *ranges[64];
 	int nranges;
 };
@@ -458,6 +462,13 @@ static size_t max_payload(int family)
 	return family == AF_INET6 ? 65527 : 65507;
 }
 
+static void set_tos(int fd, int family, int tos)
+{
+	if (family == AF_INET6 ? setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos)) :
+				 setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos)))
+		die("TOS %d: %s", tos, strerror(errno));
+}
+
 static int cmd_send(const struct opts *o)
 {
 	int fd = bound_socket(&o->from);
@@ -482,6 +493,8 @@ static int cmd_send(const struct opts *o)
 	for (i = 0; i < o->count; calls++) {
 		size_t n = 0;
 
+		if (o->ntos)
+			set_tos(fd, ep_family(&o->from), o->tos[calls % o->ntos]);
 		for (; n < per_call && i < o->count; n++, i++)
 			make_packet(buf + n * size, o->kind, o->seq + i, o->ssrc, size);
 		send_to(fd, buf, n * size, &o->to);
@@ -581,9 +594,12 @@ static void put32(uint8_t *p, uint32_t v)
 	put16(p + 2, v);
 }
 
-/* An IPv4 header (and --ip-options bytes: Record Route, then End). */
+/*
+ * An IPv4 header and --ip-options bytes: Record Route, then End; or, with
+ * route_to, a loose source route whose one hop left is route_to's address.
+ */
 static size_t ip4_header(uint8_t *p, const struct ep *src, const struct ep *dst, int proto,
-			 size_t optlen, uint16_t id, uint16_t frag)
+			 size_t optlen, uint16_t id, uint16_t frag, const struct ep *route_to)
 {
 	memset(p, 0, 20 + optlen);
 	p[0] = 0x40 | (20 + optlen) / 4;
@@ -594,7 +610,13 @@ static size_t ip4_header(uint8_t *p, const struct ep *src, const struct ep *dst,
 	p[9] = proto;
 	memcpy(p + 12, ep_addr(src), 4);
 	memcpy(p + 16, ep_addr(dst), 4);
-	if (optlen) {
+	if (route_to) {
+		p[20] = 1;   /* IPOPT_NOOP, to align the address */
+		p[21] = 131; /* IPOPT_LSRR */
+		p[22] = 7;
+		p[23] = 4;   /* the pointer at the first address: one hop left */
+		memcpy(p + 24, ep_addr(route_to), 4);
+	} else if (optlen) {
 		p[20] = 7; /* IPOPT_RR */
 		p[21] = optlen - 1;
 		p[22] = 4;
@@ -659,8 +681,10 @@ static int cmd_raw(const struct opts *o)
 	put16(udp + 2, ep_port(&o->to));
 	put16(udp + 4, ulen);
 	put16(udp + 6, 0);
-	if (o->has_route_to && (o->hbh || o->frag_size || ep_family(&o->route_to) != AF_INET6))
-		usage("--route-to takes an IPv6 address and goes without --hbh and --frag-size");
+	if (o->has_route_to && (o->hbh || o->frag_size || o->ip_options ||
+				ep_family(&o->route_to) != ep_family(&o->to)))
+		usage("--route-to takes an address of --to's family and goes without --hbh, "
+		      "--ip-options and --frag-size");
 	/*
 	 * Right for the datagram the UDP length describes, when it can be; for
 	 * its final destination when a routing header names one (RFC 8200 8.1).
@@ -704,7 +728,8 @@ static int cmd_raw(const struct opts *o)
 				uint16_t frag = fragoff / 8 | (more ? 0x2000 : 0); /* MF */
 
 				hlen = ip4_header(packet, &o->from, &o->to, IPPROTO_UDP,
-						  o->ip_options, id, frag);
+						  o->has_route_to ? 8 : o->ip_options, id, frag,
+						  o->has_route_to ? &o->route_to : NULL);
 			} else {
 				int first = o->frag_size ? 44 : o->dstopts ? 60 : IPPROTO_UDP;
 				size_t ext = (o->hbh ? 8 : 0) + (o->frag_size ? 8 : 0);
@@ -776,7 +801,7 @@ static int cmd_icmp(const struct opts *o)
 		hlen += ip6_header(msg + hlen, &o->quote_from, &o->quote_to, IPPROTO_UDP, ulen);
 	else
 		hlen += ip4_header(msg + hlen, &o->quote_from, &o->quote_to, IPPROTO_UDP, 0,
-				   getpid() & 0xffff, 0);
+				   getpid() & 0xffff, 0, NULL);
 	if (!v6) {
 		put16(msg + 8 + 2, 20 + ulen);
 		put16(msg + 8 + 10, fold(sum16(msg + 8, 20, 0)));
@@ -1186,7 +1211,7 @@ enum { O_VERBOSE, O_FROM, O_TO, O_BIND, O_COUNT, O_SIZE, O_KIND, O_SSRC, O_SEQ, 
        O_TIMEOUT, O_READY, O_EXPECT_FROM, O_LINGER, O_UDP_LEN, O_CHECKSUM, O_BAD_CHECKSUM,
        O_TRUNCATE, O_IP_OPTIONS, O_HBH, O_DSTOPTS, O_FRAG_SIZE, O_FRAG_SKIP, O_FRAG_OVERLAP, O_GSO,
        O_QUOTE_FROM, O_QUOTE_TO, O_TYPE, O_CODE, O_MTU, O_FLOWS, O_DURATION, O_PPS, O_BIND_RANGE,
-       O_BINDS, O_EXPECT, O_IDLE, O_NETNS, O_ROUTE_TO, O_COUNT_OF };
+       O_BINDS, O_EXPECT, O_IDLE, O_NETNS, O_ROUTE_TO, O_TOS, O_COUNT_OF };
 
 static const struct {
 	const char *name;
@@ -1214,7 +1239,8 @@ static const struct {
 	[O_IP_OPTIONS] = { "ip-options", true, RAW4 },
 	[O_HBH] = { "hbh", false, RAW6 },
 	[O_DSTOPTS] = { "dstopts", false, RAW6 },
-	[O_ROUTE_TO] = { "route-to", true, RAW6 },
+	[O_ROUTE_TO] = { "route-to", true, RAW },
+	[O_TOS] = { "tos", true, SEND },
 	[O_FRAG_SIZE] = { "frag-size", true, RAW },
 	[O_FRAG_SKIP] = { "frag-skip", true, RAW },
 	[O_FRAG_OVERLAP] = { "frag-overlap", false, RAW },
@@ -1244,6 +1270,23 @@ static long to_long(const char *text, const char *name, long min, long max)
 	if (errno || *end || end == text || v < min || v > max)
 		usage("--%s: not a number from %ld to %ld: %s", name, min, max, text);
 	return v;
+}
+
+static void parse_tos(const char *text, struct opts *o)
+{
+	char buf[256], *item, *save = NULL;
+
+	if (strlen(text) >= sizeof(buf))
+		usage("--tos: too long");
+	strcpy(buf, text);
+	o->ntos = 0;
+	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		if (o->ntos == (int)(sizeof(o->tos) / sizeof(o->tos[0])))
+			usage("--tos: at most 16 values");
+		o->tos[o->ntos++] = to_long(item, "tos", 0, 255);
+	}
+	if (!o->ntos)
+		usage("--tos: a list of values 0 to 255");
 }
 
 static double to_double(const char *text, const char *name)
@@ -1318,6 +1361,9 @@ static void parse(int argc, char **argv, struct opts *o)
 		case O_ROUTE_TO:
 			parse_ep(optarg, &o->route_to, name);
 			o->has_route_to = true;
+			break;
+		case O_TOS:
+			parse_tos(optarg, o);
 			break;
 		case O_EXPECT_FROM:
 			parse_ep(optarg, &ep, name);
