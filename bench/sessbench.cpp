@@ -29,6 +29,11 @@
 //       allocates sessions in bulk until the kernel refuses one (after a line on standard input
 //       with --wait); prints how many it deleted again on the way (removed), how many it got
 //       and the error.
+//   sessbench audit --gate-a IP --port-a P --gate-b IP --port-b P [--count N] [--rounds R]
+//       R times: allocates N learning sessions in a switchboard whose sessions expire after 1 s
+//       and are freed at once, then audits it back to back until they are gone; prints how
+//       many rounds one audit freed all N itself (caught), and how many audits counted more
+//       sessions than the switchboard held (overcounted: each is counted once).
 //   sessbench latency [--count N]
 //       N info requests one after the other; prints the median, 99th and 99.9th percentile,
 //       longest wait in microseconds and how many waited over 1 ms.
@@ -541,6 +546,39 @@ int fill(const Args& args) {
     }
 }
 
+// An audit that expires and frees a session in one pass counts it once (tests/vm/t_accounting.sh).
+// The expiry work looks every second too: back to back from one process, the audits get there
+// first nearly always.
+int audit(const Args& args) {
+    const auto sel = selector(Address::parse(args.str("gate-a")), args.num("port-a"),
+                              Address::parse(args.str("gate-b")), args.num("port-b"));
+    const unsigned long count = args.num("count", 4), rounds = args.num("rounds", 5);
+    SessionParams params;
+    params.stream(StreamIndex::rtp_a).learn_timeout_ms = 600000;
+    const std::vector<SessionParams> chunk(count, params);
+    Client client;
+    const auto held = [&] {
+        const auto sbs = client.switchboards(sel);
+        if (sbs.size() != 1) throw std::runtime_error("the selector names no one switchboard");
+        return static_cast<unsigned long>(sbs[0].live + sbs[0].expired);
+    };
+    unsigned long caught = 0, overcounted = 0, audits = 0;
+    for (unsigned long round = 0; round < rounds; ++round) {
+        for (const auto& r : client.alloc_batch(sel, chunk)) r.get();
+        for (unsigned long before = held(); before;) {
+            const unsigned long n = client.audit(sel);
+            const unsigned long after = held();
+            ++audits;
+            overcounted += n > before;
+            caught += before == count && n == count && after == 0;
+            before = after;
+        }
+    }
+    std::printf("rounds=%lu audits=%lu caught=%lu overcounted=%lu\n", rounds, audits, caught,
+                overcounted);
+    return 0;
+}
+
 // N info requests, one at a time, each timed: what a control command waits for the namespace's
 // mutex while the expiry work scans (docs/performance.md).
 int latency(const Args& args) {
@@ -567,9 +605,9 @@ int latency(const Args& args) {
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::cerr
-            << "usage: sessbench setup|churn|list|dumps|parse|clear|fill|latency|calibrate --key "
-               "value...\n";
+        std::cerr << "usage: sessbench "
+                     "setup|churn|list|dumps|parse|clear|fill|audit|latency|calibrate --key "
+                     "value...\n";
         return 2;
     }
     const std::string_view cmd = argv[1];
@@ -580,6 +618,7 @@ int main(int argc, char** argv) {
         if (cmd == "list") return list(args);
         if (cmd == "clear") return clear(args);
         if (cmd == "latency") return latency(args);
+        if (cmd == "audit") return audit(args);
         if (cmd == "fill") return fill(args);
         if (cmd == "calibrate") return calibrate(args);
         if (cmd == "parse") return parse(args);
