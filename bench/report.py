@@ -154,6 +154,25 @@ def steady_backgrounds(records, windows):
             w["bg_host_frac"] = statistics.median(host)
 
 
+def relay_options(windows):
+    """Per set of relay options: CPU per datagram received (dup sends two), against none."""
+    groups = {}
+    for w in windows:
+        groups.setdefault(w["option"], []).append(w)
+    rows = []
+    for name, ws in groups.items():
+        per_in = median(us_per_packet(w) * w["relayed"] / w["sent"] if w["sent"] and us_per_packet(w)
+                        else None for w in ws)
+        rows.append({"option": name, "rounds": len(ws), "rate": ws[0]["rate"],
+                     "us_per_datagram": rnd(per_in),
+                     "sent_per_datagram": rnd(median(w["relayed"] / w["sent"] if w["sent"] else None
+                                                     for w in ws), 3)})
+    none = next((r["us_per_datagram"] for r in rows if r["option"] == "none"), None)
+    for r in rows:
+        r["x_none"] = ratio(r["us_per_datagram"], none)
+    return rows
+
+
 def build(records):
     env = next((r for r in records if r.get("phase") == "env"), {})
     windows = [dict(r) for r in records if r.get("kind") == "window"]
@@ -161,7 +180,7 @@ def build(records):
     sweep = summarize_windows([w for w in windows if w["phase"] == "sweep"])
     scale = summarize_windows([w for w in windows if w["phase"] == "scale"])
     report = {"env": env, "relays": {}, "ratios": {}, "overload": {}, "scale": [], "control": {},
-              "targets": []}
+              "targets": [], "options": relay_options([w for w in windows if w["phase"] == "options"])}
 
     for relay in RELAYS:
         rows = sorted((s for (rl, _, _), s in sweep.items() if rl == relay), key=lambda s: s["rate"])
@@ -386,6 +405,16 @@ def markdown(report):
                 fmt(o["relayed_fraction_of_capacity"], 3), fmt(o["relayed_fraction_of_offered"], 3),
                 " / ".join("%.1f%%" % (100 * x) for x in o["recovery_loss"] if x is not None),
                 fmt(o["recovered"])))
+    if report["options"]:
+        lines += ["", "## Relay options (xt_RTPPROXY, one session)", "",
+                  "µs/datagram: host CPU time of the proxy's vCPU thread per datagram received;"
+                  " dup sends two for each.", "",
+                  "| options | rate (pps) | µs/datagram | × none | sent per datagram | rounds |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for o in report["options"]:
+            lines.append("| %s | %d | %s | %s | %s | %d |" % (
+                o["option"], o["rate"], fmt(o["us_per_datagram"], 2), fmt(o["x_none"], 2),
+                fmt(o["sent_per_datagram"], 2), o["rounds"]))
     if report["scale"]:
         lines += ["", "## Sessions (traffic spread over all of them)", "",
                   "| relay | sessions | rate (pps) | µs/packet | × 1 session | loss |",

@@ -40,13 +40,14 @@ smoke)
 	CFG=([relays]=fwd,xt,rek,reu [rounds]=1 [secs]=2 [rates]=1000 [overload]=0
 		[scale]="" [scale_rates]=2000 [rek_max]=1 [reu_max]=1
 		[control]=1000 [churn_one]=100 [churn_batch]=500 [profile]="" [profile_rate]=20000 [trace]=""
-		[bin]="" [settle]=1)
+		[bin]="" [settle]=1 [options]="" [options_rate]=20000)
 	;;
 full)
 	CFG=([relays]=fwd,xt,rek,reu [rounds]=3 [secs]=4 [rates]=1000,2000,5000,10000,20000,40000,60000
 		[overload]=5 [scale]=1000,10000,100000 [scale_rates]=2000,20000 [rek_max]=1000
 		[reu_max]=1000 [control]=100000 [churn_one]=2000 [churn_batch]=1000
-		[profile]="" [profile_rate]=20000 [trace]=fwd,xt,rek [bin]="" [settle]=2)
+		[profile]="" [profile_rate]=20000 [trace]=fwd,xt,rek [bin]="" [settle]=2
+		[options]=none,dscp,ttl,mark,dup,all [options_rate]=20000)
 	;;
 *)
 	echo "usage: bench/vm.sh smoke|full [KEY=VALUE...]" >&2
@@ -595,6 +596,45 @@ sweep() {
 	done
 }
 
+# The relay options of each set the options phase measures (iptrtpproxy update): none is the
+# default of every session; dup sends every datagram twice (rtpgen's are below 1,500 bytes).
+declare -A OPTION_SETS=(
+	[none]="--dscp sender --max-ttl 0 --mark 0/0 --dup-small 0"
+	[dscp]="--dscp 46"
+	[ttl]="--max-ttl 16"
+	[mark]="--mark 0x10/0xff"
+	[dup]="--dup-small 1500"
+	[all]="--dscp 46 --max-ttl 16 --mark 0x10/0xff --dup-small 1500"
+)
+
+# option_set SET: gives the sweep's session the relay options of SET.
+option_set() {
+	local opts
+	read -ra opts <<<"${OPTION_SETS[$1]}"
+	ip netns exec p-xt "$RTPP" update --addr-a "$(gates 1 | cut -d, -f1)" --port-a "$XT_PORT" \
+		--sess-id-lo 0 "${opts[@]}" >/dev/null
+}
+
+# options ROUNDS SECS SET...: xt_RTPPROXY's cost with each set of relay options on its one
+# session (the sweep's), at options_rate, in turns, ROUNDS times (phase=options, option=SET).
+# The cost per datagram received is what report.py compares: dup sends two for each.
+options() {
+	local rounds=$1 secs=$2 round name
+	shift 2
+	has_relay xt || return 0
+	below_capacity xt "${CFG[options_rate]}" || { log "options: xt's capacity is below ${CFG[options_rate]} pps"; return 0; }
+	for ((round = 1; round <= rounds; round++)); do
+		background options "$secs"
+		for name in "$@"; do
+			[ -n "${OPTION_SETS[$name]+set}" ] || die "options: no set '$name' (${!OPTION_SETS[*]})"
+			option_set none
+			option_set "$name"
+			window options xt 1 "${CFG[options_rate]}" "$secs" option="$name" round="$round"
+		done
+	done
+	option_set none
+}
+
 # throttle on|off: asks tests/vm/run.sh to halve vCPU 0's share of the host (see throttle()
 # there) and waits for its answer; THROTTLED=1 when it is on.
 THROTTLED=0
@@ -899,6 +939,8 @@ main() {
 	# shellcheck disable=SC2046 # lists are words
 	sweep "${CFG[rounds]}" "${CFG[secs]}" $(list rates)
 	[ "${CFG[overload]}" = 0 ] || overload "${CFG[overload]}"
+	# shellcheck disable=SC2046
+	[ -z "${CFG[options]}" ] || options "${CFG[rounds]}" "${CFG[secs]}" $(list options)
 	# shellcheck disable=SC2046
 	[ -z "${CFG[scale]}" ] || scale "${CFG[rounds]}" "${CFG[secs]}" $(list scale)
 	# shellcheck disable=SC2046

@@ -23,6 +23,9 @@ static const struct xt_option_entry rtpproxy_tg_opts[] = {
 	  .type = XTTYPE_STRING },
 	{ .name = "resurrection-timeout", .id = RTPPROXY_OPT_RESURRECTION_TIMEOUT,
 	  .type = XTTYPE_STRING },
+	{ .name = "dscp", .id = RTPPROXY_OPT_DSCP, .type = XTTYPE_STRING },
+	{ .name = "max-ttl", .id = RTPPROXY_OPT_MAX_TTL, .type = XTTYPE_STRING },
+	{ .name = "dup-small", .id = RTPPROXY_OPT_DUP_SMALL, .type = XTTYPE_STRING },
 	XTOPT_TABLEEND,
 };
 
@@ -37,9 +40,15 @@ static void rtpproxy_tg_help(void)
 "                              gate A's if on the same address, else --port-a)\n"
 "  --max-sess N                number of sessions, 1..%u (required)\n"
 "  --expires-timeout SEC       idle time before expiry, 1..%u s (default %u)\n"
-"  --resurrection-timeout SEC  slot kept after expiry, 0..%u s (default %u)\n",
+"  --resurrection-timeout SEC  slot kept after expiry, 0..%u s (default %u)\n"
+"Defaults of new sessions (iptrtpproxy alloc and update may change them):\n"
+"  --dscp N                    DSCP of relayed packets, 0..%u (default: the\n"
+"                              sender's; the ECN bits are always the sender's)\n"
+"  --max-ttl N                 cap on their TTL or hop limit, 1..255 (0: none)\n"
+"  --dup-small BYTES           send datagrams with less UDP payload twice\n"
+"                              (rtpproxy -2: 128; 0: none)\n",
 	       XT_RTPPROXY_MAX_SESS, XT_RTPPROXY_MAX_TIMEOUT, XT_RTPPROXY_DEF_EXPIRES,
-	       XT_RTPPROXY_MAX_TIMEOUT, XT_RTPPROXY_DEF_RESURRECTION);
+	       XT_RTPPROXY_MAX_TIMEOUT, XT_RTPPROXY_DEF_RESURRECTION, RTPPROXY_DSCP_MAX);
 }
 
 static void rtpproxy_tg_parse(struct xt_option_call *cb, uint8_t family)

@@ -20,6 +20,9 @@ const char *const rtpproxy_opt_names[RTPPROXY_OPT_COUNT] = {
 	[RTPPROXY_OPT_MAX_SESS]			= "max-sess",
 	[RTPPROXY_OPT_EXPIRES_TIMEOUT]		= "expires-timeout",
 	[RTPPROXY_OPT_RESURRECTION_TIMEOUT]	= "resurrection-timeout",
+	[RTPPROXY_OPT_DSCP]			= "dscp",
+	[RTPPROXY_OPT_MAX_TTL]			= "max-ttl",
+	[RTPPROXY_OPT_DUP_SMALL]		= "dup-small",
 };
 
 /* One gate of the switchboard, so that both are checked by the same code. */
@@ -164,6 +167,24 @@ const char *rtpproxy_opt_parse(struct xt_rtpproxy_tginfo *info, uint8_t family,
 	case RTPPROXY_OPT_RESURRECTION_TIMEOUT:
 		return parse_uint(&info->resurrection_timeout, 0, XT_RTPPROXY_MAX_TIMEOUT,
 				  name, arg, err);
+	/* The relay defaults of the switchboard's new sessions. */
+	case RTPPROXY_OPT_DSCP:
+		msg = parse_uint(&val, 0, RTPPROXY_DSCP_MAX, name, arg, err);
+		if (msg)
+			return msg;
+		info->dscp = (__u8)val;
+		info->flags |= XT_RTPPROXY_F_DSCP;
+		return NULL;
+	case RTPPROXY_OPT_MAX_TTL:
+		msg = parse_uint(&val, 0, 255, name, arg, err);
+		if (!msg)
+			info->max_ttl = (__u8)val;
+		return msg;
+	case RTPPROXY_OPT_DUP_SMALL:
+		msg = parse_uint(&val, 0, 65535, name, arg, err);
+		if (!msg)
+			info->dup_below = (__u16)val;
+		return msg;
 	case RTPPROXY_OPT_COUNT:
 		break;
 	}
@@ -257,8 +278,10 @@ const char *rtpproxy_opts_validate(const struct xt_rtpproxy_tginfo *info, uint8_
 	msg = check_timeouts(info, err);
 	if (msg)
 		return msg;
-	if (info->flags || info->__pad)
-		return fail(err, "flags and padding must be 0");
+	if (info->flags & ~XT_RTPPROXY_F_ALL)
+		return fail(err, "unknown flags 0x%x", info->flags & ~XT_RTPPROXY_F_ALL);
+	if (info->flags & XT_RTPPROXY_F_DSCP ? info->dscp > RTPPROXY_DSCP_MAX : info->dscp)
+		return fail(err, "--dscp %u is out of range 0..%u", info->dscp, RTPPROXY_DSCP_MAX);
 	return NULL;
 }
 
@@ -282,8 +305,14 @@ const char *rtpproxy_opts_finish(struct xt_rtpproxy_tginfo *info, uint8_t family
 		info->expires_timeout = XT_RTPPROXY_DEF_EXPIRES;
 	if (!(given & RTPPROXY_OPT_BIT(RTPPROXY_OPT_RESURRECTION_TIMEOUT)))
 		info->resurrection_timeout = XT_RTPPROXY_DEF_RESURRECTION;
-	info->flags = 0;
-	info->__pad = 0;
+	/* Only --dscp sets a flag; without it the DSCP field is padding. */
+	info->flags = given & RTPPROXY_OPT_BIT(RTPPROXY_OPT_DSCP) ? XT_RTPPROXY_F_DSCP : 0;
+	if (!(info->flags & XT_RTPPROXY_F_DSCP))
+		info->dscp = 0;
+	if (!(given & RTPPROXY_OPT_BIT(RTPPROXY_OPT_MAX_TTL)))
+		info->max_ttl = 0;
+	if (!(given & RTPPROXY_OPT_BIT(RTPPROXY_OPT_DUP_SMALL)))
+		info->dup_below = 0;
 
 	if (!(given & RTPPROXY_OPT_BIT(RTPPROXY_OPT_PORT_B))) {
 		if (!addr_equal(&info->addr_a, &info->addr_b, family)) {
@@ -307,16 +336,31 @@ const char *rtpproxy_opts_finish(struct xt_rtpproxy_tginfo *info, uint8_t family
 	return rtpproxy_opts_validate(info, family, err);
 }
 
+/* snprintf() at @len into a buffer of @size that may already be full. */
+static __attribute__((format(printf, 4, 5)))
+int snprintf_at(char *buf, size_t size, int len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf((size_t)len < size ? buf + len : NULL,
+		      (size_t)len < size ? size - len : 0, fmt, ap);
+	va_end(ap);
+	return n < 0 ? 0 : n;
+}
+
 /* @sep goes before each option name: "--" for save, "" for print. */
 static int format_opts(const struct xt_rtpproxy_tginfo *info, uint8_t family,
 		       const char *prefix, const char *sep, char *buf, size_t size)
 {
 	char addr_a[INET6_ADDRSTRLEN], addr_b[INET6_ADDRSTRLEN];
+	int len;
 
 	if (!family_ok(family))
 		return snprintf(buf, size, "%s%sunsupported-family %u", prefix,
 				*prefix ? " " : "", family);
-	return snprintf(buf, size,
+	len = snprintf(buf, size,
 			"%s%s%saddr-a %s %sport-a %u %saddr-b %s %sport-b %u %smax-sess %u %sexpires-timeout %u %sresurrection-timeout %u",
 			prefix, *prefix ? " " : "",
 			sep, addr_to_str(&info->addr_a, family, addr_a),
@@ -326,6 +370,16 @@ static int format_opts(const struct xt_rtpproxy_tginfo *info, uint8_t family,
 			sep, info->max_sess,
 			sep, info->expires_timeout,
 			sep, info->resurrection_timeout);
+	if (len < 0)
+		return len;
+	/* The relay defaults only when set: older rules read as they were. */
+	if (info->flags & XT_RTPPROXY_F_DSCP)
+		len += snprintf_at(buf, size, len, " %sdscp %u", sep, info->dscp);
+	if (info->max_ttl)
+		len += snprintf_at(buf, size, len, " %smax-ttl %u", sep, info->max_ttl);
+	if (info->dup_below)
+		len += snprintf_at(buf, size, len, " %sdup-small %u", sep, info->dup_below);
+	return len;
 }
 
 int rtpproxy_opts_save(const struct xt_rtpproxy_tginfo *info, uint8_t family,

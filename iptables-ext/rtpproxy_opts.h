@@ -23,6 +23,9 @@ enum rtpproxy_opt {
 	RTPPROXY_OPT_MAX_SESS,
 	RTPPROXY_OPT_EXPIRES_TIMEOUT,
 	RTPPROXY_OPT_RESURRECTION_TIMEOUT,
+	RTPPROXY_OPT_DSCP,
+	RTPPROXY_OPT_MAX_TTL,
+	RTPPROXY_OPT_DUP_SMALL,
 	RTPPROXY_OPT_COUNT
 };
 
@@ -72,7 +75,9 @@ const char *rtpproxy_opts_validate(const struct xt_rtpproxy_tginfo *info, uint8_
  * Writes the options as iptables-save needs them, every one explicit so that
  * iptables-restore rebuilds the same @info:
  * "--addr-a 10.0.0.1 --port-a 50000 --addr-b 10.0.0.1 --port-b 50200
- *  --max-sess 100 --expires-timeout 60 --resurrection-timeout 30".
+ *  --max-sess 100 --expires-timeout 60 --resurrection-timeout 30", then
+ * each relay default that is set (" --dscp 46 --max-ttl 8 --dup-small 128"):
+ * a rule without them saves as it did before they existed.
  * Returns the length of the whole string like snprintf(); it is cut if
  * that is >= @size.
  */

@@ -42,6 +42,13 @@ static const struct roundtrip_case cases[] = {
 	{ NFPROTO_IPV6, "--addr-a fd00::1 --addr-b FD00:0:0:1::2 --port-a 50000 --max-sess 100 --expires-timeout 5",
 	  " --addr-a fd00::1 --port-a 50000 --addr-b fd00:0:0:1::2 --port-b 50000 --max-sess 100 --expires-timeout 5 --resurrection-timeout 30",
 	  " RTPPROXY addr-a fd00::1 port-a 50000 addr-b fd00:0:0:1::2 port-b 50000 max-sess 100 expires-timeout 5 resurrection-timeout 30" },
+	/* The relay defaults, saved after the rest when set; DSCP 0 is a DSCP. */
+	{ NFPROTO_IPV4, "--addr-a 10.0.0.1 --port-a 50000 --max-sess 100 --dup-small 128 --dscp 46 --max-ttl 8",
+	  " --addr-a 10.0.0.1 --port-a 50000 --addr-b 10.0.0.1 --port-b 50200 --max-sess 100 --expires-timeout 60 --resurrection-timeout 30 --dscp 46 --max-ttl 8 --dup-small 128",
+	  " RTPPROXY addr-a 10.0.0.1 port-a 50000 addr-b 10.0.0.1 port-b 50200 max-sess 100 expires-timeout 60 resurrection-timeout 30 dscp 46 max-ttl 8 dup-small 128" },
+	{ NFPROTO_IPV6, "--addr-a fd00::1 --port-a 50000 --max-sess 10 --dscp 0 --max-ttl 0",
+	  " --addr-a fd00::1 --port-a 50000 --addr-b fd00::1 --port-b 50020 --max-sess 10 --expires-timeout 60 --resurrection-timeout 30 --dscp 0",
+	  " RTPPROXY addr-a fd00::1 port-a 50000 addr-b fd00::1 port-b 50020 max-sess 10 expires-timeout 60 resurrection-timeout 30 dscp 0" },
 };
 
 static const char *prog_name = "xt_roundtrip_test";

@@ -20,6 +20,7 @@ enum OptionGroup : unsigned {
     kClientOptions = 1U << 2,       // --rtp-*/--rtcp-*, --always-learn
     kListOptions = 1U << 3,         // --no-switchboard, --no-session
     kOtherOptions = 1U << 4,        // resets, --audit
+    kRelayOptions = 1U << 5,        // --dscp, --tos, --max-ttl, --mark, --dup-small
 };
 
 struct Subcommand {

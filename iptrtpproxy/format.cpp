@@ -29,9 +29,19 @@ std::string format_info(const xtrtpproxy::Info& info) {
         << "drop-loop=" << c.drop_loop << "\n"
         << "sessions-created=" << c.sessions_created << "\n"
         << "sessions-expired=" << c.sessions_expired << "\n"
-        << "sessions-deleted=" << c.sessions_deleted << "\n";
+        << "sessions-deleted=" << c.sessions_deleted << "\n"
+        << "duplicated=" << c.duplicated << "\n";
     return out.str();
 }
+
+namespace {
+
+// "sender" or the code point, as --dscp takes it.
+std::string dscp_text(xtrtpproxy::Dscp dscp) {
+    return dscp.is_sender() ? "sender" : std::to_string(dscp.value);
+}
+
+}  // namespace
 
 std::string format_switchboard(const xtrtpproxy::Switchboard& sb) {
     const auto& c = sb.counters;
@@ -45,7 +55,10 @@ std::string format_switchboard(const xtrtpproxy::Switchboard& sb) {
         << " bytes=" << c.bytes << " drop-no-session=" << c.drop_no_session
         << " drop-source=" << c.drop_source << " drop-expired=" << c.drop_expired
         << " drop-malformed=" << c.drop_malformed << " drop-no-dest=" << c.drop_no_dest
-        << " drop-xmit=" << c.drop_xmit << " drop-loop=" << c.drop_loop << "\n";
+        << " drop-xmit=" << c.drop_xmit << " drop-loop=" << c.drop_loop
+        << " duplicated=" << c.duplicated << " dscp=" << dscp_text(sb.relay_defaults.dscp)
+        << " max-ttl=" << unsigned{sb.relay_defaults.max_ttl}
+        << " dup-below=" << sb.relay_defaults.dup_below << "\n";
     return out.str();
 }
 
@@ -56,6 +69,13 @@ namespace {
 void append_num(std::string& out, std::uint64_t value) {
     char buf[24];
     const auto end = std::to_chars(buf, buf + sizeof(buf), value).ptr;
+    out.append(buf, end);
+}
+
+void append_hex(std::string& out, std::uint32_t value) {
+    char buf[8];
+    const auto end = std::to_chars(buf, buf + sizeof(buf), value, 16).ptr;
+    out += "0x";
     out.append(buf, end);
 }
 
@@ -93,6 +113,8 @@ void append_stream(std::string& out, std::size_t index, const xtrtpproxy::Stream
         out += " last-ms=";
         append_num(out, *stream.last_ms);
     }
+    out += " dups=";
+    append_num(out, stream.dups);
     out += '\n';
 }
 
@@ -108,6 +130,17 @@ void append_session(std::string& out, const xtrtpproxy::Session& session) {
     append_num(out, session.age_ms);
     out += " idle-ms=";
     append_num(out, session.idle_ms);
+    const auto& relay = session.relay;
+    out += " dscp=";
+    out += dscp_text(relay.dscp);
+    out += " max-ttl=";
+    append_num(out, relay.max_ttl);
+    out += " mark=";
+    append_hex(out, relay.mark.value);
+    out += '/';
+    append_hex(out, relay.mark.mask);
+    out += " dup-below=";
+    append_num(out, relay.dup_below);
     out += '\n';
     for (std::size_t i = 0; i < xtrtpproxy::kStreams; ++i)
         append_stream(out, i, session.streams[i]);

@@ -6,10 +6,11 @@
 
 #include <algorithm>
 #include <boost/program_options.hpp>
-#include <charconv>
 #include <sstream>
 
 #include "commands.hpp"
+#include "option_values.hpp"
+#include "relay_options.hpp"
 
 namespace po = boost::program_options;
 
@@ -24,6 +25,8 @@ struct Descriptions {
                                         kColumn};
     po::options_description range{"Session range", kWidth, kColumn};
     po::options_description client{"RTP params", kWidth, kColumn};
+    po::options_description relay{"Relay options (how the session's packets leave)", kWidth,
+                                  kColumn};
     po::options_description list{"List verbosity", kWidth, kColumn};
     po::options_description other{
         "Other options (the audit before the command; info and list "
@@ -38,6 +41,7 @@ struct Descriptions {
         return {{kSwitchboardOptions, &switchboard},
                 {kRangeOptions, &range},
                 {kClientOptions, &client},
+                {kRelayOptions, &relay},
                 {kListOptions, &list},
                 {kOtherOptions, &other}};
     }
@@ -71,6 +75,7 @@ Descriptions::Descriptions() {
         ("rtcp-learning-timeout-b", text("msec"),
          "learn client B's RTCP address (default: --rtp-learning-timeout-b)")
         ("always-learn", po::bool_switch(), "keep learning every stream's source from every packet");
+    add_relay_options(relay);
     list.add_options()
         ("no-switchboard", po::bool_switch(), "do not list switchboards (implies --no-session)")
         ("no-session", po::bool_switch(), "do not list sessions");
@@ -94,49 +99,6 @@ bool is_short_help(const std::string& arg) {
     return flags.find('h') != std::string_view::npos &&
            flags.find_first_not_of("hv") == std::string_view::npos;
 }
-
-std::uint64_t parse_number(const std::string& option, const std::string& text, std::uint64_t min,
-                           std::uint64_t max, const char* what) {
-    std::uint64_t value = 0;
-    const char* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (text.empty() || ec == std::errc::invalid_argument || ptr != end)
-        throw UsageError("invalid " + std::string(what) + " '" + text + "' for --" + option);
-    if (ec == std::errc::result_out_of_range || value < min || value > max)
-        throw UsageError(std::string(what) + " " + text + " for --" + option +
-                         " is out of range (" + std::to_string(min) + ".." + std::to_string(max) +
-                         ")");
-    return value;
-}
-
-class Values {
-  public:
-    explicit Values(const po::variables_map& vm) : vm_(vm) {}
-
-    bool given(const char* name) const { return vm_.count(name) && !vm_[name].defaulted(); }
-    bool flag(const char* name) const { return vm_.count(name) && vm_[name].as<bool>(); }
-
-    std::optional<xtrtpproxy::Address> address(const char* name) const {
-        if (!given(name)) return std::nullopt;
-        const auto& text = vm_[name].as<std::string>();
-        if (auto addr = xtrtpproxy::Address::try_parse(text)) return addr;
-        throw UsageError("invalid IP address '" + text + "' for --" + name);
-    }
-    std::optional<std::uint16_t> port(const char* name) const {
-        if (!given(name)) return std::nullopt;
-        return static_cast<std::uint16_t>(
-            parse_number(name, vm_[name].as<std::string>(), 1, 65535, "port"));
-    }
-    std::optional<std::uint32_t> number(const char* name, std::uint32_t max,
-                                        const char* what) const {
-        if (!given(name)) return std::nullopt;
-        return static_cast<std::uint32_t>(
-            parse_number(name, vm_[name].as<std::string>(), 0, max, what));
-    }
-
-  private:
-    const po::variables_map& vm_;
-};
 
 std::optional<std::uint16_t> gate_port(const Values& values, const char* name) {
     auto port = values.port(name);
@@ -266,6 +228,7 @@ Options parse_options(const std::vector<std::string>& args) {
     } catch (const std::invalid_argument& e) {
         throw UsageError(e.what());
     }
+    opts.params.relay = parse_relay_options(values);
     if (opts.command == "alloc" && !opts.params.has_client_or_learning())
         throw UsageError(
             "alloc needs a client address or a learning timeout "

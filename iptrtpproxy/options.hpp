@@ -27,7 +27,8 @@ struct Options {
 
     xtrtpproxy::SwitchboardSelector selector;       // only what was given
     std::optional<xtrtpproxy::SessionRange> range;  // --sess-id-lo/--sess-id-hi
-    xtrtpproxy::SessionParams params;               // as given: the library derives RTCP
+    // As given, relay options included: the library derives RTCP.
+    xtrtpproxy::SessionParams params;
     bool no_switchboard = false;
     bool no_session = false;       // also set by --no-switchboard
     std::uint32_t reset_bits = 0;  // RTPPROXY_RESET_*
@@ -37,9 +38,9 @@ struct Options {
 // Parses the arguments after the program name. Throws UsageError for anything the man page
 // does not allow: unknown commands or options, options the command does not take, bad
 // addresses, ports, ids or timeouts (learning: at most RTPPROXY_MAX_LEARN_TIMEOUT_MS),
-// incomplete client endpoints, sess-id-hi < sess-id-lo. What needs the kernel's switchboards
-// (ids beyond max-sess, several switchboards matching) is checked by the commands
-// (commands.hpp), which throw UsageError too.
+// incomplete client endpoints, sess-id-hi < sess-id-lo, bad or conflicting relay options
+// (relay_options.hpp). What needs the kernel's switchboards (ids beyond max-sess, several
+// switchboards matching) is checked by the commands (commands.hpp), which throw UsageError too.
 // With -h or --version nothing else is checked.
 Options parse_options(const std::vector<std::string>& args);
 

@@ -80,7 +80,11 @@ int rtpp_put_switchboard(struct sk_buff *skb,
 		    nla_put_u64_64bit(skb, RTPPROXY_SB_A_AGE_MS,
 				      rtpp_ms_between(sb->created, jiffies),
 				      RTPPROXY_SB_A_PAD) ||
-		    rtpp_put_counters(skb, RTPPROXY_SB_A_COUNTERS, &sb->counters))
+		    rtpp_put_counters(skb, RTPPROXY_SB_A_COUNTERS, &sb->counters) ||
+		    nla_put_u8(skb, RTPPROXY_SB_A_DSCP, sb->defaults.dscp) ||
+		    nla_put_u8(skb, RTPPROXY_SB_A_MAX_TTL, sb->defaults.max_ttl) ||
+		    nla_put_u16(skb, RTPPROXY_SB_A_DUP_BELOW,
+				sb->defaults.dup_below))
 			return -EMSGSIZE;
 	}
 	nla_nest_end(skb, nest);
@@ -122,7 +126,9 @@ static int rtpp_put_stream(struct sk_buff *skb,
 	    nla_put_u64_64bit(skb, RTPPROXY_STREAM_A_BYTES,
 			      atomic64_read(&st->bytes), RTPPROXY_STREAM_A_PAD) ||
 	    nla_put_u64_64bit(skb, RTPPROXY_STREAM_A_DROPS,
-			      atomic64_read(&st->drops), RTPPROXY_STREAM_A_PAD))
+			      atomic64_read(&st->drops), RTPPROXY_STREAM_A_PAD) ||
+	    nla_put_u64_64bit(skb, RTPPROXY_STREAM_A_DUPS,
+			      atomic64_read(&st->dups), RTPPROXY_STREAM_A_PAD))
 		return -EMSGSIZE;
 	if (packets &&
 	    nla_put_u64_64bit(skb, RTPPROXY_STREAM_A_LAST_MS,
@@ -152,7 +158,15 @@ static int rtpp_put_session(struct sk_buff *skb,
 			      RTPPROXY_SESS_A_PAD) ||
 	    nla_put_u64_64bit(skb, RTPPROXY_SESS_A_IDLE_MS,
 			      rtpp_ms_between(READ_ONCE(sess->active), now),
-			      RTPPROXY_SESS_A_PAD))
+			      RTPPROXY_SESS_A_PAD) ||
+	    nla_put_u8(skb, RTPPROXY_SESS_A_DSCP, READ_ONCE(sess->opts.dscp)) ||
+	    nla_put_u8(skb, RTPPROXY_SESS_A_MAX_TTL,
+		       READ_ONCE(sess->opts.max_ttl)) ||
+	    nla_put_u32(skb, RTPPROXY_SESS_A_MARK, READ_ONCE(sess->opts.mark)) ||
+	    nla_put_u32(skb, RTPPROXY_SESS_A_MARK_MASK,
+			READ_ONCE(sess->opts.mark_mask)) ||
+	    nla_put_u16(skb, RTPPROXY_SESS_A_DUP_BELOW,
+			READ_ONCE(sess->opts.dup_below)))
 		return -EMSGSIZE;
 	for (i = 0; i < RTPPROXY_STREAMS; i++)
 		if (rtpp_put_stream(skb, sb, sess, i, now))
@@ -213,11 +227,15 @@ static size_t rtpp_session_msg_size(void)
 			nla_total_size(sizeof(struct in6_addr)) +
 			nla_total_size(sizeof(u16)) +
 			nla_total_size(sizeof(u32)) + 2 * nla_total_size(0) +
-			4 * nla_total_size_64bit(sizeof(u64));
+			5 * nla_total_size_64bit(sizeof(u64));
+	/* DSCP, max TTL, mark and its mask, dup-below */
+	size_t opts = 2 * nla_total_size(sizeof(u8)) +
+		      2 * nla_total_size(sizeof(u32)) +
+		      nla_total_size(sizeof(u16));
 
 	return rtpp_sb_short_size() + nla_total_size(0) +
 	       nla_total_size(sizeof(u32)) + nla_total_size(sizeof(u8)) +
-	       2 * nla_total_size_64bit(sizeof(u64)) +
+	       2 * nla_total_size_64bit(sizeof(u64)) + opts +
 	       RTPPROXY_STREAMS * stream;
 }
 
@@ -328,8 +346,15 @@ void rtpp_fill_session_rec(void *dst, const struct rtpp_switchboard *sb,
 							 RTPPROXY_SESS_LIVE;
 	r.age_ms = rtpp_ms_between(sess->created, now);
 	r.idle_ms = rtpp_ms_between(READ_ONCE(sess->active), now);
-	for (i = 0; i < RTPPROXY_STREAMS; i++)
+	for (i = 0; i < RTPPROXY_STREAMS; i++) {
 		rtpp_fill_stream_rec(&r.stream[i], sb, sess, i, now);
+		r.dups[i] = atomic64_read(&sess->stream[i].dups);
+	}
+	r.dscp = READ_ONCE(sess->opts.dscp);
+	r.max_ttl = READ_ONCE(sess->opts.max_ttl);
+	r.dup_below = READ_ONCE(sess->opts.dup_below);
+	r.mark = READ_ONCE(sess->opts.mark);
+	r.mark_mask = READ_ONCE(sess->opts.mark_mask);
 	memcpy(dst, &r, sizeof(r));
 }
 

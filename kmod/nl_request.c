@@ -40,6 +40,11 @@ static const struct nla_policy rtpp_sess_policy[RTPPROXY_SESS_A_MAX + 1] = {
 	[RTPPROXY_SESS_A_RTCP_A]	= NLA_POLICY_NESTED(rtpp_stream_policy),
 	[RTPPROXY_SESS_A_RTP_B]		= NLA_POLICY_NESTED(rtpp_stream_policy),
 	[RTPPROXY_SESS_A_RTCP_B]	= NLA_POLICY_NESTED(rtpp_stream_policy),
+	[RTPPROXY_SESS_A_DSCP]		= { .type = NLA_U8 },
+	[RTPPROXY_SESS_A_MAX_TTL]	= { .type = NLA_U8 },
+	[RTPPROXY_SESS_A_MARK]		= { .type = NLA_U32 },
+	[RTPPROXY_SESS_A_MARK_MASK]	= { .type = NLA_U32 },
+	[RTPPROXY_SESS_A_DUP_BELOW]	= { .type = NLA_U16 },
 };
 
 const struct nla_policy rtpp_policy[RTPPROXY_A_MAX + 1] = {
@@ -211,6 +216,45 @@ static int rtpp_parse_stream(const struct rtpp_switchboard *sb,
 	return 0;
 }
 
+/* The relay options of a session nest (RTPPROXY_SESS_A_DSCP...). */
+static int rtpp_parse_relay_opts(struct nlattr **tb,
+				 struct rtpp_session_params *p,
+				 struct netlink_ext_ack *extack)
+{
+	struct nlattr *dscp = tb[RTPPROXY_SESS_A_DSCP];
+	struct nlattr *mask = tb[RTPPROXY_SESS_A_MARK_MASK];
+
+	if (dscp) {
+		p->opts.dscp = nla_get_u8(dscp);
+		if (p->opts.dscp > RTPPROXY_DSCP_MAX &&
+		    p->opts.dscp != RTPPROXY_DSCP_SENDER) {
+			NL_SET_ERR_MSG_ATTR(extack, dscp,
+					    "DSCP is 0 to 63, or RTPPROXY_DSCP_SENDER");
+			return -EINVAL;
+		}
+		p->set_dscp = true;
+	}
+	if (tb[RTPPROXY_SESS_A_MAX_TTL]) {
+		p->opts.max_ttl = nla_get_u8(tb[RTPPROXY_SESS_A_MAX_TTL]);
+		p->set_max_ttl = true;
+	}
+	if (tb[RTPPROXY_SESS_A_DUP_BELOW]) {
+		p->opts.dup_below = nla_get_u16(tb[RTPPROXY_SESS_A_DUP_BELOW]);
+		p->set_dup_below = true;
+	}
+	if (mask && !tb[RTPPROXY_SESS_A_MARK]) {
+		NL_SET_ERR_MSG_ATTR(extack, mask,
+				    "a mark mask goes with RTPPROXY_SESS_A_MARK");
+		return -EINVAL;
+	}
+	if (tb[RTPPROXY_SESS_A_MARK]) {
+		p->opts.mark = nla_get_u32(tb[RTPPROXY_SESS_A_MARK]);
+		p->opts.mark_mask = mask ? nla_get_u32(mask) : ~0U;
+		p->set_mark = true;
+	}
+	return 0;
+}
+
 int rtpp_parse_session(const struct rtpp_switchboard *sb,
 		       const struct nlattr *nla, bool create,
 		       struct rtpp_session_params *p,
@@ -238,6 +282,9 @@ int rtpp_parse_session(const struct rtpp_switchboard *sb,
 			return err;
 		usable |= sp->set_addr || sp->learn_ms || sp->always;
 	}
+	err = rtpp_parse_relay_opts(tb, p, extack);
+	if (err)
+		return err;
 out:
 	if (create && !usable) {
 		NL_SET_ERR_MSG(extack,

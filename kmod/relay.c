@@ -17,6 +17,7 @@
 #include <linux/udp.h>
 #include <net/dsfield.h>
 #include <net/inet_dscp.h>
+#include <net/inet_ecn.h>
 #include <net/ip.h>
 #include <net/ip6_checksum.h>
 #include <net/ip6_route.h>
@@ -46,6 +47,31 @@ struct rtpp_csum_tuple {
 	union nf_inet_addr saddr, daddr;
 	__be16 sport, dport;
 };
+
+/* How a relayed packet leaves: its session's relay options applied. */
+struct rtpp_out {
+	u8 tos;				/* TOS or traffic class */
+	u8 ttl;				/* at most: the route's may be lower */
+	u32 mark, mark_mask;
+};
+
+/*
+ * The session's options, each read once: the DSCP replaced (the ECN field
+ * stays the sender's), the TTL one less than it arrived with and capped.
+ */
+static void rtpp_out_init(struct rtpp_out *out, const struct rtpp_pkt *pkt,
+			  const struct rtpp_relay_opts *o)
+{
+	u8 dscp = READ_ONCE(o->dscp), max_ttl = READ_ONCE(o->max_ttl);
+
+	out->tos = dscp == RTPPROXY_DSCP_SENDER ? pkt->tos :
+		   dscp << 2 | (pkt->tos & INET_ECN_MASK);
+	out->ttl = pkt->ttl - 1;
+	if (max_ttl && out->ttl > max_ttl)
+		out->ttl = max_ttl;
+	out->mark = READ_ONCE(o->mark);
+	out->mark_mask = READ_ONCE(o->mark_mask);
+}
 
 /*
  * A relayed packet re-enters the hooks in LOCAL_OUT. If an operator chains
@@ -355,6 +381,7 @@ static struct dst_entry *rtpp_prepare(struct net *net, u8 family,
 				      const struct rtpp_pkt *pkt,
 				      const struct rtpp_csum_tuple *to,
 				      struct rtpp_route __rcu **cache,
+				      const struct rtpp_out *out,
 				      unsigned int nhlen)
 {
 	struct rtpp_route_key key = {
@@ -362,12 +389,14 @@ static struct dst_entry *rtpp_prepare(struct net *net, u8 family,
 		.daddr = to->daddr,
 		.sport = to->sport,
 		.dport = to->dport,
-		.mark = skb->mark,
-		.tos = family == NFPROTO_IPV4 ? pkt->tos & INET_DSCP_MASK : 0,
+		.tos = family == NFPROTO_IPV4 ? out->tos & INET_DSCP_MASK : 0,
 	};
 	struct dst_entry *dst;
 	bool noref;
 
+	/* Before the lookup: policy routing may choose by it. */
+	skb->mark = (skb->mark & ~out->mark_mask) ^ out->mark;
+	key.mark = skb->mark;
 	dst = rtpp_route_output(net, family, cache, &key, &noref);
 	if (IS_ERR(dst)) {
 		kfree_skb(skb);
@@ -394,18 +423,20 @@ static struct dst_entry *rtpp_prepare(struct net *net, u8 family,
 static int rtpp_xmit4(struct net *net, struct sk_buff *skb,
 		      const struct rtpp_pkt *pkt,
 		      const struct rtpp_csum_tuple *to,
-		      struct rtpp_route __rcu **cache)
+		      struct rtpp_route __rcu **cache,
+		      const struct rtpp_out *out)
 {
 	struct dst_entry *dst;
 	struct iphdr *iph;
 
-	dst = rtpp_prepare(net, NFPROTO_IPV4, skb, pkt, to, cache, sizeof(*iph));
+	dst = rtpp_prepare(net, NFPROTO_IPV4, skb, pkt, to, cache, out,
+			   sizeof(*iph));
 	if (IS_ERR(dst))
 		return PTR_ERR(dst);
 	iph = ip_hdr(skb);
 	iph->version = 4;
 	iph->ihl = sizeof(*iph) / 4;
-	iph->tos = pkt->tos;
+	iph->tos = out->tos;
 	iph->tot_len = htons(skb->len);
 	/*
 	 * The relay is the source of this datagram: like a local UDP socket
@@ -415,7 +446,7 @@ static int rtpp_xmit4(struct net *net, struct sk_buff *skb,
 	 * minutes of the path MTU exception.
 	 */
 	iph->frag_off = pkt->df && skb->len <= dst_mtu(dst) ? htons(IP_DF) : 0;
-	iph->ttl = min_t(int, ip4_dst_hoplimit(dst), pkt->ttl - 1);
+	iph->ttl = min_t(int, ip4_dst_hoplimit(dst), out->ttl);
 	iph->protocol = IPPROTO_UDP;
 	iph->saddr = to->saddr.ip;
 	iph->daddr = to->daddr.ip;
@@ -428,19 +459,21 @@ static int rtpp_xmit4(struct net *net, struct sk_buff *skb,
 static int rtpp_xmit6(struct net *net, struct sk_buff *skb,
 		      const struct rtpp_pkt *pkt,
 		      const struct rtpp_csum_tuple *to,
-		      struct rtpp_route __rcu **cache)
+		      struct rtpp_route __rcu **cache,
+		      const struct rtpp_out *out)
 {
 	struct dst_entry *dst;
 	struct ipv6hdr *ip6h;
 
-	dst = rtpp_prepare(net, NFPROTO_IPV6, skb, pkt, to, cache, sizeof(*ip6h));
+	dst = rtpp_prepare(net, NFPROTO_IPV6, skb, pkt, to, cache, out,
+			   sizeof(*ip6h));
 	if (IS_ERR(dst))
 		return PTR_ERR(dst);
 	ip6h = ipv6_hdr(skb);
-	ip6_flow_hdr(ip6h, pkt->tos, 0);
+	ip6_flow_hdr(ip6h, out->tos, 0);
 	ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
 	ip6h->nexthdr = IPPROTO_UDP;
-	ip6h->hop_limit = min_t(int, ip6_dst_hoplimit(dst), pkt->ttl - 1);
+	ip6h->hop_limit = min_t(int, ip6_dst_hoplimit(dst), out->ttl);
 	ip6h->saddr = to->saddr.in6;
 	ip6h->daddr = to->daddr.in6;
 	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
@@ -452,6 +485,16 @@ static int rtpp_xmit6(struct net *net, struct sk_buff *skb,
 	skb->ignore_df = 1;
 	skb->protocol = htons(ETH_P_IPV6);
 	return rtpp_local_out(net, skb, false);
+}
+
+static int rtpp_xmit(struct net *net, u8 family, struct sk_buff *skb,
+		     const struct rtpp_pkt *pkt,
+		     const struct rtpp_csum_tuple *to,
+		     struct rtpp_route __rcu **cache, const struct rtpp_out *how)
+{
+	if (family == NFPROTO_IPV4)
+		return rtpp_xmit4(net, skb, pkt, to, cache, how);
+	return rtpp_xmit6(net, skb, pkt, to, cache, how);
 }
 
 static bool rtpp_is_sender(const struct rtpp_endpoint *ep,
@@ -526,8 +569,11 @@ static unsigned int rtpp_relay_packet(struct net *net,
 	struct rtpp_csum_tuple to;
 	struct rtpp_session *sess;
 	struct rtpp_route __rcu **cache;
+	struct sk_buff *dup = NULL;
 	struct rtpp_stream *st;
 	unsigned int payload;
+	struct rtpp_out how;
+	u16 dup_below;
 	int err;
 
 	sess = rcu_dereference(sb->slots[offset / 2]);
@@ -571,16 +617,26 @@ static unsigned int rtpp_relay_packet(struct net *net,
 	to.daddr = dst.addr;
 	to.dport = dst.port;
 	payload = pkt->ulen - sizeof(struct udphdr);
+	rtpp_out_init(&how, pkt, &sess->opts);
 	/* RTP's route is kept with the session; RTCP's is looked up. */
 	cache = rtcp ? NULL : &sess->route[1 - side];
-	if (sb->family == NFPROTO_IPV4)
-		err = rtpp_xmit4(net, skb, pkt, &to, cache);
-	else
-		err = rtpp_xmit6(net, skb, pkt, &to, cache);
+	/*
+	 * A small datagram goes twice when asked (rtpproxy's -2): a copy of
+	 * its headers, sharing the payload, rewritten and routed on its own.
+	 */
+	dup_below = READ_ONCE(sess->opts.dup_below);
+	if (dup_below && payload < dup_below)
+		dup = pskb_copy(skb, GFP_ATOMIC);
+	err = rtpp_xmit(net, sb->family, skb, pkt, &to, cache, &how);
 	if (err) {
+		kfree_skb(dup);
 		rtpp_drop(sb, st, err == -ELOOP ? RTPP_CNT_DROP_LOOP :
 						  RTPP_CNT_DROP_XMIT);
 		return NF_STOLEN;	/* freed on the way */
+	}
+	if (dup && !rtpp_xmit(net, sb->family, dup, pkt, &to, cache, &how)) {
+		atomic64_inc(&st->dups);
+		rtpp_sb_count(sb, RTPP_CNT_DUPLICATED, 1);
 	}
 
 	atomic64_inc(&st->packets);

@@ -79,8 +79,24 @@ static void rtpp_stream_apply(struct rtpp_stream *st,
 	}
 }
 
+/* The relay options a request sets; read by the packet path as they change. */
+static void rtpp_relay_opts_apply(struct rtpp_relay_opts *o,
+				  const struct rtpp_session_params *p)
+{
+	if (p->set_dscp)
+		WRITE_ONCE(o->dscp, p->opts.dscp);
+	if (p->set_max_ttl)
+		WRITE_ONCE(o->max_ttl, p->opts.max_ttl);
+	if (p->set_dup_below)
+		WRITE_ONCE(o->dup_below, p->opts.dup_below);
+	if (p->set_mark) {
+		WRITE_ONCE(o->mark, p->opts.mark);
+		WRITE_ONCE(o->mark_mask, p->opts.mark_mask);
+	}
+}
+
 /**
- * rtpp_session_apply - change a session's streams as a request asks
+ * rtpp_session_apply - apply a request's changes to a session
  * @sess: the session, with its namespace's mutex held
  * @p: the validated changes
  */
@@ -94,6 +110,7 @@ void rtpp_session_apply(struct rtpp_session *sess,
 	for (i = 0; i < RTPPROXY_STREAMS; i++)
 		rtpp_stream_apply(&sess->stream[i], &p->stream[i], now);
 	write_sequnlock_bh(&sess->lock);
+	rtpp_relay_opts_apply(&sess->opts, p);
 }
 
 /**
@@ -149,6 +166,7 @@ struct rtpp_session *rtpp_session_new(struct rtpp_switchboard *sb,
 	sess->id = id;
 	sess->created = jiffies;
 	sess->active = sess->created;
+	sess->opts = sb->defaults;
 	/* A LAST_MS read between a first packet's count and time is the age. */
 	for (i = 0; i < RTPPROXY_STREAMS; i++)
 		sess->stream[i].last = sess->created;
@@ -227,6 +245,7 @@ void rtpp_session_reset_counters(struct rtpp_session *sess)
 		atomic64_set(&st->packets, 0);
 		atomic64_set(&st->bytes, 0);
 		atomic64_set(&st->drops, 0);
+		atomic64_set(&st->dups, 0);
 	}
 }
 

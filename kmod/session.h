@@ -20,7 +20,7 @@ struct rtpp_stream {
 	unsigned long learn_until;	/* jiffies */
 	/* Touched by the packet path without the lock: */
 	unsigned long last;		/* jiffies of the last relayed packet */
-	atomic64_t packets, bytes, drops;
+	atomic64_t packets, bytes, drops, dups;
 };
 
 struct rtpp_session {
@@ -30,6 +30,7 @@ struct rtpp_session {
 	bool expiry_counted;
 	unsigned long created;
 	unsigned long active;		/* last relayed packet or (re)start */
+	struct rtpp_relay_opts opts;
 	struct rtpp_stream stream[RTPPROXY_STREAMS];
 	/* Towards each side's RTP client, per side (route.c). */
 	struct rtpp_route __rcu *route[2];
@@ -54,6 +55,8 @@ struct rtpp_stream_params {
 
 struct rtpp_session_params {
 	struct rtpp_stream_params stream[RTPPROXY_STREAMS];
+	bool set_dscp, set_max_ttl, set_mark, set_dup_below;
+	struct rtpp_relay_opts opts;	/* what the set_* flags say to set */
 };
 
 static inline bool rtpp_session_expired(const struct rtpp_session *sess,

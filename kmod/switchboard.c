@@ -49,9 +49,14 @@ static bool rtpp_overlaps(const struct rtpp_switchboard *sb, u8 family,
 	return false;
 }
 
-static void rtpp_switchboard_set_timeouts(struct rtpp_switchboard *sb,
-					  const struct xt_rtpproxy_tginfo *info)
+/* The newest rule's timeouts, and its relay defaults for new sessions. */
+static void rtpp_switchboard_set_rule(struct rtpp_switchboard *sb,
+				      const struct xt_rtpproxy_tginfo *info)
 {
+	sb->defaults.dscp = info->flags & XT_RTPPROXY_F_DSCP ?
+			    info->dscp : RTPPROXY_DSCP_SENDER;
+	sb->defaults.max_ttl = info->max_ttl;
+	sb->defaults.dup_below = info->dup_below;
 	sb->expires_sec = info->expires_timeout;
 	sb->resurrection_sec = info->resurrection_timeout;
 	WRITE_ONCE(sb->expires, (unsigned long)info->expires_timeout * HZ);
@@ -96,7 +101,7 @@ rtpp_switchboard_create(struct rtpp_net *rn, u8 family,
 	sb->family = family;
 	memcpy(sb->gate, gate, sizeof(sb->gate));
 	sb->max_sess = info->max_sess;
-	rtpp_switchboard_set_timeouts(sb, info);
+	rtpp_switchboard_set_rule(sb, info);
 	sb->rules = 1;
 	sb->created = jiffies;
 	sb->serial = ++rn->next_serial;
@@ -176,7 +181,7 @@ struct rtpp_switchboard *rtpp_switchboard_get(struct net *net, u8 family,
 			sb = ERR_PTR(-EEXIST);
 		} else {
 			sb->rules++;
-			rtpp_switchboard_set_timeouts(sb, info);
+			rtpp_switchboard_set_rule(sb, info);
 		}
 	} else {
 		sb = rtpp_switchboard_create(rn, family, gate, info);

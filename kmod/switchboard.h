@@ -27,6 +27,18 @@ struct rtpp_selector {
 	u16 port[2];
 };
 
+/*
+ * How a session's packets leave (RTPPROXY_SESS_A_DSCP...). The packet path
+ * reads each field once, without the lock: a packet relayed during an
+ * update may see some fields new and others old, which is harmless.
+ */
+struct rtpp_relay_opts {
+	u8 dscp;			/* RTPPROXY_DSCP_SENDER: the sender's */
+	u8 max_ttl;			/* 0: no cap */
+	u16 dup_below;			/* 0: no copies */
+	u32 mark, mark_mask;
+};
+
 struct rtpp_switchboard {
 	struct list_head list;		/* in rtpp_net.switchboards (RCU) */
 	struct rtpp_net *rn;		/* pinned */
@@ -37,6 +49,7 @@ struct rtpp_switchboard {
 	u32 expires_sec, resurrection_sec;
 	unsigned long expires;		/* jiffies, read by the packet path */
 	unsigned long resurrection;	/* jiffies */
+	struct rtpp_relay_opts defaults; /* of new sessions, under rn->lock */
 	unsigned int rules;		/* under rn->lock */
 	unsigned int sessions;		/* slots in use, under rn->lock */
 	unsigned int next_id;		/* where allocation looks first */

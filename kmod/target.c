@@ -56,8 +56,13 @@ static int rtpproxy_tg_check(const struct xt_tgchk_param *par)
 	struct rtpp_switchboard *sb;
 	int ret;
 
-	if (info->flags || info->__pad) {
+	if (info->flags & ~XT_RTPPROXY_F_ALL) {
 		pr_info_ratelimited("unknown flags set\n");
+		return -EINVAL;
+	}
+	if (info->flags & XT_RTPPROXY_F_DSCP ? info->dscp > RTPPROXY_DSCP_MAX :
+	    info->dscp) {
+		pr_info_ratelimited("--dscp must be 0..%u\n", RTPPROXY_DSCP_MAX);
 		return -EINVAL;
 	}
 	if (!info->max_sess || info->max_sess > XT_RTPPROXY_MAX_SESS) {

@@ -16,6 +16,35 @@
 
 namespace xtrtpproxy {
 
+namespace {
+
+// Runs a request that may carry relay options: a module too old for one refuses it with an
+// error that says little to whoever gave the option (explain_unknown_attribute).
+template <class Run>
+void naming_refused_options(const Request& request, Run run) {
+    try {
+        run();
+    } catch (const KernelError& e) {
+        if (auto too_old = explain_unknown_attribute(e, request)) throw *too_old;
+        throw;
+    }
+}
+
+// The same for one request's outcome in a batch.
+std::exception_ptr naming_refused_options(std::exception_ptr error, const Request& request) {
+    if (!error) return error;
+    try {
+        std::rethrow_exception(error);
+    } catch (const KernelError& e) {
+        if (auto too_old = explain_unknown_attribute(e, request))
+            return std::make_exception_ptr(*too_old);
+    } catch (...) {
+    }
+    return error;
+}
+
+}  // namespace
+
 template <class T, class Parse>
 std::vector<T> Client::dump_all(Request& request, std::string_view what, Parse parse) {
     return retry_dump<T>(what, kDumpAttempts, [&](std::vector<T>& items) {
@@ -47,8 +76,10 @@ std::vector<Switchboard> Client::switchboards(const SwitchboardSelector& selecto
 SessionEntry Client::alloc(const SwitchboardSelector& selector, const SessionParams& params) {
     Request request = make_alloc_request(socket_.family_id(), selector, params);
     std::optional<SessionEntry> entry;
-    socket_.execute(request, "session alloc",
-                    [&](const nlmsghdr* nlh) { entry = parse_session_reply(nlh); });
+    naming_refused_options(request, [&] {
+        socket_.execute(request, "session alloc",
+                        [&](const nlmsghdr* nlh) { entry = parse_session_reply(nlh); });
+    });
     if (!entry) throw malformed_reply("session alloc: no reply before the ACK");
     return *entry;
 }
@@ -57,7 +88,9 @@ std::uint32_t Client::update(const SwitchboardSelector& selector,
                              const std::optional<SessionRange>& range,
                              const SessionParams& params) {
     Request request = make_update_request(socket_.family_id(), selector, range, params);
-    return affected(request, "session update");
+    std::uint32_t updated = 0;
+    naming_refused_options(request, [&] { updated = affected(request, "session update"); });
+    return updated;
 }
 
 std::uint32_t Client::remove(const std::optional<SwitchboardSelector>& selector,
@@ -140,9 +173,11 @@ std::vector<BatchResult<SessionEntry>> Client::alloc_each(const SwitchboardSelec
     for (const auto& p : params)
         requests.push_back(make_alloc_request(socket_.family_id(), selector, p));
     std::vector<std::optional<SessionEntry>> values(params.size());
-    const auto errors = socket_.batch(
+    auto errors = socket_.batch(
         requests, "session alloc",
         [&](std::size_t index, const nlmsghdr* nlh) { values[index] = parse_session_reply(nlh); });
+    for (std::size_t i = 0; i < errors.size(); ++i)
+        errors[i] = naming_refused_options(errors[i], requests[i]);
     return collect(values, errors, "session alloc");
 }
 

@@ -96,6 +96,13 @@ KernelError::KernelError(const NetlinkError& error, const std::string& what)
       missing_type_(error.missing_type),
       missing_nest_(error.missing_nest) {}
 
+KernelError::KernelError(const KernelError& answer, const std::string& text)
+    : std::system_error(answer.code(), text),
+      kernel_message_(answer.kernel_message_),
+      offset_(answer.offset_),
+      missing_type_(answer.missing_type_),
+      missing_nest_(answer.missing_nest_) {}
+
 KernelError to_system_error(const NetlinkError& error, const std::string& what) {
     return KernelError(error, what);
 }

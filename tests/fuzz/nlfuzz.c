@@ -402,6 +402,9 @@ enum hint {
     H_COUNTS,  /* __u32[] */
     H_RECORDS, /* struct rtpproxy_session_rec[] */
     H_REC_SIZE,
+    H_DSCP,      /* 0..63 or RTPPROXY_DSCP_SENDER */
+    H_TTL,       /* 0 (no cap) ..255 */
+    H_DUP_BELOW, /* payload bytes */
 };
 
 struct attr_spec {
@@ -444,6 +447,9 @@ static const struct attr_spec sb_attrs[] = {
     {RTPPROXY_SB_A_SESSIONS_EXPIRED, K_U32, H_NONE, 0},
     {RTPPROXY_SB_A_AGE_MS, K_U64, H_NONE, 0},
     {RTPPROXY_SB_A_COUNTERS, K_NEST, H_NONE, NEST_COUNTERS},
+    {RTPPROXY_SB_A_DSCP, K_U8, H_DSCP, 0},
+    {RTPPROXY_SB_A_MAX_TTL, K_U8, H_TTL, 0},
+    {RTPPROXY_SB_A_DUP_BELOW, K_U16, H_DUP_BELOW, 0},
 };
 
 static const struct attr_spec gate_attrs[] = {
@@ -461,6 +467,11 @@ static const struct attr_spec sess_attrs[] = {
     {RTPPROXY_SESS_A_RTCP_A, K_NEST, H_NONE, NEST_STREAM},
     {RTPPROXY_SESS_A_RTP_B, K_NEST, H_NONE, NEST_STREAM},
     {RTPPROXY_SESS_A_RTCP_B, K_NEST, H_NONE, NEST_STREAM},
+    {RTPPROXY_SESS_A_DSCP, K_U8, H_DSCP, 0},
+    {RTPPROXY_SESS_A_MAX_TTL, K_U8, H_TTL, 0},
+    {RTPPROXY_SESS_A_MARK, K_U32, H_NONE, 0},
+    {RTPPROXY_SESS_A_MARK_MASK, K_U32, H_NONE, 0},
+    {RTPPROXY_SESS_A_DUP_BELOW, K_U16, H_DUP_BELOW, 0},
 };
 
 static const struct attr_spec stream_attrs[] = {
@@ -476,6 +487,7 @@ static const struct attr_spec stream_attrs[] = {
     {RTPPROXY_STREAM_A_DROPS, K_U64, H_NONE, 0},
     {RTPPROXY_STREAM_A_LAST_MS, K_U64, H_NONE, 0},
     {RTPPROXY_STREAM_A_CLEAR_ADDR, K_FLAG, H_NONE, 0},
+    {RTPPROXY_STREAM_A_DUPS, K_U64, H_NONE, 0},
 };
 
 static const struct attr_spec counter_attrs[] = {
@@ -491,6 +503,8 @@ static const struct attr_spec counter_attrs[] = {
     {RTPPROXY_CNT_A_SESS_CREATED, K_U64, H_NONE, 0},
     {RTPPROXY_CNT_A_SESS_EXPIRED, K_U64, H_NONE, 0},
     {RTPPROXY_CNT_A_SESS_DELETED, K_U64, H_NONE, 0},
+    {RTPPROXY_CNT_A_DROP_LOOP, K_U64, H_NONE, 0},
+    {RTPPROXY_CNT_A_DUPLICATED, K_U64, H_NONE, 0},
 };
 
 /* The kernel takes session nests of any type in the list; the library writes RTPPROXY_A_SESSION. */
@@ -598,6 +612,21 @@ static uint16_t boundary_u16(void) {
                 return (uint16_t)(sb->port[below(2)] + below(2 * sb->max_sess));
         }
     }
+    return v[below(ARRAY_SIZE(v))];
+}
+
+/* DSCP: mostly valid, sometimes just past the range; TTL caps: the edges too. */
+static uint8_t valid_u8(enum hint hint) {
+    static const uint8_t dscp[] = {0, 10, 34, 46, 63, 64, RTPPROXY_DSCP_SENDER, 0xfe};
+    static const uint8_t ttl[] = {0, 1, 2, 64, 254, 255};
+
+    if (hint == H_DSCP) return dscp[below(ARRAY_SIZE(dscp))];
+    return ttl[below(ARRAY_SIZE(ttl))];
+}
+
+static uint16_t valid_dup_below(void) {
+    static const uint16_t v[] = {0, 1, 13, 128, 1500, 65535};
+
     return v[below(ARRAY_SIZE(v))];
 }
 
@@ -779,6 +808,8 @@ static void gen_value(int nest, const struct attr_spec* a, uint16_t type, unsign
                 nla_put_u8(nest, type, chance(50) ? AF_INET : AF_INET6);
             else if (a->hint == H_STATE && quality == 0)
                 nla_put_u8(nest, type, (uint8_t)(1 + below(2)));
+            else if ((a->hint == H_DSCP || a->hint == H_TTL) && quality == 0)
+                nla_put_u8(nest, type, valid_u8(a->hint));
             else
                 nla_put_u8(nest, type, (uint8_t)(chance(50) ? below(3) : rnd64()));
             break;
@@ -790,6 +821,8 @@ static void gen_value(int nest, const struct attr_spec* a, uint16_t type, unsign
             } else if (a->hint == H_CLIENT_PORT) {
                 client_addr(sb->family, addr, &port);
                 nla_put_u16(nest, type, port);
+            } else if (a->hint == H_DUP_BELOW) {
+                nla_put_u16(nest, type, valid_dup_below());
             } else {
                 nla_put_u16(nest, type, (uint16_t)rnd64());
             }
@@ -946,12 +979,28 @@ static void gen_stream(const struct switchboard* sb, int idx, bool update) {
     nla_close(st);
 }
 
+/* The relay options of a session: each now and then, sometimes out of range. */
+static void gen_relay_opts(void) {
+    if (chance(25))
+        nla_put_u8(NEST_SESS, RTPPROXY_SESS_A_DSCP,
+                   go_wrong() ? (uint8_t)rnd64() : valid_u8(H_DSCP));
+    if (chance(25))
+        nla_put_u8(NEST_SESS, RTPPROXY_SESS_A_MAX_TTL,
+                   go_wrong() ? (uint8_t)rnd64() : valid_u8(H_TTL));
+    if (chance(20)) nla_put_u16(NEST_SESS, RTPPROXY_SESS_A_DUP_BELOW, valid_dup_below());
+    /* A mask alone is refused. */
+    if (chance(20) || go_wrong()) nla_put_u32(NEST_SESS, RTPPROXY_SESS_A_MARK, (uint32_t)rnd64());
+    if (chance(10) || go_wrong())
+        nla_put_u32(NEST_SESS, RTPPROXY_SESS_A_MARK_MASK, chance(50) ? 0xff : (uint32_t)rnd64());
+}
+
 static void gen_session(const struct switchboard* sb, bool update) {
     size_t sess = nla_open(NEST_TOP, RTPPROXY_A_SESSION | NLA_F_NESTED);
     int i;
 
     for (i = 0; i < RTPPROXY_STREAMS; i++)
         if (chance(i == 0 ? 90 : 60)) gen_stream(sb, i, update);
+    gen_relay_opts();
     if (go_wrong()) gen_tree(NEST_SESS, 2, 1);
     nla_close(sess);
 }

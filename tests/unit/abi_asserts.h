@@ -18,6 +18,10 @@ static_assert(offsetof(struct xt_rtpproxy_tginfo, expires_timeout) == 40, "expir
 static_assert(offsetof(struct xt_rtpproxy_tginfo, resurrection_timeout) == 44,
               "resurrection offset");
 static_assert(offsetof(struct xt_rtpproxy_tginfo, flags) == 48, "flags offset");
+/* The relay defaults took the place of __pad: the size stays. */
+static_assert(offsetof(struct xt_rtpproxy_tginfo, dscp) == 52, "dscp offset");
+static_assert(offsetof(struct xt_rtpproxy_tginfo, max_ttl) == 53, "max_ttl offset");
+static_assert(offsetof(struct xt_rtpproxy_tginfo, dup_below) == 54, "dup_below offset");
 static_assert(offsetof(struct xt_rtpproxy_tginfo, sb) == 56, "sb offset");
 
 static_assert(XT_RTPPROXY_REVISION == 0, "revision");
@@ -25,6 +29,7 @@ static_assert(XT_RTPPROXY_MAX_SESS == 32767, "max sessions");
 static_assert(XT_RTPPROXY_MAX_TIMEOUT == 86400, "max timeout");
 static_assert(RTPPROXY_MAX_LEARN_TIMEOUT_MS == 86400000U, "max learning timeout");
 static_assert(XT_RTPPROXY_GENL_VERSION == 1, "genl version");
+static_assert(XT_RTPPROXY_F_DSCP == 1, "tginfo flag");
 
 /* Netlink numbering: changing any of these breaks old binaries. */
 static_assert(RTPPROXY_CMD_GET_INFO == 1, "cmd");
@@ -66,11 +71,22 @@ static_assert(offsetof(struct rtpproxy_stream_rec, flags) == 20, "stream record 
 static_assert(offsetof(struct rtpproxy_stream_rec, learn_ms) == 24, "stream record learn_ms");
 static_assert(offsetof(struct rtpproxy_stream_rec, packets) == 32, "stream record packets");
 static_assert(offsetof(struct rtpproxy_stream_rec, last_ms) == 56, "stream record last_ms");
-static_assert(sizeof(struct rtpproxy_session_rec) == 280, "session record size");
 static_assert(offsetof(struct rtpproxy_session_rec, state) == 4, "session record state");
 static_assert(offsetof(struct rtpproxy_session_rec, age_ms) == 8, "session record age");
 static_assert(offsetof(struct rtpproxy_session_rec, idle_ms) == 16, "session record idle");
 static_assert(offsetof(struct rtpproxy_session_rec, stream) == 24, "session record streams");
+/* What modules before the relay options send: the record up to the streams' end. */
+static_assert(RTPPROXY_SESSION_REC_V1_SIZE == 280, "session record v1 size");
+static_assert(offsetof(struct rtpproxy_session_rec, dscp) == RTPPROXY_SESSION_REC_V1_SIZE,
+              "session record dscp");
+static_assert(offsetof(struct rtpproxy_session_rec, max_ttl) == 281, "session record max_ttl");
+static_assert(offsetof(struct rtpproxy_session_rec, dup_below) == 282, "session record dup_below");
+static_assert(offsetof(struct rtpproxy_session_rec, mark) == 284, "session record mark");
+static_assert(offsetof(struct rtpproxy_session_rec, mark_mask) == 288, "session record mark mask");
+static_assert(offsetof(struct rtpproxy_session_rec, __pad2) == 292, "session record pad2");
+static_assert(offsetof(struct rtpproxy_session_rec, dups) == 296, "session record dups");
+/* 296 + 4 * 8: the record ends with dups, without a hole before or after it. */
+static_assert(sizeof(struct rtpproxy_session_rec) == 328, "session record size");
 
 static_assert(RTPPROXY_RESET_GLOBAL == 1, "reset bit");
 static_assert(RTPPROXY_RESET_SWITCHBOARD == 2, "reset bit");
@@ -82,7 +98,10 @@ static_assert(RTPPROXY_SB_A_GATE_A == 3, "sb attr");
 static_assert(RTPPROXY_SB_A_GATE_B == 4, "sb attr");
 static_assert(RTPPROXY_SB_A_AGE_MS == 11, "sb attr");
 static_assert(RTPPROXY_SB_A_COUNTERS == 12, "sb attr");
-static_assert(RTPPROXY_SB_A_MAX == 12, "sb attr max");
+static_assert(RTPPROXY_SB_A_DSCP == 13, "sb attr");
+static_assert(RTPPROXY_SB_A_MAX_TTL == 14, "sb attr");
+static_assert(RTPPROXY_SB_A_DUP_BELOW == 15, "sb attr");
+static_assert(RTPPROXY_SB_A_MAX == 15, "sb attr max");
 
 static_assert(RTPPROXY_GATE_A_ADDR == 1, "gate attr");
 static_assert(RTPPROXY_GATE_A_PORT == 2, "gate attr");
@@ -97,7 +116,14 @@ static_assert(RTPPROXY_SESS_A_RTP_A == 6, "sess attr");
 static_assert(RTPPROXY_SESS_A_RTCP_A == 7, "sess attr");
 static_assert(RTPPROXY_SESS_A_RTP_B == 8, "sess attr");
 static_assert(RTPPROXY_SESS_A_RTCP_B == 9, "sess attr");
-static_assert(RTPPROXY_SESS_A_MAX == 9, "sess attr max");
+static_assert(RTPPROXY_SESS_A_DSCP == 10, "sess attr");
+static_assert(RTPPROXY_SESS_A_MAX_TTL == 11, "sess attr");
+static_assert(RTPPROXY_SESS_A_MARK == 12, "sess attr");
+static_assert(RTPPROXY_SESS_A_MARK_MASK == 13, "sess attr");
+static_assert(RTPPROXY_SESS_A_DUP_BELOW == 14, "sess attr");
+static_assert(RTPPROXY_SESS_A_MAX == 14, "sess attr max");
+static_assert(RTPPROXY_DSCP_SENDER == 0xff, "dscp sender");
+static_assert(RTPPROXY_DSCP_MAX == 63, "dscp max");
 
 static_assert(RTPPROXY_STREAM_RTP_A == 0, "stream index");
 static_assert(RTPPROXY_STREAM_RTCP_B == 3, "stream index");
@@ -111,12 +137,14 @@ static_assert(RTPPROXY_STREAM_A_ALWAYS_LEARN == 6, "stream attr");
 static_assert(RTPPROXY_STREAM_A_LEARNED == 7, "stream attr");
 static_assert(RTPPROXY_STREAM_A_LAST_MS == 11, "stream attr");
 static_assert(RTPPROXY_STREAM_A_CLEAR_ADDR == 12, "stream attr");
-static_assert(RTPPROXY_STREAM_A_MAX == 12, "stream attr max");
+static_assert(RTPPROXY_STREAM_A_DUPS == 13, "stream attr");
+static_assert(RTPPROXY_STREAM_A_MAX == 13, "stream attr max");
 
 static_assert(RTPPROXY_CNT_A_PACKETS == 2, "counter attr");
 static_assert(RTPPROXY_CNT_A_DROP_XMIT == 9, "counter attr");
 static_assert(RTPPROXY_CNT_A_SESS_DELETED == 12, "counter attr");
 static_assert(RTPPROXY_CNT_A_DROP_LOOP == 13, "counter attr");
-static_assert(RTPPROXY_CNT_A_MAX == 13, "counter attr max");
+static_assert(RTPPROXY_CNT_A_DUPLICATED == 14, "counter attr");
+static_assert(RTPPROXY_CNT_A_MAX == 14, "counter attr max");
 
 #endif /* ABI_ASSERTS_H */

@@ -4,6 +4,7 @@
 #include <linux/netfilter/xt_RTPPROXY.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -42,7 +43,7 @@ void put_gate(MessageBuffer& m, std::uint16_t type, const std::string& addr, std
 }
 
 // A table message as the kernel builds it: short switchboard, record size, the records padded
-// to rec_size bytes each (a newer kernel's larger records).
+// to rec_size bytes each (a newer kernel's larger records) or cut to it (an older one's).
 void put_table(MessageBuffer& m, int family, const std::string& gate_a, const std::string& gate_b,
                const std::vector<rtpproxy_session_rec>& recs,
                std::size_t rec_size = sizeof(rtpproxy_session_rec)) {
@@ -55,7 +56,7 @@ void put_table(MessageBuffer& m, int family, const std::string& gate_a, const st
     mnl_attr_put_u32(m.nlh(), RTPPROXY_A_SESSION_REC_SIZE, static_cast<std::uint32_t>(rec_size));
     std::vector<std::byte> bytes(recs.size() * rec_size);
     for (std::size_t i = 0; i < recs.size(); ++i)
-        std::memcpy(bytes.data() + i * rec_size, &recs[i], sizeof(recs[i]));
+        std::memcpy(bytes.data() + i * rec_size, &recs[i], std::min(rec_size, sizeof(recs[i])));
     mnl_attr_put(m.nlh(), RTPPROXY_A_SESSION_TABLE, bytes.size(), bytes.data());
     m.end();
 }
@@ -229,6 +230,65 @@ TEST(SessionTable, LargerRecordsOfANewerKernelAreReadByTheirKnownPrefix) {
     EXPECT_EQ(out[1].session.stream(StreamIndex::rtp_b).gate_port, 30004);
 }
 
+TEST(SessionTable, RecordsCarryTheRelayOptionsAndDups) {
+    auto r = record(4);
+    r.dscp = 46;
+    r.max_ttl = 8;
+    r.dup_below = 128;
+    r.mark = 0x100;
+    r.mark_mask = 0xff00;
+    for (std::size_t i = 0; i < RTPPROXY_STREAMS; ++i) r.dups[i] = 10 * (i + 1);
+    auto sender = record(5);
+    sender.dscp = RTPPROXY_DSCP_SENDER;
+    MessageBuffer m;
+    put_table(m, AF_INET, "10.0.1.1", "10.0.2.1", {r, sender});
+    std::vector<SessionEntry> out;
+    parse_session_table_reply(m.nlh(), out);
+    ASSERT_EQ(out.size(), 2U);
+    const RelayOptions& relay = out[0].session.relay;
+    EXPECT_EQ(relay.dscp, Dscp{46});
+    EXPECT_EQ(relay.max_ttl, 8);
+    EXPECT_EQ(relay.dup_below, 128);
+    EXPECT_EQ(relay.mark, (Mark{0x100, 0xff00}));
+    for (std::size_t i = 0; i < kStreams; ++i)
+        EXPECT_EQ(out[0].session.streams[i].dups, 10 * (i + 1));
+    EXPECT_TRUE(out[1].session.relay.dscp.is_sender());
+}
+
+TEST(SessionTable, RecordsOfAModuleWithoutRelayOptionsReadAsTheDefaults) {
+    // Whatever lies beyond a record's size is not the record's: set it to see it ignored.
+    std::vector<rtpproxy_session_rec> recs = {record(1), record(2), record(3)};
+    for (auto& r : recs) {
+        r.dscp = 46;
+        r.max_ttl = 8;
+        r.mark_mask = 0xff;
+        r.dups[0] = 99;
+    }
+    MessageBuffer m;
+    put_table(m, AF_INET, "10.0.1.1", "10.0.2.1", recs, RTPPROXY_SESSION_REC_V1_SIZE);
+    std::vector<SessionEntry> out;
+    parse_session_table_reply(m.nlh(), out);
+    ASSERT_EQ(out.size(), 3U);
+    for (std::uint32_t i = 0; i < 3; ++i) {
+        const Session& s = out[i].session;
+        EXPECT_EQ(s.id, i + 1);
+        EXPECT_EQ(s.stream(StreamIndex::rtcp_b).gate_port, 30000 + 2 * (i + 1) + 1);
+        EXPECT_EQ(s.relay, RelayOptions{});
+        EXPECT_TRUE(s.relay.dscp.is_sender());
+        for (const auto& stream : s.streams) EXPECT_EQ(stream.dups, 0U);
+    }
+}
+
+TEST(SessionTable, BadDscpInARecordIsMalformed) {
+    auto r = record(1);
+    r.dscp = 64;
+    MessageBuffer m;
+    put_table(m, AF_INET, "10.0.1.1", "10.0.2.1", {r});
+    std::vector<SessionEntry> out;
+    const auto e = testutil::catch_system_error([&] { parse_session_table_reply(m.nlh(), out); });
+    EXPECT_EQ(e.code().value(), EBADMSG);
+}
+
 TEST(SessionTable, AppendsToWhatIsThere) {
     MessageBuffer m;
     put_table(m, AF_INET, "10.0.1.1", "10.0.2.1", {record(5)});
@@ -240,7 +300,8 @@ TEST(SessionTable, AppendsToWhatIsThere) {
 
 TEST(SessionTable, RecordsSmallerThanKnownOrCutAreMalformed) {
     MessageBuffer small;
-    // Records of 200 bytes: older than any kernel with the command, so broken.
+    // Records of 200 bytes: older than any kernel with the command, so broken (as is anything
+    // below RTPPROXY_SESSION_REC_V1_SIZE).
     small.begin(kFamily, NLM_F_MULTI, 7, true, RTPPROXY_CMD_GET_SESSION_TABLE);
     nlattr* sb = small.nest(RTPPROXY_A_SWITCHBOARD);
     mnl_attr_put_u8(small.nlh(), RTPPROXY_SB_A_FAMILY, AF_INET);

@@ -73,6 +73,16 @@ TEST(Cli, BadCommandLinesExitTwo) {
     }
 }
 
+TEST(Cli, BadRelayOptionsExitTwo) {
+    for (const char* args : {"update --dscp 64", "update --tos 0xb9", "update --dscp 46 --tos 0xb8",
+                             "update --max-ttl 256", "update --mark 0x1/0x", "list --dscp 10",
+                             "update --dup-small 65536", "update --dup-small 1 --no-dup-small"}) {
+        const RunResult r = run(args, true);
+        EXPECT_EQ(r.status, 2) << args;
+        EXPECT_EQ(r.out.rfind("iptrtpproxy: ", 0), 0U) << args << ": " << r.out;
+    }
+}
+
 TEST(Cli, BadBatchCommandLinesExitTwo) {
     for (const char* args : {"-b", "--batch", "--force", "--force list", "-b f list", "-b f -b g",
                              "--batch=", "--batch=f --batch=g", "info -b f"}) {

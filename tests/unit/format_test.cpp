@@ -29,7 +29,7 @@ TEST(Format, Info) {
     info.uptime_ms = 12345;
     info.switchboards = 1;
     info.sessions = 2;
-    info.counters = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    info.counters = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13};
     EXPECT_EQ(format_info(info),
               "version=0.1.0\n"
               "uptime-ms=12345\n"
@@ -46,7 +46,8 @@ TEST(Format, Info) {
               "drop-loop=9\n"
               "sessions-created=10\n"
               "sessions-expired=11\n"
-              "sessions-deleted=12\n");
+              "sessions-deleted=12\n"
+              "duplicated=13\n");
 }
 
 TEST(Format, Switchboard) {
@@ -57,12 +58,19 @@ TEST(Format, Switchboard) {
     sb.rules = 3;
     sb.live = 2;
     sb.expired = 1;
-    sb.counters = {10, 1600, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    sb.counters = {10, 1600, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
     EXPECT_EQ(format_switchboard(sb),
               "record=switchboard addr-a=10.0.0.1 port-a=50000 addr-b=10.0.0.1 port-b=50200 "
               "max-sess=100 expires-timeout=60 resurrection-timeout=30 rules=3 live=2 expired=1 "
               "packets=10 bytes=1600 drop-no-session=1 drop-source=2 drop-expired=3 "
-              "drop-malformed=4 drop-no-dest=5 drop-xmit=6 drop-loop=7\n");
+              "drop-malformed=4 drop-no-dest=5 drop-xmit=6 drop-loop=7 duplicated=11 "
+              "dscp=sender max-ttl=0 dup-below=0\n");
+    // The rule's relay defaults.
+    sb.relay_defaults.dscp = xtrtpproxy::Dscp{46};
+    sb.relay_defaults.max_ttl = 8;
+    sb.relay_defaults.dup_below = 128;
+    EXPECT_TRUE(format_switchboard(sb).ends_with(
+        "drop-loop=7 duplicated=11 dscp=46 max-ttl=8 dup-below=128\n"));
 }
 
 TEST(Format, StreamMinimal) {
@@ -70,7 +78,7 @@ TEST(Format, StreamMinimal) {
     stream.gate_port = 50006;
     EXPECT_EQ(format_stream(0, stream),
               "    record=stream stream=rtp-a gate-port=50006 client=- learned=0 always-learn=0 "
-              "packets=0 bytes=0 drops=0\n");
+              "packets=0 bytes=0 drops=0 dups=0\n");
 }
 
 TEST(Format, StreamFull) {
@@ -84,9 +92,11 @@ TEST(Format, StreamFull) {
     stream.bytes = 800;
     stream.drops = 1;
     stream.last_ms = 20;
+    stream.dups = 4;
     EXPECT_EQ(format_stream(3, stream),
               "    record=stream stream=rtcp-b gate-port=50207 client=[2001:db8::7]:7079 "
-              "learn-ms=900 learned=1 always-learn=1 packets=5 bytes=800 drops=1 last-ms=20\n");
+              "learn-ms=900 learned=1 always-learn=1 packets=5 bytes=800 drops=1 last-ms=20 "
+              "dups=4\n");
 }
 
 TEST(Format, Session) {
@@ -99,17 +109,41 @@ TEST(Format, Session) {
         session.streams[i].gate_port = static_cast<std::uint16_t>(50006 + i);
     session.streams[0].client = Endpoint{Address::parse("192.168.1.5"), 7078};
     EXPECT_EQ(format_session(session),
-              "  record=session id=3 state=expired age-ms=70000 idle-ms=61000\n"
+              "  record=session id=3 state=expired age-ms=70000 idle-ms=61000 dscp=sender "
+              "max-ttl=0 mark=0x0/0x0 dup-below=0\n"
               "    record=stream stream=rtp-a gate-port=50006 client=192.168.1.5:7078 learned=0 "
-              "always-learn=0 packets=0 bytes=0 drops=0\n"
+              "always-learn=0 packets=0 bytes=0 drops=0 dups=0\n"
               "    record=stream stream=rtcp-a gate-port=50007 client=- learned=0 always-learn=0 "
-              "packets=0 bytes=0 drops=0\n"
+              "packets=0 bytes=0 drops=0 dups=0\n"
               "    record=stream stream=rtp-b gate-port=50008 client=- learned=0 always-learn=0 "
-              "packets=0 bytes=0 drops=0\n"
+              "packets=0 bytes=0 drops=0 dups=0\n"
               "    record=stream stream=rtcp-b gate-port=50009 client=- learned=0 always-learn=0 "
-              "packets=0 bytes=0 drops=0\n");
+              "packets=0 bytes=0 drops=0 dups=0\n");
     session.state = SessionState::live;
     EXPECT_EQ(format_session(session).rfind("  record=session id=3 state=live ", 0), 0U);
+}
+
+TEST(Format, SessionRelayOptionsAfterTheOlderKeys) {
+    Session session;
+    session.id = 4;
+    session.state = SessionState::live;
+    session.relay.dscp = Dscp{46};
+    session.relay.max_ttl = 16;
+    session.relay.mark = {0x10, 0xff};
+    session.relay.dup_below = 128;
+    session.streams[0].dups = 7;
+    const std::string out = format_session(session);
+    EXPECT_EQ(out.substr(0, out.find('\n') + 1),
+              "  record=session id=4 state=live age-ms=0 idle-ms=0 dscp=46 max-ttl=16 "
+              "mark=0x10/0xff dup-below=128\n");
+    EXPECT_NE(out.find(" stream=rtp-a gate-port=0 client=- learned=0 always-learn=0 packets=0 "
+                       "bytes=0 drops=0 dups=7\n"),
+              std::string::npos)
+        << out;
+    session.relay.mark = {0xdeadbeef, Mark::kAllBits};
+    session.relay.dscp = Dscp{0};
+    EXPECT_NE(format_session(session).find(" dscp=0 max-ttl=16 mark=0xdeadbeef/0xffffffff "),
+              std::string::npos);
 }
 
 TEST(Format, ListGroupsSessionsUnderTheirSwitchboard) {
@@ -222,5 +256,5 @@ TEST(Format, InfoIsOneKeyValuePerLine) {
         EXPECT_EQ(line.find(' '), std::string::npos) << line;
         EXPECT_NE(line.find('='), std::string::npos) << line;
     }
-    EXPECT_EQ(count, 16);
+    EXPECT_EQ(count, 17);
 }

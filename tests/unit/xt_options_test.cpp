@@ -107,7 +107,31 @@ TEST(XtOptionsDefaults, GateBFollowsGateAOnTheSameAddress) {
     EXPECT_EQ(rule.info.expires_timeout, 60u);
     EXPECT_EQ(rule.info.resurrection_timeout, 30u);
     EXPECT_EQ(rule.info.flags, 0u);
-    EXPECT_EQ(rule.info.__pad, 0u);
+    EXPECT_EQ(rule.info.dscp, 0u);
+    EXPECT_EQ(rule.info.max_ttl, 0u);
+    EXPECT_EQ(rule.info.dup_below, 0u);
+}
+
+TEST(XtOptionsDefaults, RelayDefaults) {
+    Rule rule = Parse(kIpv4,
+                      "--addr-a 10.0.0.1 --port-a 50000 --max-sess 100 --dscp 46 --max-ttl 8 "
+                      "--dup-small 128");
+    ASSERT_EQ(rule.error, "");
+    EXPECT_EQ(rule.info.flags, unsigned{XT_RTPPROXY_F_DSCP});
+    EXPECT_EQ(rule.info.dscp, 46u);
+    EXPECT_EQ(rule.info.max_ttl, 8u);
+    EXPECT_EQ(rule.info.dup_below, 128u);
+    // DSCP 0 is a DSCP: the flag says it is set.
+    rule = Parse(kIpv6, "--addr-a fd00::1 --port-a 50000 --max-sess 10 --dscp 0");
+    ASSERT_EQ(rule.error, "");
+    EXPECT_EQ(rule.info.flags, unsigned{XT_RTPPROXY_F_DSCP});
+    EXPECT_EQ(rule.info.dscp, 0u);
+    EXPECT_EQ(Parse(kIpv4, "--addr-a 10.0.0.1 --port-a 50000 --max-sess 1 --dscp 64").error,
+              "--dscp 64 is out of range 0..63");
+    EXPECT_EQ(Parse(kIpv4, "--addr-a 10.0.0.1 --port-a 50000 --max-sess 1 --max-ttl 256").error,
+              "--max-ttl 256 is out of range 0..255");
+    EXPECT_EQ(Parse(kIpv4, "--addr-a 10.0.0.1 --port-a 50000 --max-sess 1 --dup-small 0x80").error,
+              "--dup-small \"0x80\" is not a decimal number");
 }
 
 TEST(XtOptionsDefaults, GateBUsesGateAPortOnAnotherAddress) {
@@ -334,11 +358,15 @@ TEST(XtOptionsValidate, RefusesWhatTheKernelWould) {
     EXPECT_EQ(Validate(info, kIpv4), "--resurrection-timeout 86401 is out of range 0..86400");
 
     info = GoodInfo();
-    info.flags = 1;
-    EXPECT_EQ(Validate(info, kIpv4), "flags and padding must be 0");
+    info.flags = 2;
+    EXPECT_EQ(Validate(info, kIpv4), "unknown flags 0x2");
     info = GoodInfo();
-    info.__pad = 1;
-    EXPECT_EQ(Validate(info, kIpv4), "flags and padding must be 0");
+    info.dscp = 1;  // without XT_RTPPROXY_F_DSCP it is padding
+    EXPECT_EQ(Validate(info, kIpv4), "--dscp 1 is out of range 0..63");
+    info.flags = XT_RTPPROXY_F_DSCP;
+    EXPECT_EQ(Validate(info, kIpv4), "");
+    info.dscp = 64;
+    EXPECT_EQ(Validate(info, kIpv4), "--dscp 64 is out of range 0..63");
 
     info = GoodInfo();
     std::memset(&info.addr_b, 0, sizeof(info.addr_b));
@@ -353,11 +381,15 @@ TEST(XtOptionsValidate, FinishOverwritesFlagsAndPadding) {
     rtpproxy_err err{};
     rule.info = GoodInfo();
     rule.info.flags = 7;
-    rule.info.__pad = 7;
+    rule.info.dscp = 7;
+    rule.info.max_ttl = 7;
+    rule.info.dup_below = 7;
     unsigned int given = RTPPROXY_OPTS_REQUIRED;
     EXPECT_EQ(rtpproxy_opts_finish(&rule.info, kIpv4, given, &err), nullptr);
     EXPECT_EQ(rule.info.flags, 0u);
-    EXPECT_EQ(rule.info.__pad, 0u);
+    EXPECT_EQ(rule.info.dscp, 0u);
+    EXPECT_EQ(rule.info.max_ttl, 0u);
+    EXPECT_EQ(rule.info.dup_below, 0u);
 }
 
 TEST(XtOptionsValidate, UnknownFamilyAndOption) {
@@ -368,8 +400,8 @@ TEST(XtOptionsValidate, UnknownFamilyAndOption) {
     EXPECT_STREQ(rtpproxy_opts_finish(&rule.info, NFPROTO_BRIDGE, RTPPROXY_OPTS_REQUIRED, &err),
                  "unsupported family 7");
     EXPECT_EQ(Validate(GoodInfo(), NFPROTO_UNSPEC), "unsupported family 0");
-    EXPECT_STREQ(rtpproxy_opt_parse(&rule.info, kIpv4, RTPPROXY_OPT_COUNT, "1", &err),
-                 "unknown option 7");
+    EXPECT_EQ(std::string(rtpproxy_opt_parse(&rule.info, kIpv4, RTPPROXY_OPT_COUNT, "1", &err)),
+              "unknown option " + std::to_string(RTPPROXY_OPT_COUNT));
 }
 
 TEST(XtOptionsFormat, SaveAndPrintIpv4) {
@@ -449,7 +481,10 @@ TEST(XtOptionsNames, MatchTheCommandLine) {
                               "port-b",
                               "max-sess",
                               "expires-timeout",
-                              "resurrection-timeout"};
+                              "resurrection-timeout",
+                              "dscp",
+                              "max-ttl",
+                              "dup-small"};
     ASSERT_EQ(sizeof(expected) / sizeof(expected[0]), size_t{RTPPROXY_OPT_COUNT});
     for (int i = 0; i < RTPPROXY_OPT_COUNT; ++i) {
         EXPECT_STREQ(rtpproxy_opt_names[i], expected[i]);

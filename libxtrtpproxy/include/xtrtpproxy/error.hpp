@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <utility>
+#include <vector>
 
 struct nlmsghdr;
 
@@ -44,11 +46,33 @@ class KernelError : public std::system_error {
     std::optional<std::uint32_t> missing_type() const noexcept { return missing_type_; }
     std::optional<std::uint32_t> missing_nest() const noexcept { return missing_nest_; }
 
+  protected:
+    // The same answer of the kernel, told by text instead.
+    KernelError(const KernelError& answer, const std::string& text);
+
   private:
     std::string kernel_message_;
     std::optional<std::uint32_t> offset_;
     std::optional<std::uint32_t> missing_type_;
     std::optional<std::uint32_t> missing_nest_;
+};
+
+// A request refused by a module older than an option in it (explain_unknown_attribute,
+// message.hpp): what() is "the xt_RTPPROXY module is too old for the DSCP option
+// (RTPPROXY_SESS_A_DSCP): update it: ERRNO TEXT". The errno and the extended ACK stay the
+// kernel's.
+class ModuleTooOldError : public KernelError {
+  public:
+    // attributes: the session attributes (RTPPROXY_SESS_A_*) it names; text says which.
+    ModuleTooOldError(const KernelError& answer, const std::string& text,
+                      std::vector<std::uint16_t> attributes)
+        : KernelError(answer, text), attributes_(std::move(attributes)) {}
+
+    // The option the kernel pointed at, or, when it gave no offset, every one the request had.
+    const std::vector<std::uint16_t>& attributes() const noexcept { return attributes_; }
+
+  private:
+    std::vector<std::uint16_t> attributes_;
 };
 
 // The exception for a failed request: KernelError(error, what).

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "xtrtpproxy/error.hpp"
 #include "xtrtpproxy/types.hpp"
 
 struct nlmsghdr;
@@ -97,6 +98,14 @@ std::uint32_t parse_affected_reply(const nlmsghdr* nlh);
 void parse_session_table_reply(const nlmsghdr* nlh, std::vector<SessionEntry>& out);
 // RTPPROXY_A_AFFECTED_LIST of a DEL_SESSIONS reply: sessions deleted per range.
 std::vector<std::uint32_t> parse_affected_list_reply(const nlmsghdr* nlh);
+
+// An error of an alloc, update or bulk alloc request, told in terms of the relay options
+// (RelayParams) when a module older than them refused one: its strict validation answers EINVAL
+// "Unknown attribute type" with the offset of the attribute, which is mapped back to the
+// attribute of request. Without an offset, every relay option the request had is named. Nothing
+// when the error is of another kind or points at another attribute.
+std::optional<ModuleTooOldError> explain_unknown_attribute(const KernelError& error,
+                                                           const Request& request);
 
 // How far the replies to one request have come.
 struct ReplyProgress {

@@ -82,6 +82,9 @@ struct Counters {
     std::uint64_t sessions_created = 0;
     std::uint64_t sessions_expired = 0;
     std::uint64_t sessions_deleted = 0;
+    // Copies sent beyond the first (RelayOptions::dup_below), not in packets or bytes; 0 from a
+    // kernel without relay options.
+    std::uint64_t duplicated = 0;
 
     friend bool operator==(const Counters&, const Counters&) = default;
 };
@@ -109,18 +112,6 @@ struct SwitchboardGates {
     }
 };
 
-// A switchboard as the switchboard list reports it: its gates, settings, state and counters.
-struct Switchboard : SwitchboardGates {
-    std::uint32_t max_sess = 0;
-    std::uint32_t expires_timeout = 0;       // seconds
-    std::uint32_t resurrection_timeout = 0;  // seconds
-    std::uint32_t rules = 0;
-    std::uint32_t live = 0;
-    std::uint32_t expired = 0;
-    std::uint64_t age_ms = 0;
-    Counters counters;
-};
-
 enum class SessionState : std::uint8_t { unknown = 0, live = 1, expired = 2 };
 
 // Stream indexes, in the kernel's order.
@@ -140,6 +131,66 @@ struct Stream {
     std::uint64_t bytes = 0;
     std::uint64_t drops = 0;
     std::optional<std::uint64_t> last_ms;  // absent while nothing was relayed
+    std::uint64_t dups = 0;                // copies sent beyond the first, not in packets
+};
+
+// The DSCP relayed packets leave with: a code point 0..63, or the one each packet arrived with.
+// The ECN field is always the sender's.
+struct Dscp {
+    static constexpr std::uint8_t kSender = 0xff;  // RTPPROXY_DSCP_SENDER
+    static constexpr std::uint8_t kMax = 63;
+
+    std::uint8_t value = kSender;
+
+    static constexpr Dscp sender() noexcept { return {}; }
+    bool is_sender() const noexcept { return value == kSender; }
+    friend bool operator==(const Dscp&, const Dscp&) = default;
+};
+
+// A firewall mark change, as iptables' MARK --set-xmark value/mask: the packet's mark becomes
+// (mark & ~mask) ^ value.
+struct Mark {
+    static constexpr std::uint32_t kAllBits = 0xffffffff;
+
+    std::uint32_t value = 0;
+    std::uint32_t mask = kAllBits;  // what the kernel takes when a mark comes without a mask
+
+    friend bool operator==(const Mark&, const Mark&) = default;
+};
+
+// How a session's packets leave the relay, as the kernel reports it; a kernel without relay
+// options reports nothing, which reads as these defaults.
+struct RelayOptions {
+    Dscp dscp;
+    std::uint8_t max_ttl = 0;  // the highest TTL or hop limit; 0: no cap
+    Mark mark{0, 0};           // mask 0: the packets' mark stays
+    // RTP and RTCP datagrams with fewer UDP payload bytes are sent twice; 0: none.
+    std::uint16_t dup_below = 0;
+
+    friend bool operator==(const RelayOptions&, const RelayOptions&) = default;
+};
+
+// The relay options a switchboard's rule gives its new sessions (iptables --dscp, --max-ttl,
+// --dup-small); a kernel without them reports none, which reads as these defaults.
+struct RelayDefaults {
+    Dscp dscp;
+    std::uint8_t max_ttl = 0;
+    std::uint16_t dup_below = 0;
+
+    friend bool operator==(const RelayDefaults&, const RelayDefaults&) = default;
+};
+
+// A switchboard as the switchboard list reports it: its gates, settings, state and counters.
+struct Switchboard : SwitchboardGates {
+    std::uint32_t max_sess = 0;
+    std::uint32_t expires_timeout = 0;       // seconds
+    std::uint32_t resurrection_timeout = 0;  // seconds
+    std::uint32_t rules = 0;
+    std::uint32_t live = 0;
+    std::uint32_t expired = 0;
+    std::uint64_t age_ms = 0;
+    Counters counters;
+    RelayDefaults relay_defaults;  // what its new sessions start with
 };
 
 struct Session {
@@ -148,6 +199,7 @@ struct Session {
     std::uint64_t age_ms = 0;
     std::uint64_t idle_ms = 0;
     std::array<Stream, kStreams> streams{};
+    RelayOptions relay;
 
     const Stream& stream(StreamIndex index) const {
         return streams[static_cast<std::size_t>(index)];
@@ -183,8 +235,23 @@ struct StreamParams {
     friend bool operator==(const StreamParams&, const StreamParams&) = default;
 };
 
+// The relay options to set in alloc/update; absent ones are not sent: alloc gives them the
+// switchboard's defaults (those of its rule, else those of RelayOptions), update keeps the
+// sessions' own. A module older than the relay options refuses a request with any of them:
+// ModuleTooOldError (error.hpp) names the option.
+struct RelayParams {
+    std::optional<Dscp> dscp;
+    std::optional<std::uint8_t> max_ttl;
+    std::optional<Mark> mark;
+    std::optional<std::uint16_t> dup_below;
+
+    bool empty() const noexcept { return !dscp && !max_ttl && !mark && !dup_below; }
+    friend bool operator==(const RelayParams&, const RelayParams&) = default;
+};
+
 struct SessionParams {
     std::array<StreamParams, kStreams> streams{};
+    RelayParams relay;
 
     StreamParams& stream(StreamIndex index) { return streams[static_cast<std::size_t>(index)]; }
     const StreamParams& stream(StreamIndex index) const {

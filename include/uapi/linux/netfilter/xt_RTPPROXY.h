@@ -171,6 +171,9 @@
 #define XT_RTPPROXY_DEF_EXPIRES		60	/* seconds */
 #define XT_RTPPROXY_DEF_RESURRECTION	30	/* seconds */
 #define XT_RTPPROXY_MAX_TIMEOUT		86400	/* seconds */
+/* struct xt_rtpproxy_tginfo flags */
+#define XT_RTPPROXY_F_DSCP		(1U << 0) /* @dscp is set */
+#define XT_RTPPROXY_F_ALL		XT_RTPPROXY_F_DSCP
 /* The longest learning window (RTPPROXY_STREAM_A_LEARN_TIMEOUT_MS). */
 #define RTPPROXY_MAX_LEARN_TIMEOUT_MS	(XT_RTPPROXY_MAX_TIMEOUT * 1000U)
 
@@ -184,12 +187,19 @@
  * @max_sess: sessions of the switchboard, 1..XT_RTPPROXY_MAX_SESS
  * @expires_timeout: seconds without a relayed packet before a session expires
  * @resurrection_timeout: seconds an expired session keeps its slot
- * @flags: must be 0
- * @__pad: must be 0
+ * @flags: XT_RTPPROXY_F_* bits, the others 0
+ * @dscp: with XT_RTPPROXY_F_DSCP, the DSCP (0..63) of new sessions'
+ *	relayed packets (RTPPROXY_SESS_A_DSCP); without, 0: the sender's
+ * @max_ttl: new sessions' TTL cap (RTPPROXY_SESS_A_MAX_TTL; 0: none)
+ * @dup_below: new sessions' duplication size (RTPPROXY_SESS_A_DUP_BELOW;
+ *	0: none)
  * @sb: the kernel's switchboard, not seen by userspace
  *
  * Several rules with equal gates share one switchboard; @max_sess must then
- * be equal and the timeouts of the newest rule apply.
+ * be equal, and the timeouts and relay defaults of the newest rule apply
+ * (the relay defaults to sessions allocated after it, the timeouts to all).
+ * Modules before the relay defaults refuse a rule that sets any of them
+ * ("unknown flags set"); @dscp, @max_ttl and @dup_below were padding then.
  */
 struct xt_rtpproxy_tginfo {
 	union nf_inet_addr addr_a;
@@ -200,7 +210,9 @@ struct xt_rtpproxy_tginfo {
 	__u32 expires_timeout;
 	__u32 resurrection_timeout;
 	__u32 flags;
-	__u32 __pad;
+	__u8 dscp;
+	__u8 max_ttl;
+	__u16 dup_below;
 
 	/* Used internally by the kernel: its switchboard */
 	void *sb __attribute__((aligned(8)));
@@ -302,6 +314,10 @@ enum rtpproxy_attr {
  *	(NLA_U32)
  * @RTPPROXY_SB_A_AGE_MS: time since the first rule created it (NLA_U64)
  * @RTPPROXY_SB_A_COUNTERS: counters (NLA_NESTED: rtpproxy_counter_attr)
+ * @RTPPROXY_SB_A_DSCP: new sessions' DSCP, as RTPPROXY_SESS_A_DSCP (NLA_U8)
+ * @RTPPROXY_SB_A_MAX_TTL: new sessions' TTL cap (NLA_U8)
+ * @RTPPROXY_SB_A_DUP_BELOW: new sessions' duplication size (NLA_U16)
+ *	(the relay defaults of the newest rule, struct xt_rtpproxy_tginfo)
  */
 enum rtpproxy_sb_attr {
 	RTPPROXY_SB_A_UNSPEC,
@@ -317,6 +333,9 @@ enum rtpproxy_sb_attr {
 	RTPPROXY_SB_A_SESSIONS_EXPIRED,
 	RTPPROXY_SB_A_AGE_MS,
 	RTPPROXY_SB_A_COUNTERS,
+	RTPPROXY_SB_A_DSCP,
+	RTPPROXY_SB_A_MAX_TTL,
+	RTPPROXY_SB_A_DUP_BELOW,
 	__RTPPROXY_SB_A_LAST
 };
 #define RTPPROXY_SB_A_MAX (__RTPPROXY_SB_A_LAST - 1)
@@ -357,6 +376,24 @@ enum rtpproxy_sess_state {
  * @RTPPROXY_SESS_A_RTCP_A: client A's RTCP (NLA_NESTED)
  * @RTPPROXY_SESS_A_RTP_B: client B's RTP (NLA_NESTED)
  * @RTPPROXY_SESS_A_RTCP_B: client B's RTCP (NLA_NESTED)
+ * @RTPPROXY_SESS_A_DSCP: the DSCP of the packets relayed to either client,
+ *	0..63 (NLA_U8), or RTPPROXY_DSCP_SENDER: the sender's (the default).
+ *	The ECN field is always the sender's. rtpproxy's -t 0xb8 is DSCP 46
+ * @RTPPROXY_SESS_A_MAX_TTL: the highest TTL or hop limit relayed packets
+ *	leave with, 1..255 (NLA_U8); 0: no cap (the default). Each relay takes
+ *	one from what arrived whatever the cap
+ * @RTPPROXY_SESS_A_MARK: the firewall mark bits given to relayed packets
+ *	before their route lookup (NLA_U32): the mark becomes
+ *	(mark & ~MARK_MASK) ^ MARK, as with xt_MARK's --set-xmark
+ * @RTPPROXY_SESS_A_MARK_MASK: the bits RTPPROXY_SESS_A_MARK replaces
+ *	(NLA_U32; 0xffffffff when MARK comes without it; 0 for a session
+ *	given neither: the mark stays)
+ * @RTPPROXY_SESS_A_DUP_BELOW: RTP and RTCP datagrams with fewer UDP payload
+ *	bytes than this are sent twice (NLA_U16; 0: none, the default;
+ *	rtpproxy's -2 is 128)
+ *
+ * In SET_SESSION, each of the relay options above that is present replaces
+ * the session's; the others stay.
  */
 enum rtpproxy_sess_attr {
 	RTPPROXY_SESS_A_UNSPEC,
@@ -369,9 +406,18 @@ enum rtpproxy_sess_attr {
 	RTPPROXY_SESS_A_RTCP_A,
 	RTPPROXY_SESS_A_RTP_B,
 	RTPPROXY_SESS_A_RTCP_B,
+	RTPPROXY_SESS_A_DSCP,
+	RTPPROXY_SESS_A_MAX_TTL,
+	RTPPROXY_SESS_A_MARK,
+	RTPPROXY_SESS_A_MARK_MASK,
+	RTPPROXY_SESS_A_DUP_BELOW,
 	__RTPPROXY_SESS_A_LAST
 };
 #define RTPPROXY_SESS_A_MAX (__RTPPROXY_SESS_A_LAST - 1)
+
+/* RTPPROXY_SESS_A_DSCP: the sender's DSCP is relayed. */
+#define RTPPROXY_DSCP_SENDER		0xff
+#define RTPPROXY_DSCP_MAX		63
 
 /* Index of a stream in a session, in the order of the attributes above. */
 enum rtpproxy_stream_idx {
@@ -437,6 +483,16 @@ struct rtpproxy_stream_rec {
  * @age_ms: time since alloc
  * @idle_ms: time since the last relayed packet, alloc or resurrection
  * @stream: indexed by enum rtpproxy_stream_idx
+ *
+ * Appended after RTPPROXY_SESSION_REC_V1_SIZE bytes (modules without relay
+ * options send records of that size: read them as the defaults):
+ * @dscp: as RTPPROXY_SESS_A_DSCP
+ * @max_ttl: as RTPPROXY_SESS_A_MAX_TTL
+ * @dup_below: as RTPPROXY_SESS_A_DUP_BELOW
+ * @mark: as RTPPROXY_SESS_A_MARK
+ * @mark_mask: as RTPPROXY_SESS_A_MARK_MASK
+ * @__pad2: 0
+ * @dups: per stream, copies sent beyond the first (RTPPROXY_STREAM_A_DUPS)
  */
 struct rtpproxy_session_rec {
 	__u32 id;
@@ -445,7 +501,19 @@ struct rtpproxy_session_rec {
 	__u64 age_ms;
 	__u64 idle_ms;
 	struct rtpproxy_stream_rec stream[RTPPROXY_STREAMS];
+	__u8 dscp;
+	__u8 max_ttl;
+	__u16 dup_below;
+	__u32 mark;
+	__u32 mark_mask;
+	__u32 __pad2;
+	__u64 dups[RTPPROXY_STREAMS];
 };
+
+/* The record before the relay options: what older modules send. */
+#define RTPPROXY_SESSION_REC_V1_SIZE	(4 + 4 + 8 + 8 + \
+					 RTPPROXY_STREAMS * \
+					 sizeof(struct rtpproxy_stream_rec))
 
 /**
  * enum rtpproxy_stream_attr - a client endpoint (RTPPROXY_SESS_A_RTP_A...)
@@ -466,6 +534,8 @@ struct rtpproxy_session_rec {
  * @RTPPROXY_STREAM_A_DROPS: packets dropped at its gate port (NLA_U64)
  * @RTPPROXY_STREAM_A_LAST_MS: ms since its last relayed packet (NLA_U64)
  * @RTPPROXY_STREAM_A_CLEAR_ADDR: forget the address (NLA_FLAG, SET_SESSION)
+ * @RTPPROXY_STREAM_A_DUPS: copies of its packets sent beyond the first
+ *	(RTPPROXY_SESS_A_DUP_BELOW; NLA_U64, replies)
  */
 enum rtpproxy_stream_attr {
 	RTPPROXY_STREAM_A_UNSPEC,
@@ -481,6 +551,7 @@ enum rtpproxy_stream_attr {
 	RTPPROXY_STREAM_A_DROPS,
 	RTPPROXY_STREAM_A_LAST_MS,
 	RTPPROXY_STREAM_A_CLEAR_ADDR,
+	RTPPROXY_STREAM_A_DUPS,
 	__RTPPROXY_STREAM_A_LAST
 };
 #define RTPPROXY_STREAM_A_MAX (__RTPPROXY_STREAM_A_LAST - 1)
@@ -513,6 +584,8 @@ enum rtpproxy_stream_attr {
  *	relay takes one, as a router does, so that a relay loop dies out),
  *	or that a relay nested too deep on one CPU (switchboards chained
  *	into a loop through OUTPUT)
+ * @RTPPROXY_CNT_A_DUPLICATED: copies sent beyond the first
+ *	(RTPPROXY_SESS_A_DUP_BELOW); not counted in PACKETS or BYTES
  */
 enum rtpproxy_counter_attr {
 	RTPPROXY_CNT_A_UNSPEC,
@@ -529,6 +602,7 @@ enum rtpproxy_counter_attr {
 	RTPPROXY_CNT_A_SESS_EXPIRED,
 	RTPPROXY_CNT_A_SESS_DELETED,
 	RTPPROXY_CNT_A_DROP_LOOP,
+	RTPPROXY_CNT_A_DUPLICATED,
 	__RTPPROXY_CNT_A_LAST
 };
 #define RTPPROXY_CNT_A_MAX (__RTPPROXY_CNT_A_LAST - 1)

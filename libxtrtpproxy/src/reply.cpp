@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// Request building and reply parsing for the xt_rtpproxy family, kept free of sockets for tests.
+// Parsing the replies of the xt_rtpproxy family and walking a buffer of them, on bytes only.
 #include "xtrtpproxy/message.hpp"
 
 #include <libmnl/libmnl.h>
@@ -8,9 +8,10 @@
 #include <linux/netlink.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <initializer_list>
-#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -18,131 +19,7 @@
 
 namespace xtrtpproxy {
 
-// ---- Request ----
-
-Request::Request(std::uint16_t family_id, std::uint8_t cmd, std::uint8_t version,
-                 std::uint16_t flags, std::size_t capacity)
-    : storage_(capacity / sizeof(std::uint32_t)) {
-    nlmsghdr* nlh = mnl_nlmsg_put_header(storage_.data());
-    nlh->nlmsg_type = family_id;
-    nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-    auto* genl = static_cast<genlmsghdr*>(mnl_nlmsg_put_extra_header(nlh, sizeof(genlmsghdr)));
-    genl->cmd = cmd;
-    genl->version = version;
-}
-
-nlmsghdr* Request::header() noexcept { return reinterpret_cast<nlmsghdr*>(storage_.data()); }
-
-const nlmsghdr* Request::header() const noexcept {
-    return reinterpret_cast<const nlmsghdr*>(storage_.data());
-}
-
-std::span<const std::byte> Request::bytes() const noexcept {
-    return {reinterpret_cast<const std::byte*>(storage_.data()), header()->nlmsg_len};
-}
-
-std::uint32_t Request::seq() const noexcept { return header()->nlmsg_seq; }
-void Request::set_seq(std::uint32_t seq) noexcept { header()->nlmsg_seq = seq; }
-bool Request::is_dump() const noexcept {
-    return (header()->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
-}
-bool Request::reply_finishes() const noexcept {
-    return !is_dump() && !(header()->nlmsg_flags & NLM_F_ACK);
-}
-
 namespace {
-
-// Appends attributes to a Request, refusing to run past its buffer.
-class Builder {
-  public:
-    explicit Builder(Request& request) : nlh_(request.header()), capacity_(request.capacity()) {}
-
-    void put_u16(std::uint16_t type, std::uint16_t value) {
-        check(mnl_attr_put_u16_check(nlh_, capacity_, type, value));
-    }
-    void put_u32(std::uint16_t type, std::uint32_t value) {
-        check(mnl_attr_put_u32_check(nlh_, capacity_, type, value));
-    }
-    void put_bytes(std::uint16_t type, std::span<const std::byte> bytes) {
-        check(mnl_attr_put_check(nlh_, capacity_, type, bytes.size(), bytes.data()));
-    }
-    void put_flag(std::uint16_t type) {
-        check(mnl_attr_put_check(nlh_, capacity_, type, 0, nullptr));
-    }
-    void put_strz(std::uint16_t type, const std::string& value) {
-        check(mnl_attr_put_strz_check(nlh_, capacity_, type, value.c_str()));
-    }
-    void put_addr(std::uint16_t type, const Address& addr) {
-        const auto bytes = addr.bytes();
-        if (bytes.empty()) throw std::invalid_argument("address without family in a request");
-        check(mnl_attr_put_check(nlh_, capacity_, type, bytes.size(), bytes.data()));
-    }
-    nlattr* nest_start(std::uint16_t type) {
-        nlattr* nest = mnl_attr_nest_start_check(nlh_, capacity_, type);
-        check(nest != nullptr);
-        return nest;
-    }
-    void nest_end(nlattr* nest) { mnl_attr_nest_end(nlh_, nest); }
-
-  private:
-    static void check(bool fitted) {
-        if (!fitted) throw std::length_error("netlink request exceeds its buffer");
-    }
-
-    nlmsghdr* nlh_;
-    std::size_t capacity_;
-};
-
-void put_gate(Builder& b, std::uint16_t type, const std::optional<Address>& addr,
-              const std::optional<std::uint16_t>& port) {
-    if (!addr && !port) return;
-    nlattr* nest = b.nest_start(type);
-    if (addr) b.put_addr(RTPPROXY_GATE_A_ADDR, *addr);
-    if (port) b.put_u16(RTPPROXY_GATE_A_PORT, *port);
-    b.nest_end(nest);
-}
-
-void put_selector(Builder& b, const SwitchboardSelector& selector) {
-    nlattr* nest = b.nest_start(RTPPROXY_A_SWITCHBOARD);
-    put_gate(b, RTPPROXY_SB_A_GATE_A, selector.addr_a, selector.port_a);
-    put_gate(b, RTPPROXY_SB_A_GATE_B, selector.addr_b, selector.port_b);
-    b.nest_end(nest);
-}
-
-void put_range(Builder& b, const std::optional<SessionRange>& range) {
-    if (!range) return;
-    b.put_u32(RTPPROXY_A_SESS_ID_LO, range->lo);
-    b.put_u32(RTPPROXY_A_SESS_ID_HI, range->hi);
-}
-
-// Every session an alloc or update request carries, with the RTCP defaults derived: the kernel
-// derives nothing, and here is the one place that every caller of the library goes through.
-void put_session_params(Builder& b, const SessionParams& given,
-                        std::uint16_t type = RTPPROXY_A_SESSION) {
-    const SessionParams params = with_rtcp_defaults(given);
-    nlattr* session = b.nest_start(type);
-    for (std::size_t i = 0; i < kStreams; ++i) {
-        const StreamParams& stream = params.streams[i];
-        if (stream.empty()) continue;
-        nlattr* nest = b.nest_start(static_cast<std::uint16_t>(RTPPROXY_SESS_A_RTP_A + i));
-        if (stream.addr) b.put_addr(RTPPROXY_STREAM_A_ADDR, *stream.addr);
-        if (stream.port) b.put_u16(RTPPROXY_STREAM_A_PORT, *stream.port);
-        if (stream.learn_timeout_ms)
-            b.put_u32(RTPPROXY_STREAM_A_LEARN_TIMEOUT_MS, *stream.learn_timeout_ms);
-        if (stream.always_learn) b.put_flag(RTPPROXY_STREAM_A_ALWAYS_LEARN);
-        if (stream.clear_addr) b.put_flag(RTPPROXY_STREAM_A_CLEAR_ADDR);
-        b.nest_end(nest);
-    }
-    b.nest_end(session);
-}
-
-Request doit(std::uint16_t family_id, std::uint8_t cmd) {
-    return Request(family_id, cmd, XT_RTPPROXY_GENL_VERSION, 0);
-}
-
-Request dumpit(std::uint16_t family_id, std::uint8_t cmd) {
-    return Request(family_id, cmd, XT_RTPPROXY_GENL_VERSION, NLM_F_DUMP);
-}
 
 // ---- attribute tables ----
 
@@ -183,6 +60,9 @@ constexpr auto kSwitchboardPolicy = make_policy<RTPPROXY_SB_A_MAX + 1>({
     {RTPPROXY_SB_A_SESSIONS_EXPIRED, MNL_TYPE_U32},
     {RTPPROXY_SB_A_AGE_MS, MNL_TYPE_U64},
     {RTPPROXY_SB_A_COUNTERS, MNL_TYPE_NESTED},
+    {RTPPROXY_SB_A_DSCP, MNL_TYPE_U8},
+    {RTPPROXY_SB_A_MAX_TTL, MNL_TYPE_U8},
+    {RTPPROXY_SB_A_DUP_BELOW, MNL_TYPE_U16},
 });
 
 constexpr auto kGatePolicy = make_policy<RTPPROXY_GATE_A_MAX + 1>({
@@ -199,6 +79,11 @@ constexpr auto kSessionPolicy = make_policy<RTPPROXY_SESS_A_MAX + 1>({
     {RTPPROXY_SESS_A_RTCP_A, MNL_TYPE_NESTED},
     {RTPPROXY_SESS_A_RTP_B, MNL_TYPE_NESTED},
     {RTPPROXY_SESS_A_RTCP_B, MNL_TYPE_NESTED},
+    {RTPPROXY_SESS_A_DSCP, MNL_TYPE_U8},
+    {RTPPROXY_SESS_A_MAX_TTL, MNL_TYPE_U8},
+    {RTPPROXY_SESS_A_MARK, MNL_TYPE_U32},
+    {RTPPROXY_SESS_A_MARK_MASK, MNL_TYPE_U32},
+    {RTPPROXY_SESS_A_DUP_BELOW, MNL_TYPE_U16},
 });
 
 constexpr auto kStreamPolicy = make_policy<RTPPROXY_STREAM_A_MAX + 1>({
@@ -213,6 +98,7 @@ constexpr auto kStreamPolicy = make_policy<RTPPROXY_STREAM_A_MAX + 1>({
     {RTPPROXY_STREAM_A_DROPS, MNL_TYPE_U64},
     {RTPPROXY_STREAM_A_LAST_MS, MNL_TYPE_U64},
     {RTPPROXY_STREAM_A_CLEAR_ADDR, MNL_TYPE_FLAG},
+    {RTPPROXY_STREAM_A_DUPS, MNL_TYPE_U64},
 });
 
 constexpr auto kCounterPolicy = make_policy<RTPPROXY_CNT_A_MAX + 1>({
@@ -228,6 +114,7 @@ constexpr auto kCounterPolicy = make_policy<RTPPROXY_CNT_A_MAX + 1>({
     {RTPPROXY_CNT_A_SESS_EXPIRED, MNL_TYPE_U64},
     {RTPPROXY_CNT_A_SESS_DELETED, MNL_TYPE_U64},
     {RTPPROXY_CNT_A_DROP_LOOP, MNL_TYPE_U64},
+    {RTPPROXY_CNT_A_DUPLICATED, MNL_TYPE_U64},
 });
 
 constexpr auto kCtrlPolicy = make_policy<CTRL_ATTR_MAX + 1>({
@@ -318,6 +205,7 @@ Counters parse_counters(const nlattr* nest) {
     c.sessions_created = get_u64(tb[RTPPROXY_CNT_A_SESS_CREATED]);
     c.sessions_expired = get_u64(tb[RTPPROXY_CNT_A_SESS_EXPIRED]);
     c.sessions_deleted = get_u64(tb[RTPPROXY_CNT_A_SESS_DELETED]);
+    c.duplicated = get_u64(tb[RTPPROXY_CNT_A_DUPLICATED]);
     return c;
 }
 
@@ -345,6 +233,14 @@ SwitchboardGates parse_switchboard_gates(const nlattr* nest) {
     return parse_gates(parse_nested(nest, kSwitchboardPolicy, "switchboard"));
 }
 
+// The DSCP of a session or switchboard attribute, or of a table record: a code point or
+// RTPPROXY_DSCP_SENDER.
+Dscp dscp_from_kernel(std::uint8_t value) {
+    if (value > RTPPROXY_DSCP_MAX && value != RTPPROXY_DSCP_SENDER)
+        throw malformed_reply("DSCP " + std::to_string(value));
+    return Dscp{value};
+}
+
 Switchboard parse_switchboard(const nlattr* nest) {
     const auto tb = parse_nested(nest, kSwitchboardPolicy, "switchboard");
     Switchboard sb;
@@ -357,6 +253,12 @@ Switchboard parse_switchboard(const nlattr* nest) {
     sb.expired = get_u32(tb[RTPPROXY_SB_A_SESSIONS_EXPIRED]);
     sb.age_ms = get_u64(tb[RTPPROXY_SB_A_AGE_MS]);
     sb.counters = parse_counters(tb[RTPPROXY_SB_A_COUNTERS]);
+    if (const nlattr* dscp = tb[RTPPROXY_SB_A_DSCP])
+        sb.relay_defaults.dscp = dscp_from_kernel(mnl_attr_get_u8(dscp));
+    if (const nlattr* max_ttl = tb[RTPPROXY_SB_A_MAX_TTL])
+        sb.relay_defaults.max_ttl = mnl_attr_get_u8(max_ttl);
+    if (const nlattr* dup_below = tb[RTPPROXY_SB_A_DUP_BELOW])
+        sb.relay_defaults.dup_below = mnl_attr_get_u16(dup_below);
     return sb;
 }
 
@@ -379,7 +281,23 @@ Stream parse_stream(const nlattr* nest) {
     stream.bytes = get_u64(tb[RTPPROXY_STREAM_A_BYTES]);
     stream.drops = get_u64(tb[RTPPROXY_STREAM_A_DROPS]);
     if (tb[RTPPROXY_STREAM_A_LAST_MS]) stream.last_ms = get_u64(tb[RTPPROXY_STREAM_A_LAST_MS]);
+    stream.dups = get_u64(tb[RTPPROXY_STREAM_A_DUPS]);
     return stream;
+}
+
+// A kernel without relay options sends none of them: the defaults of RelayOptions.
+template <std::size_t N>
+RelayOptions parse_relay_options(const Table<N>& tb) {
+    RelayOptions relay;
+    if (const nlattr* dscp = tb[RTPPROXY_SESS_A_DSCP])
+        relay.dscp = dscp_from_kernel(mnl_attr_get_u8(dscp));
+    if (const nlattr* max_ttl = tb[RTPPROXY_SESS_A_MAX_TTL])
+        relay.max_ttl = mnl_attr_get_u8(max_ttl);
+    relay.mark.value = get_u32(tb[RTPPROXY_SESS_A_MARK]);
+    relay.mark.mask = get_u32(tb[RTPPROXY_SESS_A_MARK_MASK]);
+    if (const nlattr* dup_below = tb[RTPPROXY_SESS_A_DUP_BELOW])
+        relay.dup_below = mnl_attr_get_u16(dup_below);
+    return relay;
 }
 
 Session parse_session(const nlattr* nest) {
@@ -395,135 +313,13 @@ Session parse_session(const nlattr* nest) {
     for (std::size_t i = 0; i < kStreams; ++i)
         if (const nlattr* stream = tb[RTPPROXY_SESS_A_RTP_A + i])
             session.streams[i] = parse_stream(stream);
+    session.relay = parse_relay_options(tb);
     return session;
 }
 
 constexpr std::size_t kGenlHeader = sizeof(genlmsghdr);
 
 }  // namespace
-
-// ---- requests ----
-
-Request make_get_family_request(std::string_view name) {
-    Request request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
-    Builder b(request);
-    b.put_strz(CTRL_ATTR_FAMILY_NAME, std::string(name));
-    return request;
-}
-
-Request make_info_request(std::uint16_t family_id) {
-    return doit(family_id, RTPPROXY_CMD_GET_INFO);
-}
-
-Request make_switchboards_request(std::uint16_t family_id, const SwitchboardSelector& selector) {
-    Request request = dumpit(family_id, RTPPROXY_CMD_GET_SWITCHBOARD);
-    if (!selector.empty()) {
-        Builder b(request);
-        put_selector(b, selector);
-    }
-    return request;
-}
-
-Request make_alloc_request(std::uint16_t family_id, const SwitchboardSelector& selector,
-                           const SessionParams& params) {
-    Request request = doit(family_id, RTPPROXY_CMD_NEW_SESSION);
-    Builder b(request);
-    put_selector(b, selector);
-    put_session_params(b, params);
-    return request;
-}
-
-Request make_update_request(std::uint16_t family_id, const SwitchboardSelector& selector,
-                            const std::optional<SessionRange>& range, const SessionParams& params) {
-    Request request = doit(family_id, RTPPROXY_CMD_SET_SESSION);
-    Builder b(request);
-    put_selector(b, selector);
-    put_range(b, range);
-    put_session_params(b, params);
-    return request;
-}
-
-Request make_remove_request(std::uint16_t family_id,
-                            const std::optional<SwitchboardSelector>& selector,
-                            const std::optional<SessionRange>& range) {
-    Request request = doit(family_id, RTPPROXY_CMD_DEL_SESSION);
-    Builder b(request);
-    if (selector) put_selector(b, *selector);
-    put_range(b, range);
-    return request;
-}
-
-Request make_session_request(std::uint16_t family_id, const SwitchboardSelector& selector,
-                             std::uint32_t id) {
-    Request request = doit(family_id, RTPPROXY_CMD_GET_SESSION);
-    Builder b(request);
-    put_selector(b, selector);
-    b.put_u32(RTPPROXY_A_SESS_ID_LO, id);
-    return request;
-}
-
-Request make_sessions_request(std::uint16_t family_id,
-                              const std::optional<SwitchboardSelector>& selector,
-                              const std::optional<SessionRange>& range) {
-    Request request = dumpit(family_id, RTPPROXY_CMD_GET_SESSION);
-    Builder b(request);
-    if (selector) put_selector(b, *selector);
-    put_range(b, range);
-    return request;
-}
-
-Request make_reset_request(std::uint16_t family_id, std::uint32_t bits,
-                           const std::optional<SwitchboardSelector>& selector) {
-    Request request = doit(family_id, RTPPROXY_CMD_RESET_COUNTERS);
-    Builder b(request);
-    b.put_u32(RTPPROXY_A_RESET, bits);
-    if (selector) put_selector(b, *selector);
-    return request;
-}
-
-Request make_audit_request(std::uint16_t family_id,
-                           const std::optional<SwitchboardSelector>& selector) {
-    Request request = doit(family_id, RTPPROXY_CMD_AUDIT);
-    if (selector) {
-        Builder b(request);
-        put_selector(b, *selector);
-    }
-    return request;
-}
-
-Request make_alloc_many_request(std::uint16_t family_id, const SwitchboardSelector& selector,
-                                std::span<const SessionParams> params) {
-    Request request(family_id, RTPPROXY_CMD_NEW_SESSIONS, XT_RTPPROXY_GENL_VERSION, 0,
-                    Request::kBulkCapacity);
-    Builder b(request);
-    put_selector(b, selector);
-    nlattr* list = b.nest_start(RTPPROXY_A_SESSION_LIST);
-    for (const auto& p : params) put_session_params(b, p);
-    b.nest_end(list);
-    return request;
-}
-
-Request make_remove_many_request(std::uint16_t family_id, const SwitchboardSelector& selector,
-                                 std::span<const SessionRange> ranges) {
-    Request request(family_id, RTPPROXY_CMD_DEL_SESSIONS, XT_RTPPROXY_GENL_VERSION, 0,
-                    Request::kBulkCapacity);
-    Builder b(request);
-    put_selector(b, selector);
-    std::vector<rtpproxy_range> list(ranges.size());
-    for (std::size_t i = 0; i < ranges.size(); ++i) list[i] = {ranges[i].lo, ranges[i].hi};
-    b.put_bytes(RTPPROXY_A_RANGE_LIST, std::as_bytes(std::span(list)));
-    return request;
-}
-
-Request make_session_table_request(std::uint16_t family_id,
-                                   const std::optional<SwitchboardSelector>& selector,
-                                   const std::optional<SessionRange>& range) {
-    Request request = dumpit(family_id, RTPPROXY_CMD_GET_SESSION_TABLE);
-    Builder b(request);
-    if (selector) put_selector(b, *selector);
-    put_range(b, range);
-    return request;
-}
 
 // ---- replies ----
 
@@ -584,6 +380,20 @@ Stream stream_from_record(const rtpproxy_stream_rec& r, int family) {
     return stream;
 }
 
+static_assert(RTPPROXY_SESSION_REC_V1_SIZE == offsetof(rtpproxy_session_rec, dscp));
+
+// rec_size bytes of r were the kernel's, the rest is zero: a record without relay options
+// (RTPPROXY_SESSION_REC_V1_SIZE, an older module) reads as the defaults.
+RelayOptions relay_from_record(const rtpproxy_session_rec& r, std::size_t rec_size) {
+    RelayOptions relay;
+    if (rec_size <= RTPPROXY_SESSION_REC_V1_SIZE) return relay;
+    relay.dscp = dscp_from_kernel(r.dscp);
+    relay.max_ttl = r.max_ttl;
+    relay.mark = {r.mark, r.mark_mask};
+    relay.dup_below = r.dup_below;
+    return relay;
+}
+
 }  // namespace
 
 void parse_session_table_reply(const nlmsghdr* nlh, std::vector<SessionEntry>& out) {
@@ -594,16 +404,17 @@ void parse_session_table_reply(const nlmsghdr* nlh, std::vector<SessionEntry>& o
         mnl_attr_get_u32(require(tb[RTPPROXY_A_SESSION_REC_SIZE], "session record size"));
     const nlattr* table = require(tb[RTPPROXY_A_SESSION_TABLE], "session table");
     const std::size_t len = mnl_attr_get_payload_len(table);
-    // A newer kernel may append fields: read the prefix we know, never less than that.
-    if (rec_size < sizeof(rtpproxy_session_rec) || len % rec_size)
+    // An older module's records end before the relay options, a newer one may append fields:
+    // read what both know, never less than the first record of the ABI.
+    if (rec_size < RTPPROXY_SESSION_REC_V1_SIZE || len % rec_size)
         throw malformed_reply("session table of " + std::to_string(len) + " bytes in records of " +
                               std::to_string(rec_size));
     const auto* data = static_cast<const std::byte*>(mnl_attr_get_payload(table));
     const int family = entry.switchboard.family;
     for (std::size_t off = 0; off < len; off += rec_size) {
         // Records are only 4-byte aligned in the message: copy before reading.
-        rtpproxy_session_rec r;
-        std::memcpy(&r, data + off, sizeof(r));
+        rtpproxy_session_rec r{};
+        std::memcpy(&r, data + off, std::min<std::size_t>(rec_size, sizeof(r)));
         Session& s = entry.session;
         s.id = r.id;
         s.state = r.state == RTPPROXY_SESS_LIVE      ? SessionState::live
@@ -611,8 +422,11 @@ void parse_session_table_reply(const nlmsghdr* nlh, std::vector<SessionEntry>& o
                                                      : SessionState::unknown;
         s.age_ms = r.age_ms;
         s.idle_ms = r.idle_ms;
-        for (std::size_t i = 0; i < kStreams; ++i)
+        for (std::size_t i = 0; i < kStreams; ++i) {
             s.streams[i] = stream_from_record(r.stream[i], family);
+            s.streams[i].dups = r.dups[i];
+        }
+        s.relay = relay_from_record(r, rec_size);
         out.push_back(entry);
     }
 }

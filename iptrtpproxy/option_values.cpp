@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+// Numbers and addresses of the command line, with the messages the man page's exit 2 promises.
+#include "option_values.hpp"
+
+#include <charconv>
+#include <string_view>
+
+namespace iptrtpproxy {
+
+std::uint64_t parse_number(const std::string& option, const std::string& text, std::uint64_t min,
+                           std::uint64_t max, const char* what, NumberBase base) {
+    std::string_view digits = text;
+    int radix = 10;
+    if (base == NumberBase::decimal_or_hex &&
+        (digits.starts_with("0x") || digits.starts_with("0X"))) {
+        digits.remove_prefix(2);
+        radix = 16;
+    }
+    std::uint64_t value = 0;
+    const char* end = digits.data() + digits.size();
+    const auto [ptr, ec] = std::from_chars(digits.data(), end, value, radix);
+    if (digits.empty() || ec == std::errc::invalid_argument || ptr != end)
+        throw UsageError("invalid " + std::string(what) + " '" + text + "' for --" + option);
+    if (ec == std::errc::result_out_of_range || value < min || value > max)
+        throw UsageError(std::string(what) + " " + text + " for --" + option +
+                         " is out of range (" + std::to_string(min) + ".." + std::to_string(max) +
+                         ")");
+    return value;
+}
+
+std::optional<std::string> Values::text(const char* name) const {
+    if (!given(name)) return std::nullopt;
+    return vm_[name].as<std::string>();
+}
+
+std::optional<xtrtpproxy::Address> Values::address(const char* name) const {
+    const auto given_text = text(name);
+    if (!given_text) return std::nullopt;
+    if (auto addr = xtrtpproxy::Address::try_parse(*given_text)) return addr;
+    throw UsageError("invalid IP address '" + *given_text + "' for --" + name);
+}
+
+std::optional<std::uint16_t> Values::port(const char* name) const {
+    const auto given_text = text(name);
+    if (!given_text) return std::nullopt;
+    return static_cast<std::uint16_t>(parse_number(name, *given_text, 1, 65535, "port"));
+}
+
+std::optional<std::uint32_t> Values::number(const char* name, std::uint32_t max,
+                                            const char* what) const {
+    const auto given_text = text(name);
+    if (!given_text) return std::nullopt;
+    return static_cast<std::uint32_t>(parse_number(name, *given_text, 0, max, what));
+}
+
+}  // namespace iptrtpproxy
