@@ -30,7 +30,8 @@ std::string format_info(const xtrtpproxy::Info& info) {
         << "sessions-created=" << c.sessions_created << "\n"
         << "sessions-expired=" << c.sessions_expired << "\n"
         << "sessions-deleted=" << c.sessions_deleted << "\n"
-        << "duplicated=" << c.duplicated << "\n";
+        << "duplicated=" << c.duplicated << "\n"
+        << "drop-rate=" << c.drop_rate << "\n";
     return out.str();
 }
 
@@ -58,7 +59,7 @@ std::string format_switchboard(const xtrtpproxy::Switchboard& sb) {
         << " drop-xmit=" << c.drop_xmit << " drop-loop=" << c.drop_loop
         << " duplicated=" << c.duplicated << " dscp=" << dscp_text(sb.relay_defaults.dscp)
         << " max-ttl=" << unsigned{sb.relay_defaults.max_ttl}
-        << " dup-below=" << sb.relay_defaults.dup_below << "\n";
+        << " dup-below=" << sb.relay_defaults.dup_below << " drop-rate=" << c.drop_rate << "\n";
     return out.str();
 }
 
@@ -115,6 +116,10 @@ void append_stream(std::string& out, std::size_t index, const xtrtpproxy::Stream
     }
     out += " dups=";
     append_num(out, stream.dups);
+    out += " rate=";
+    append_num(out, stream.rate);
+    out += " burst=";
+    append_num(out, stream.burst);
     out += '\n';
 }
 

@@ -11,21 +11,44 @@ std::uint64_t parse_number(const std::string& option, const std::string& text, s
                            std::uint64_t max, const char* what, NumberBase base) {
     std::string_view digits = text;
     int radix = 10;
+    std::uint64_t unit = 1;
     if (base == NumberBase::decimal_or_hex &&
         (digits.starts_with("0x") || digits.starts_with("0X"))) {
         digits.remove_prefix(2);
         radix = 16;
+    } else if (base == NumberBase::decimal_or_kilo && digits.ends_with('k')) {
+        digits.remove_suffix(1);
+        unit = 1000;
     }
     std::uint64_t value = 0;
     const char* end = digits.data() + digits.size();
     const auto [ptr, ec] = std::from_chars(digits.data(), end, value, radix);
     if (digits.empty() || ec == std::errc::invalid_argument || ptr != end)
         throw UsageError("invalid " + std::string(what) + " '" + text + "' for --" + option);
-    if (ec == std::errc::result_out_of_range || value < min || value > max)
+    const bool too_big = ec == std::errc::result_out_of_range || value > max / unit;
+    value *= unit;
+    if (too_big || value < min || value > max)
         throw UsageError(std::string(what) + " " + text + " for --" + option +
                          " is out of range (" + std::to_string(min) + ".." + std::to_string(max) +
                          ")");
     return value;
+}
+
+xtrtpproxy::RateLimit parse_rate_limit(const std::string& option, const std::string& text) {
+    using xtrtpproxy::RateLimit;
+    constexpr std::uint32_t kMax = 0xffffffff;  // both are 32 bits in the ABI
+    const auto slash = text.find('/');
+    RateLimit limit;
+    limit.bytes_per_second = static_cast<std::uint32_t>(
+        parse_number(option, text.substr(0, slash), 0, kMax, "rate", NumberBase::decimal_or_kilo));
+    if (slash == std::string::npos) return limit;
+    // The kernel would keep a burst of no limit, and list it as if it meant something.
+    if (limit.bytes_per_second == 0)
+        throw UsageError("rate 0 for --" + option + " removes the limit: it takes no burst");
+    limit.burst = static_cast<std::uint32_t>(parse_number(option, text.substr(slash + 1),
+                                                          RateLimit::kMinBurst, kMax, "burst",
+                                                          NumberBase::decimal_or_kilo));
+    return limit;
 }
 
 std::optional<std::string> Values::text(const char* name) const {

@@ -14,7 +14,8 @@ namespace iptrtpproxy {
 
 enum class NumberBase {
     decimal,
-    decimal_or_hex,  // 0x... or 0X... is hex, as for TOS bytes and marks
+    decimal_or_hex,   // 0x... or 0X... is hex, as for TOS bytes and marks
+    decimal_or_kilo,  // a k after the digits is * 1000, as rates are written: 8k is 8000
 };
 
 // text as a number of min..max for --option. Throws UsageError "invalid WHAT 'TEXT' for
@@ -22,6 +23,10 @@ enum class NumberBase {
 std::uint64_t parse_number(const std::string& option, const std::string& text, std::uint64_t min,
                            std::uint64_t max, const char* what,
                            NumberBase base = NumberBase::decimal);
+
+// BYTES[/BURST] of --option (--rtp-rate-a...), each decimal or with k; a rate of 0 removes the
+// limit and takes no burst. Throws UsageError.
+xtrtpproxy::RateLimit parse_rate_limit(const std::string& option, const std::string& text);
 
 // The options given on a command line, read by name; nothing for an option not given.
 class Values {

@@ -74,7 +74,11 @@ Descriptions::Descriptions() {
         ("rtp-learning-timeout-b", text("msec"), "learn client B's RTP address for msec (<= 86400000)")
         ("rtcp-learning-timeout-b", text("msec"),
          "learn client B's RTCP address (default: --rtp-learning-timeout-b)")
-        ("always-learn", po::bool_switch(), "keep learning every stream's source from every packet");
+        ("always-learn", po::bool_switch(), "keep learning every stream's source from every packet")
+        ("rtp-rate-a", text("bytes[/burst]"), "limit client A's RTP to bytes of payload a second (0: no limit)")
+        ("rtcp-rate-a", text("bytes[/burst]"), "the same for client A's RTCP (its own, not derived from RTP)")
+        ("rtp-rate-b", text("bytes[/burst]"), "limit client B's RTP to bytes of payload a second (0: no limit)")
+        ("rtcp-rate-b", text("bytes[/burst]"), "the same for client B's RTCP (its own, not derived from RTP)");
     add_relay_options(relay);
     list.add_options()
         ("no-switchboard", po::bool_switch(), "do not list switchboards (implies --no-session)")
@@ -110,7 +114,7 @@ std::optional<std::uint16_t> gate_port(const Values& values, const char* name) {
 }
 
 // One client's RTP and RTCP options: checks that addresses come with ports and fills the
-// RTP and RTCP stream params as given (the library derives the RTCP defaults).
+// RTP and RTCP stream params as given (the library derives the RTCP defaults, but no rate).
 void parse_client(const Values& values, char side, bool always_learn, xtrtpproxy::StreamParams& rtp,
                   xtrtpproxy::StreamParams& rtcp) {
     const auto name = [side](const char* base) { return std::string(base) + side; };
@@ -118,6 +122,7 @@ void parse_client(const Values& values, char side, bool always_learn, xtrtpproxy
     const std::string rtcp_addr = name("rtcp-addr-"), rtcp_port = name("rtcp-port-");
     const std::string rtp_learn = name("rtp-learning-timeout-");
     const std::string rtcp_learn = name("rtcp-learning-timeout-");
+    const std::string rtp_rate = name("rtp-rate-"), rtcp_rate = name("rtcp-rate-");
 
     rtp.addr = values.address(rtp_addr.c_str());
     rtp.port = values.port(rtp_port.c_str());
@@ -128,6 +133,10 @@ void parse_client(const Values& values, char side, bool always_learn, xtrtpproxy
         values.number(rtp_learn.c_str(), RTPPROXY_MAX_LEARN_TIMEOUT_MS, "timeout");
     rtcp.learn_timeout_ms =
         values.number(rtcp_learn.c_str(), RTPPROXY_MAX_LEARN_TIMEOUT_MS, "timeout");
+    if (const auto rate = values.text(rtp_rate.c_str()))
+        rtp.rate = parse_rate_limit(rtp_rate, *rate);
+    if (const auto rate = values.text(rtcp_rate.c_str()))
+        rtcp.rate = parse_rate_limit(rtcp_rate, *rate);
 
     if (rtp.addr && !rtp.port) throw UsageError("--" + rtp_addr + " needs --" + rtp_port);
     if (rtp.port && !rtp.addr) throw UsageError("--" + rtp_port + " needs --" + rtp_addr);

@@ -37,11 +37,12 @@ struct Options {
 
 // Parses the arguments after the program name. Throws UsageError for anything the man page
 // does not allow: unknown commands or options, options the command does not take, bad
-// addresses, ports, ids or timeouts (learning: at most RTPPROXY_MAX_LEARN_TIMEOUT_MS),
-// incomplete client endpoints, sess-id-hi < sess-id-lo, bad or conflicting relay options
-// (relay_options.hpp). What needs the kernel's switchboards (ids beyond max-sess, several
-// switchboards matching) is checked by the commands (commands.hpp), which throw UsageError too.
-// With -h or --version nothing else is checked.
+// addresses, ports, ids or timeouts (learning: at most RTPPROXY_MAX_LEARN_TIMEOUT_MS), bad
+// rates or bursts (parse_rate_limit, option_values.hpp), incomplete client endpoints,
+// sess-id-hi < sess-id-lo, bad or conflicting relay options (relay_options.hpp). What needs
+// the kernel's switchboards (ids beyond max-sess, several switchboards matching) is checked by
+// the commands (commands.hpp), which throw UsageError too. With -h or --version nothing else
+// is checked.
 Options parse_options(const std::vector<std::string>& args);
 
 // Help of one command (its synopsis and options), or the overview for an empty name.

@@ -128,7 +128,9 @@ static int rtpp_put_stream(struct sk_buff *skb,
 	    nla_put_u64_64bit(skb, RTPPROXY_STREAM_A_DROPS,
 			      atomic64_read(&st->drops), RTPPROXY_STREAM_A_PAD) ||
 	    nla_put_u64_64bit(skb, RTPPROXY_STREAM_A_DUPS,
-			      atomic64_read(&st->dups), RTPPROXY_STREAM_A_PAD))
+			      atomic64_read(&st->dups), RTPPROXY_STREAM_A_PAD) ||
+	    nla_put_u32(skb, RTPPROXY_STREAM_A_RATE, READ_ONCE(st->rate)) ||
+	    nla_put_u32(skb, RTPPROXY_STREAM_A_BURST, READ_ONCE(st->burst)))
 		return -EMSGSIZE;
 	if (packets &&
 	    nla_put_u64_64bit(skb, RTPPROXY_STREAM_A_LAST_MS,
@@ -227,7 +229,8 @@ static size_t rtpp_session_msg_size(void)
 			nla_total_size(sizeof(struct in6_addr)) +
 			nla_total_size(sizeof(u16)) +
 			nla_total_size(sizeof(u32)) + 2 * nla_total_size(0) +
-			5 * nla_total_size_64bit(sizeof(u64));
+			5 * nla_total_size_64bit(sizeof(u64)) +
+			2 * nla_total_size(sizeof(u32));
 	/* DSCP, max TTL, mark and its mask, dup-below */
 	size_t opts = 2 * nla_total_size(sizeof(u8)) +
 		      2 * nla_total_size(sizeof(u32)) +
@@ -349,6 +352,8 @@ void rtpp_fill_session_rec(void *dst, const struct rtpp_switchboard *sb,
 	for (i = 0; i < RTPPROXY_STREAMS; i++) {
 		rtpp_fill_stream_rec(&r.stream[i], sb, sess, i, now);
 		r.dups[i] = atomic64_read(&sess->stream[i].dups);
+		r.rate[i] = READ_ONCE(sess->stream[i].rate);
+		r.burst[i] = READ_ONCE(sess->stream[i].burst);
 	}
 	r.dscp = READ_ONCE(sess->opts.dscp);
 	r.max_ttl = READ_ONCE(sess->opts.max_ttl);

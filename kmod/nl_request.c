@@ -33,6 +33,9 @@ static const struct nla_policy rtpp_stream_policy[RTPPROXY_STREAM_A_MAX + 1] = {
 	[RTPPROXY_STREAM_A_LEARN_TIMEOUT_MS]	= { .type = NLA_U32 },
 	[RTPPROXY_STREAM_A_ALWAYS_LEARN]	= { .type = NLA_FLAG },
 	[RTPPROXY_STREAM_A_CLEAR_ADDR]		= { .type = NLA_FLAG },
+	[RTPPROXY_STREAM_A_RATE]		= { .type = NLA_U32 },
+	[RTPPROXY_STREAM_A_BURST]		= NLA_POLICY_MIN(NLA_U32,
+								 RTPPROXY_MIN_BURST),
 };
 
 static const struct nla_policy rtpp_sess_policy[RTPPROXY_SESS_A_MAX + 1] = {
@@ -208,6 +211,22 @@ static int rtpp_parse_stream(const struct rtpp_switchboard *sb,
 			return -EINVAL;
 		}
 		sp->set_learn = true;
+	}
+	if (tb[RTPPROXY_STREAM_A_BURST] && !tb[RTPPROXY_STREAM_A_RATE]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[RTPPROXY_STREAM_A_BURST],
+				    "a burst goes with RTPPROXY_STREAM_A_RATE");
+		return -EINVAL;
+	}
+	if (tb[RTPPROXY_STREAM_A_RATE]) {
+		sp->rate = nla_get_u32(tb[RTPPROXY_STREAM_A_RATE]);
+		/* A fifth of a second at the rate, one datagram at least. */
+		if (!sp->rate)
+			sp->burst = 0;
+		else if (tb[RTPPROXY_STREAM_A_BURST])
+			sp->burst = nla_get_u32(tb[RTPPROXY_STREAM_A_BURST]);
+		else
+			sp->burst = max_t(u32, sp->rate / 5, RTPPROXY_MIN_BURST);
+		sp->set_rate = true;
 	}
 	if (addr || sp->set_learn || tb[RTPPROXY_STREAM_A_ALWAYS_LEARN]) {
 		sp->set_always = true;

@@ -617,6 +617,8 @@ static unsigned int rtpp_relay_packet(struct net *net,
 	to.daddr = dst.addr;
 	to.dport = dst.port;
 	payload = pkt->ulen - sizeof(struct udphdr);
+	if (!rtpp_stream_admit(st, payload))
+		return rtpp_drop(sb, st, RTPP_CNT_DROP_RATE);
 	rtpp_out_init(&how, pkt, &sess->opts);
 	/* RTP's route is kept with the session; RTCP's is looked up. */
 	cache = rtcp ? NULL : &sess->route[1 - side];

@@ -6,6 +6,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/slab.h>
 #include "session.h"
 
@@ -77,6 +79,54 @@ static void rtpp_stream_apply(struct rtpp_stream *st,
 		else
 			st->flags &= ~RTPP_STREAM_ALWAYS;
 	}
+	if (p->set_rate) {
+		/* A new limit starts with a full bucket. */
+		spin_lock(&st->rate_lock);
+		st->burst = p->burst;
+		st->tokens = p->burst;
+		st->refilled = ktime_get_ns();
+		WRITE_ONCE(st->rate, p->rate);
+		spin_unlock(&st->rate_lock);
+	}
+}
+
+/*
+ * At most 4 s of refill at once: rate * ns stays within 64 bits, and a
+ * bucket is full long before.
+ */
+#define RTPP_RATE_MAX_REFILL_NS	(4 * NSEC_PER_SEC)
+
+/**
+ * rtpp_stream_admit - the rate limit's verdict on a datagram from a stream
+ * @st: the stream it came from
+ * @bytes: its UDP payload
+ *
+ * A token bucket of the stream's own, refilled at its rate up to its burst.
+ * Called from the packet path, in softirq or (OUTPUT) process context.
+ *
+ * Return: true if it may be relayed (tokens taken), false if it goes beyond.
+ */
+bool rtpp_stream_admit(struct rtpp_stream *st, unsigned int bytes)
+{
+	u64 now, add;
+	bool ok;
+
+	if (!READ_ONCE(st->rate))
+		return true;
+	spin_lock_bh(&st->rate_lock);
+	now = ktime_get_ns();
+	add = div_u64(min_t(u64, now - st->refilled, RTPP_RATE_MAX_REFILL_NS) *
+		      st->rate, NSEC_PER_SEC);
+	/* Under a byte so far: the time stays to count, not lost. */
+	if (add) {
+		st->tokens = min_t(u64, st->burst, st->tokens + add);
+		st->refilled = now;
+	}
+	ok = st->tokens >= bytes;
+	if (ok)
+		st->tokens -= bytes;
+	spin_unlock_bh(&st->rate_lock);
+	return ok;
 }
 
 /* The relay options a request sets; read by the packet path as they change. */
@@ -163,6 +213,8 @@ struct rtpp_session *rtpp_session_new(struct rtpp_switchboard *sb,
 	if (!sess)
 		return ERR_PTR(-ENOMEM);
 	seqlock_init(&sess->lock);
+	for (i = 0; i < RTPPROXY_STREAMS; i++)
+		spin_lock_init(&sess->stream[i].rate_lock);
 	sess->id = id;
 	sess->created = jiffies;
 	sess->active = sess->created;

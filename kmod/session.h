@@ -21,6 +21,11 @@ struct rtpp_stream {
 	/* Touched by the packet path without the lock: */
 	unsigned long last;		/* jiffies of the last relayed packet */
 	atomic64_t packets, bytes, drops, dups;
+	/* The rate limit's token bucket, its own lock (one per stream): */
+	spinlock_t rate_lock;
+	u32 rate, burst;		/* bytes a second (0: none), bytes */
+	u32 tokens;			/* bytes that may go now */
+	u64 refilled;			/* ns of the last refill */
 };
 
 struct rtpp_session {
@@ -46,11 +51,12 @@ struct rtpp_endpoint {
 
 /* What a request asks to change in one stream. */
 struct rtpp_stream_params {
-	bool set_addr, clear_addr, set_learn, set_always;
+	bool set_addr, clear_addr, set_learn, set_always, set_rate;
 	union nf_inet_addr addr;
 	__be16 port;
 	u32 learn_ms;
 	bool always;
+	u32 rate, burst;
 };
 
 struct rtpp_session_params {
@@ -118,6 +124,7 @@ void rtpp_session_delete(struct rtpp_switchboard *sb, u32 id);
 void rtpp_session_reset_counters(struct rtpp_session *sess);
 unsigned int rtpp_switchboard_expire(struct rtpp_switchboard *sb,
 				     unsigned int *id, unsigned int *budget);
+bool rtpp_stream_admit(struct rtpp_stream *st, unsigned int bytes);
 bool rtpp_session_learn(struct rtpp_session *sess, int idx,
 			const union nf_inet_addr *addr, __be16 port,
 			unsigned long now, struct rtpp_endpoint *cur);

@@ -18,8 +18,8 @@ namespace xtrtpproxy {
 
 namespace {
 
-// Runs a request that may carry relay options: a module too old for one refuses it with an
-// error that says little to whoever gave the option (explain_unknown_attribute).
+// Runs a request that may carry relay options or rate limits: a module too old for one refuses
+// it with an error that says little to whoever gave the option (explain_unknown_attribute).
 template <class Run>
 void naming_refused_options(const Request& request, Run run) {
     try {

@@ -24,6 +24,7 @@ void derive_rtcp(const StreamParams& rtp, StreamParams& rtcp, const char* side) 
         rtcp.port = static_cast<std::uint16_t>(*rtp.port + 1);
     }
     if (!rtcp.learn_timeout_ms) rtcp.learn_timeout_ms = rtp.learn_timeout_ms;
+    // Not the rate limit: one sized for RTP would not limit RTCP (with_rtcp_defaults).
 }
 
 }  // namespace

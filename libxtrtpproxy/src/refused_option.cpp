@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-// Which relay option a module too old for it refused: the extended ACK's offset, mapped back to
-// the attribute of the request it points at.
+// Which relay option or rate limit a module too old for it refused: the extended ACK's offset,
+// mapped back to the attribute of the request it points at.
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/netfilter/xt_RTPPROXY.h>
@@ -18,24 +18,30 @@ namespace xtrtpproxy {
 
 namespace {
 
-struct RelayOptionName {
+// Where an option's attribute lives: stream and session attributes share their numbers.
+enum class Nest { stream, session };
+
+struct OptionName {
+    Nest nest;
     std::uint16_t type;
     const char* option;     // for people
     const char* attribute;  // for whoever reads the ABI header or a captured request
 };
 
-// In the order of the ABI, which is the order the requests carry them in.
-constexpr RelayOptionName kRelayOptionNames[] = {
-    {RTPPROXY_SESS_A_DSCP, "DSCP", "RTPPROXY_SESS_A_DSCP"},
-    {RTPPROXY_SESS_A_MAX_TTL, "max TTL", "RTPPROXY_SESS_A_MAX_TTL"},
-    {RTPPROXY_SESS_A_MARK, "mark", "RTPPROXY_SESS_A_MARK"},
-    {RTPPROXY_SESS_A_MARK_MASK, "mark mask", "RTPPROXY_SESS_A_MARK_MASK"},
-    {RTPPROXY_SESS_A_DUP_BELOW, "dup-below", "RTPPROXY_SESS_A_DUP_BELOW"},
+// In the order the requests carry them in, the stream nests first, each in the order of the ABI.
+constexpr OptionName kOptionNames[] = {
+    {Nest::stream, RTPPROXY_STREAM_A_RATE, "rate limit", "RTPPROXY_STREAM_A_RATE"},
+    {Nest::stream, RTPPROXY_STREAM_A_BURST, "burst", "RTPPROXY_STREAM_A_BURST"},
+    {Nest::session, RTPPROXY_SESS_A_DSCP, "DSCP", "RTPPROXY_SESS_A_DSCP"},
+    {Nest::session, RTPPROXY_SESS_A_MAX_TTL, "max TTL", "RTPPROXY_SESS_A_MAX_TTL"},
+    {Nest::session, RTPPROXY_SESS_A_MARK, "mark", "RTPPROXY_SESS_A_MARK"},
+    {Nest::session, RTPPROXY_SESS_A_MARK_MASK, "mark mask", "RTPPROXY_SESS_A_MARK_MASK"},
+    {Nest::session, RTPPROXY_SESS_A_DUP_BELOW, "dup-below", "RTPPROXY_SESS_A_DUP_BELOW"},
 };
 
-const RelayOptionName* relay_option_name(std::uint16_t type) {
-    for (const auto& name : kRelayOptionNames)
-        if (name.type == type) return &name;
+const OptionName* option_name(Nest nest, std::uint16_t type) {
+    for (const auto& name : kOptionNames)
+        if (name.nest == nest && name.type == type) return &name;
     return nullptr;
 }
 
@@ -55,35 +61,41 @@ void for_each_nested(const nlattr* nest, F f) {
     for_each_attr(mnl_attr_get_payload(nest), mnl_attr_get_payload_len(nest), f);
 }
 
-// Calls f(attr) for every attribute of every session nest of the request: RTPPROXY_A_SESSION
-// (alloc, update) and each nest of RTPPROXY_A_SESSION_LIST (bulk alloc). The request is ours,
-// so well-formed.
+// Calls f(attr, nest) for every attribute of every session nest of the request and of the
+// session's stream nests: RTPPROXY_A_SESSION (alloc, update) and each nest of
+// RTPPROXY_A_SESSION_LIST (bulk alloc). The request is ours, so well-formed.
 template <class F>
 void for_each_session_attr(const nlmsghdr* nlh, F f) {
+    const auto in_session = [&](const nlattr* session) {
+        for_each_nested(session, [&](const nlattr* attr) {
+            const std::uint16_t type = mnl_attr_get_type(attr);
+            f(attr, Nest::session);
+            if (type >= RTPPROXY_SESS_A_RTP_A && type <= RTPPROXY_SESS_A_RTCP_B)
+                for_each_nested(attr, [&](const nlattr* inner) { f(inner, Nest::stream); });
+        });
+    };
     for_each_attr(mnl_nlmsg_get_payload_offset(nlh, sizeof(genlmsghdr)),
                   mnl_nlmsg_get_payload_len(nlh) - sizeof(genlmsghdr), [&](const nlattr* top) {
                       if (mnl_attr_get_type(top) == RTPPROXY_A_SESSION)
-                          for_each_nested(top, f);
+                          in_session(top);
                       else if (mnl_attr_get_type(top) == RTPPROXY_A_SESSION_LIST)
-                          for_each_nested(
-                              top, [&](const nlattr* session) { for_each_nested(session, f); });
+                          for_each_nested(top, in_session);
                   });
 }
 
-// "the DSCP option (RTPPROXY_SESS_A_DSCP)", "the DSCP and mark options (RTPPROXY_SESS_A_DSCP,
-// RTPPROXY_SESS_A_MARK)".
-std::string describe(const std::vector<std::uint16_t>& types) {
+// "the DSCP option (RTPPROXY_SESS_A_DSCP)", "the rate limit and DSCP options
+// (RTPPROXY_STREAM_A_RATE, RTPPROXY_SESS_A_DSCP)".
+std::string describe(const std::vector<const OptionName*>& names) {
     std::string options, attributes;
-    for (std::size_t i = 0; i < types.size(); ++i) {
-        const RelayOptionName* name = relay_option_name(types[i]);
+    for (std::size_t i = 0; i < names.size(); ++i) {
         if (i > 0) {
-            options += i + 1 == types.size() ? " and " : ", ";
+            options += i + 1 == names.size() ? " and " : ", ";
             attributes += ", ";
         }
-        options += name->option;
-        attributes += name->attribute;
+        options += names[i]->option;
+        attributes += names[i]->attribute;
     }
-    return "the " + options + (types.size() == 1 ? " option (" : " options (") + attributes + ")";
+    return "the " + options + (names.size() == 1 ? " option (" : " options (") + attributes + ")";
 }
 
 }  // namespace
@@ -96,22 +108,26 @@ std::optional<ModuleTooOldError> explain_unknown_attribute(const KernelError& er
         error.kernel_message().find("Unknown attribute") == std::string::npos)
         return std::nullopt;
     const nlmsghdr* nlh = request.header();
-    std::vector<std::uint16_t> refused;
-    for_each_session_attr(nlh, [&](const nlattr* attr) {
-        const std::uint16_t type = mnl_attr_get_type(attr);
-        if (!relay_option_name(type)) return;
+    std::vector<const OptionName*> refused;
+    for_each_session_attr(nlh, [&](const nlattr* attr, Nest nest) {
+        const OptionName* name = option_name(nest, mnl_attr_get_type(attr));
+        if (!name) return;
         const auto offset = static_cast<std::uint32_t>(reinterpret_cast<const char*>(attr) -
                                                        reinterpret_cast<const char*>(nlh));
         // The kernel stops at the first unknown attribute: that one, when it says where.
         if (error.offset() ? offset == *error.offset()
-                           : std::find(refused.begin(), refused.end(), type) == refused.end())
-            refused.push_back(type);
+                           : std::find(refused.begin(), refused.end(), name) == refused.end())
+            refused.push_back(name);
     });
     if (refused.empty()) return std::nullopt;
+    // The table's order, whatever the order of the sessions and streams they were found in.
     std::sort(refused.begin(), refused.end());
+    std::vector<std::uint16_t> session_types, stream_types;
+    for (const OptionName* name : refused)
+        (name->nest == Nest::session ? session_types : stream_types).push_back(name->type);
     const std::string text =
         "the xt_RTPPROXY module is too old for " + describe(refused) + ": update it";
-    return ModuleTooOldError(error, text, std::move(refused));
+    return ModuleTooOldError(error, text, std::move(session_types), std::move(stream_types));
 }
 
 }  // namespace xtrtpproxy

@@ -99,6 +99,8 @@ constexpr auto kStreamPolicy = make_policy<RTPPROXY_STREAM_A_MAX + 1>({
     {RTPPROXY_STREAM_A_LAST_MS, MNL_TYPE_U64},
     {RTPPROXY_STREAM_A_CLEAR_ADDR, MNL_TYPE_FLAG},
     {RTPPROXY_STREAM_A_DUPS, MNL_TYPE_U64},
+    {RTPPROXY_STREAM_A_RATE, MNL_TYPE_U32},
+    {RTPPROXY_STREAM_A_BURST, MNL_TYPE_U32},
 });
 
 constexpr auto kCounterPolicy = make_policy<RTPPROXY_CNT_A_MAX + 1>({
@@ -115,6 +117,7 @@ constexpr auto kCounterPolicy = make_policy<RTPPROXY_CNT_A_MAX + 1>({
     {RTPPROXY_CNT_A_SESS_DELETED, MNL_TYPE_U64},
     {RTPPROXY_CNT_A_DROP_LOOP, MNL_TYPE_U64},
     {RTPPROXY_CNT_A_DUPLICATED, MNL_TYPE_U64},
+    {RTPPROXY_CNT_A_DROP_RATE, MNL_TYPE_U64},
 });
 
 constexpr auto kCtrlPolicy = make_policy<CTRL_ATTR_MAX + 1>({
@@ -206,6 +209,7 @@ Counters parse_counters(const nlattr* nest) {
     c.sessions_expired = get_u64(tb[RTPPROXY_CNT_A_SESS_EXPIRED]);
     c.sessions_deleted = get_u64(tb[RTPPROXY_CNT_A_SESS_DELETED]);
     c.duplicated = get_u64(tb[RTPPROXY_CNT_A_DUPLICATED]);
+    c.drop_rate = get_u64(tb[RTPPROXY_CNT_A_DROP_RATE]);
     return c;
 }
 
@@ -282,6 +286,9 @@ Stream parse_stream(const nlattr* nest) {
     stream.drops = get_u64(tb[RTPPROXY_STREAM_A_DROPS]);
     if (tb[RTPPROXY_STREAM_A_LAST_MS]) stream.last_ms = get_u64(tb[RTPPROXY_STREAM_A_LAST_MS]);
     stream.dups = get_u64(tb[RTPPROXY_STREAM_A_DUPS]);
+    // Absent from a module without rate limits: 0, no limit.
+    stream.rate = get_u32(tb[RTPPROXY_STREAM_A_RATE]);
+    stream.burst = get_u32(tb[RTPPROXY_STREAM_A_BURST]);
     return stream;
 }
 
@@ -425,6 +432,10 @@ void parse_session_table_reply(const nlmsghdr* nlh, std::vector<SessionEntry>& o
         for (std::size_t i = 0; i < kStreams; ++i) {
             s.streams[i] = stream_from_record(r.stream[i], family);
             s.streams[i].dups = r.dups[i];
+            // Beyond a shorter record (a module without rate limits) the copy left zeros: no
+            // limit, without a size check of its own.
+            s.streams[i].rate = r.rate[i];
+            s.streams[i].burst = r.burst[i];
         }
         s.relay = relay_from_record(r, rec_size);
         out.push_back(entry);

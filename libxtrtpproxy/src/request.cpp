@@ -128,24 +128,33 @@ void put_relay_params(Builder& b, const RelayParams& relay) {
     if (relay.dup_below) b.put_u16(RTPPROXY_SESS_A_DUP_BELOW, *relay.dup_below);
 }
 
+static_assert(RateLimit::kMinBurst == RTPPROXY_MIN_BURST);
+
+// The rate limit last, in the order of the ABI: a module older than it names RATE.
+void put_stream_params(Builder& b, std::size_t index, const StreamParams& stream) {
+    nlattr* nest = b.nest_start(static_cast<std::uint16_t>(RTPPROXY_SESS_A_RTP_A + index));
+    if (stream.addr) b.put_addr(RTPPROXY_STREAM_A_ADDR, *stream.addr);
+    if (stream.port) b.put_u16(RTPPROXY_STREAM_A_PORT, *stream.port);
+    if (stream.learn_timeout_ms)
+        b.put_u32(RTPPROXY_STREAM_A_LEARN_TIMEOUT_MS, *stream.learn_timeout_ms);
+    if (stream.always_learn) b.put_flag(RTPPROXY_STREAM_A_ALWAYS_LEARN);
+    if (stream.clear_addr) b.put_flag(RTPPROXY_STREAM_A_CLEAR_ADDR);
+    if (stream.rate) {
+        b.put_u32(RTPPROXY_STREAM_A_RATE, stream.rate->bytes_per_second);
+        // Without it the kernel sizes the bucket after the rate.
+        if (stream.rate->burst) b.put_u32(RTPPROXY_STREAM_A_BURST, *stream.rate->burst);
+    }
+    b.nest_end(nest);
+}
+
 // Every session an alloc or update request carries, with the RTCP defaults derived: the kernel
 // derives nothing, and here is the one place that every caller of the library goes through.
 void put_session_params(Builder& b, const SessionParams& given,
                         std::uint16_t type = RTPPROXY_A_SESSION) {
     const SessionParams params = with_rtcp_defaults(given);
     nlattr* session = b.nest_start(type);
-    for (std::size_t i = 0; i < kStreams; ++i) {
-        const StreamParams& stream = params.streams[i];
-        if (stream.empty()) continue;
-        nlattr* nest = b.nest_start(static_cast<std::uint16_t>(RTPPROXY_SESS_A_RTP_A + i));
-        if (stream.addr) b.put_addr(RTPPROXY_STREAM_A_ADDR, *stream.addr);
-        if (stream.port) b.put_u16(RTPPROXY_STREAM_A_PORT, *stream.port);
-        if (stream.learn_timeout_ms)
-            b.put_u32(RTPPROXY_STREAM_A_LEARN_TIMEOUT_MS, *stream.learn_timeout_ms);
-        if (stream.always_learn) b.put_flag(RTPPROXY_STREAM_A_ALWAYS_LEARN);
-        if (stream.clear_addr) b.put_flag(RTPPROXY_STREAM_A_CLEAR_ADDR);
-        b.nest_end(nest);
-    }
+    for (std::size_t i = 0; i < kStreams; ++i)
+        if (!params.streams[i].empty()) put_stream_params(b, i, params.streams[i]);
     put_relay_params(b, params.relay);
     b.nest_end(session);
 }

@@ -405,6 +405,7 @@ enum hint {
     H_DSCP,      /* 0..63 or RTPPROXY_DSCP_SENDER */
     H_TTL,       /* 0 (no cap) ..255 */
     H_DUP_BELOW, /* payload bytes */
+    H_RATE,      /* bytes a second, or of a burst */
 };
 
 struct attr_spec {
@@ -488,6 +489,8 @@ static const struct attr_spec stream_attrs[] = {
     {RTPPROXY_STREAM_A_LAST_MS, K_U64, H_NONE, 0},
     {RTPPROXY_STREAM_A_CLEAR_ADDR, K_FLAG, H_NONE, 0},
     {RTPPROXY_STREAM_A_DUPS, K_U64, H_NONE, 0},
+    {RTPPROXY_STREAM_A_RATE, K_U32, H_RATE, 0},
+    {RTPPROXY_STREAM_A_BURST, K_U32, H_RATE, 0},
 };
 
 static const struct attr_spec counter_attrs[] = {
@@ -505,6 +508,7 @@ static const struct attr_spec counter_attrs[] = {
     {RTPPROXY_CNT_A_SESS_DELETED, K_U64, H_NONE, 0},
     {RTPPROXY_CNT_A_DROP_LOOP, K_U64, H_NONE, 0},
     {RTPPROXY_CNT_A_DUPLICATED, K_U64, H_NONE, 0},
+    {RTPPROXY_CNT_A_DROP_RATE, K_U64, H_NONE, 0},
 };
 
 /* The kernel takes session nests of any type in the list; the library writes RTPPROXY_A_SESSION. */
@@ -640,6 +644,11 @@ static uint32_t valid_u32(enum hint hint, const struct switchboard* sb) {
             return learn[below(ARRAY_SIZE(learn))];
         case H_RESET:
             return 1 + below(RTPPROXY_RESET_ALL);
+        case H_RATE: {
+            static const uint32_t rate[] = {0, 1, 1499, 1500, 8000, 64000, 1000000, UINT32_MAX};
+
+            return rate[below(ARRAY_SIZE(rate))];
+        }
         case H_REC_SIZE:
             return chance(70) ? (uint32_t)sizeof(struct rtpproxy_session_rec)
                               : (uint32_t)below(2 * sizeof(struct rtpproxy_session_rec));
@@ -975,6 +984,11 @@ static void gen_stream(const struct switchboard* sb, int idx, bool update) {
     if (chance(20)) nla_put_flag(NEST_STREAM, RTPPROXY_STREAM_A_ALWAYS_LEARN);
     if ((update && chance(15)) || go_wrong())
         nla_put_flag(NEST_STREAM, RTPPROXY_STREAM_A_CLEAR_ADDR);
+    /* A burst alone, or below one datagram, is refused. */
+    if (chance(15) || go_wrong())
+        nla_put_u32(NEST_STREAM, RTPPROXY_STREAM_A_RATE, valid_u32(H_RATE, sb));
+    if (chance(8) || go_wrong())
+        nla_put_u32(NEST_STREAM, RTPPROXY_STREAM_A_BURST, valid_u32(H_RATE, sb));
     if (go_wrong()) gen_tree(NEST_STREAM, 3, 1);
     nla_close(st);
 }

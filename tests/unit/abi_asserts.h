@@ -85,8 +85,11 @@ static_assert(offsetof(struct rtpproxy_session_rec, mark) == 284, "session recor
 static_assert(offsetof(struct rtpproxy_session_rec, mark_mask) == 288, "session record mark mask");
 static_assert(offsetof(struct rtpproxy_session_rec, __pad2) == 292, "session record pad2");
 static_assert(offsetof(struct rtpproxy_session_rec, dups) == 296, "session record dups");
-/* 296 + 4 * 8: the record ends with dups, without a hole before or after it. */
-static_assert(sizeof(struct rtpproxy_session_rec) == 328, "session record size");
+/* What modules before the rate limits send ends with dups; rate and burst follow at once. */
+static_assert(offsetof(struct rtpproxy_session_rec, rate) == 296 + 4 * 8, "session record rate");
+static_assert(offsetof(struct rtpproxy_session_rec, burst) == 328 + 4 * 4, "session record burst");
+/* 344 + 4 * 4: the record ends with burst, without a hole before or after it. */
+static_assert(sizeof(struct rtpproxy_session_rec) == 360, "session record size");
 
 static_assert(RTPPROXY_RESET_GLOBAL == 1, "reset bit");
 static_assert(RTPPROXY_RESET_SWITCHBOARD == 2, "reset bit");
@@ -138,13 +141,17 @@ static_assert(RTPPROXY_STREAM_A_LEARNED == 7, "stream attr");
 static_assert(RTPPROXY_STREAM_A_LAST_MS == 11, "stream attr");
 static_assert(RTPPROXY_STREAM_A_CLEAR_ADDR == 12, "stream attr");
 static_assert(RTPPROXY_STREAM_A_DUPS == 13, "stream attr");
-static_assert(RTPPROXY_STREAM_A_MAX == 13, "stream attr max");
+static_assert(RTPPROXY_STREAM_A_RATE == 14, "stream attr");
+static_assert(RTPPROXY_STREAM_A_BURST == 15, "stream attr");
+static_assert(RTPPROXY_STREAM_A_MAX == 15, "stream attr max");
+static_assert(RTPPROXY_MIN_BURST == 1500, "least burst");
 
 static_assert(RTPPROXY_CNT_A_PACKETS == 2, "counter attr");
 static_assert(RTPPROXY_CNT_A_DROP_XMIT == 9, "counter attr");
 static_assert(RTPPROXY_CNT_A_SESS_DELETED == 12, "counter attr");
 static_assert(RTPPROXY_CNT_A_DROP_LOOP == 13, "counter attr");
 static_assert(RTPPROXY_CNT_A_DUPLICATED == 14, "counter attr");
-static_assert(RTPPROXY_CNT_A_MAX == 14, "counter attr max");
+static_assert(RTPPROXY_CNT_A_DROP_RATE == 15, "counter attr");
+static_assert(RTPPROXY_CNT_A_MAX == 15, "counter attr max");
 
 #endif /* ABI_ASSERTS_H */

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <vector>
 
@@ -276,6 +277,62 @@ TEST(SessionTable, RecordsOfAModuleWithoutRelayOptionsReadAsTheDefaults) {
         EXPECT_EQ(s.relay, RelayOptions{});
         EXPECT_TRUE(s.relay.dscp.is_sender());
         for (const auto& stream : s.streams) EXPECT_EQ(stream.dups, 0U);
+    }
+}
+
+TEST(SessionTable, RecordsCarryEachStreamsRateLimit) {
+    auto r = record(6);
+    for (std::size_t i = 0; i < RTPPROXY_STREAMS; ++i) {
+        r.rate[i] = static_cast<std::uint32_t>(8000 * (i + 1));
+        r.burst[i] = static_cast<std::uint32_t>(1500 + i);
+    }
+    r.rate[3] = 0;
+    r.burst[3] = 0;
+    MessageBuffer m;
+    put_table(m, AF_INET, "10.0.1.1", "10.0.2.1", {r, record(7)});
+    std::vector<SessionEntry> out;
+    parse_session_table_reply(m.nlh(), out);
+    ASSERT_EQ(out.size(), 2U);
+    for (std::size_t i = 0; i < 3; ++i) {
+        EXPECT_EQ(out[0].session.streams[i].rate, 8000 * (i + 1));
+        EXPECT_EQ(out[0].session.streams[i].burst, 1500 + i);
+    }
+    EXPECT_EQ(out[0].session.stream(StreamIndex::rtcp_b).rate, 0U);
+    EXPECT_EQ(out[0].session.stream(StreamIndex::rtcp_b).burst, 0U);
+    for (const auto& stream : out[1].session.streams) EXPECT_EQ(stream.rate, 0U);
+}
+
+TEST(SessionTable, RecordsOfAModuleWithoutRateLimitsReadAsNoLimit) {
+    // Whatever lies beyond a record's size is not the record's: set it to see it ignored.
+    std::vector<rtpproxy_session_rec> recs = {record(1), record(2)};
+    for (auto& r : recs) {
+        r.dscp = 46;
+        r.dups[3] = 5;
+        for (std::size_t i = 0; i < RTPPROXY_STREAMS; ++i) {
+            r.rate[i] = 8000;
+            r.burst[i] = 3000;
+        }
+    }
+    // The relay options' record (dups its last field), then the first one of the ABI.
+    for (const std::size_t size :
+         {offsetof(rtpproxy_session_rec, rate), std::size_t{RTPPROXY_SESSION_REC_V1_SIZE}}) {
+        MessageBuffer m;
+        put_table(m, AF_INET, "10.0.1.1", "10.0.2.1", recs, size);
+        std::vector<SessionEntry> out;
+        parse_session_table_reply(m.nlh(), out);
+        ASSERT_EQ(out.size(), 2U) << size;
+        for (std::uint32_t i = 0; i < 2; ++i) {
+            const Session& s = out[i].session;
+            EXPECT_EQ(s.id, i + 1);
+            for (const auto& stream : s.streams) {
+                EXPECT_EQ(stream.rate, 0U) << size;
+                EXPECT_EQ(stream.burst, 0U) << size;
+            }
+            // The relay options are read as far as the record has them.
+            const bool relay = size > RTPPROXY_SESSION_REC_V1_SIZE;
+            EXPECT_EQ(s.relay.dscp, relay ? Dscp{46} : Dscp::sender()) << size;
+            EXPECT_EQ(s.stream(StreamIndex::rtcp_b).dups, relay ? 5U : 0U) << size;
+        }
     }
 }
 

@@ -29,7 +29,7 @@ TEST(Format, Info) {
     info.uptime_ms = 12345;
     info.switchboards = 1;
     info.sessions = 2;
-    info.counters = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13};
+    info.counters = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
     EXPECT_EQ(format_info(info),
               "version=0.1.0\n"
               "uptime-ms=12345\n"
@@ -47,7 +47,8 @@ TEST(Format, Info) {
               "sessions-created=10\n"
               "sessions-expired=11\n"
               "sessions-deleted=12\n"
-              "duplicated=13\n");
+              "duplicated=13\n"
+              "drop-rate=14\n");
 }
 
 TEST(Format, Switchboard) {
@@ -58,19 +59,19 @@ TEST(Format, Switchboard) {
     sb.rules = 3;
     sb.live = 2;
     sb.expired = 1;
-    sb.counters = {10, 1600, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+    sb.counters = {10, 1600, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
     EXPECT_EQ(format_switchboard(sb),
               "record=switchboard addr-a=10.0.0.1 port-a=50000 addr-b=10.0.0.1 port-b=50200 "
               "max-sess=100 expires-timeout=60 resurrection-timeout=30 rules=3 live=2 expired=1 "
               "packets=10 bytes=1600 drop-no-session=1 drop-source=2 drop-expired=3 "
               "drop-malformed=4 drop-no-dest=5 drop-xmit=6 drop-loop=7 duplicated=11 "
-              "dscp=sender max-ttl=0 dup-below=0\n");
+              "dscp=sender max-ttl=0 dup-below=0 drop-rate=12\n");
     // The rule's relay defaults.
     sb.relay_defaults.dscp = xtrtpproxy::Dscp{46};
     sb.relay_defaults.max_ttl = 8;
     sb.relay_defaults.dup_below = 128;
     EXPECT_TRUE(format_switchboard(sb).ends_with(
-        "drop-loop=7 duplicated=11 dscp=46 max-ttl=8 dup-below=128\n"));
+        "drop-loop=7 duplicated=11 dscp=46 max-ttl=8 dup-below=128 drop-rate=12\n"));
 }
 
 TEST(Format, StreamMinimal) {
@@ -78,7 +79,7 @@ TEST(Format, StreamMinimal) {
     stream.gate_port = 50006;
     EXPECT_EQ(format_stream(0, stream),
               "    record=stream stream=rtp-a gate-port=50006 client=- learned=0 always-learn=0 "
-              "packets=0 bytes=0 drops=0 dups=0\n");
+              "packets=0 bytes=0 drops=0 dups=0 rate=0 burst=0\n");
 }
 
 TEST(Format, StreamFull) {
@@ -93,10 +94,12 @@ TEST(Format, StreamFull) {
     stream.drops = 1;
     stream.last_ms = 20;
     stream.dups = 4;
+    stream.rate = 8000;
+    stream.burst = 1600;
     EXPECT_EQ(format_stream(3, stream),
               "    record=stream stream=rtcp-b gate-port=50207 client=[2001:db8::7]:7079 "
               "learn-ms=900 learned=1 always-learn=1 packets=5 bytes=800 drops=1 last-ms=20 "
-              "dups=4\n");
+              "dups=4 rate=8000 burst=1600\n");
 }
 
 TEST(Format, Session) {
@@ -112,13 +115,13 @@ TEST(Format, Session) {
               "  record=session id=3 state=expired age-ms=70000 idle-ms=61000 dscp=sender "
               "max-ttl=0 mark=0x0/0x0 dup-below=0\n"
               "    record=stream stream=rtp-a gate-port=50006 client=192.168.1.5:7078 learned=0 "
-              "always-learn=0 packets=0 bytes=0 drops=0 dups=0\n"
+              "always-learn=0 packets=0 bytes=0 drops=0 dups=0 rate=0 burst=0\n"
               "    record=stream stream=rtcp-a gate-port=50007 client=- learned=0 always-learn=0 "
-              "packets=0 bytes=0 drops=0 dups=0\n"
+              "packets=0 bytes=0 drops=0 dups=0 rate=0 burst=0\n"
               "    record=stream stream=rtp-b gate-port=50008 client=- learned=0 always-learn=0 "
-              "packets=0 bytes=0 drops=0 dups=0\n"
+              "packets=0 bytes=0 drops=0 dups=0 rate=0 burst=0\n"
               "    record=stream stream=rtcp-b gate-port=50009 client=- learned=0 always-learn=0 "
-              "packets=0 bytes=0 drops=0 dups=0\n");
+              "packets=0 bytes=0 drops=0 dups=0 rate=0 burst=0\n");
     session.state = SessionState::live;
     EXPECT_EQ(format_session(session).rfind("  record=session id=3 state=live ", 0), 0U);
 }
@@ -137,7 +140,7 @@ TEST(Format, SessionRelayOptionsAfterTheOlderKeys) {
               "  record=session id=4 state=live age-ms=0 idle-ms=0 dscp=46 max-ttl=16 "
               "mark=0x10/0xff dup-below=128\n");
     EXPECT_NE(out.find(" stream=rtp-a gate-port=0 client=- learned=0 always-learn=0 packets=0 "
-                       "bytes=0 drops=0 dups=7\n"),
+                       "bytes=0 drops=0 dups=7 rate=0 burst=0\n"),
               std::string::npos)
         << out;
     session.relay.mark = {0xdeadbeef, Mark::kAllBits};
@@ -256,5 +259,5 @@ TEST(Format, InfoIsOneKeyValuePerLine) {
         EXPECT_EQ(line.find(' '), std::string::npos) << line;
         EXPECT_NE(line.find('='), std::string::npos) << line;
     }
-    EXPECT_EQ(count, 17);
+    EXPECT_EQ(count, 18);
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-// Test helpers: read attributes of a built request and hand-build kernel replies with libmnl.
+// Test helpers: read attributes of a built request, hand-build kernel replies with libmnl and
+// the errors of a module too old for an attribute.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -7,15 +8,19 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <system_error>
 #include <vector>
 
+#include "xtrtpproxy/error.hpp"
+#include "xtrtpproxy/message.hpp"
 #include "xtrtpproxy/types.hpp"
 
 namespace testutil {
@@ -138,6 +143,22 @@ class MessageBuffer {
     std::size_t used_ = 0;
     nlmsghdr* nlh_ = nullptr;
 };
+
+// Where attr starts in the request, as the kernel's NLMSGERR_ATTR_OFFS counts.
+inline std::uint32_t offset_of(const xtrtpproxy::Request& request, const nlattr* attr) {
+    return static_cast<std::uint32_t>(reinterpret_cast<const char*>(attr) -
+                                      reinterpret_cast<const char*>(request.header()));
+}
+
+// What an old module's strict validation answers for an attribute it does not know.
+inline xtrtpproxy::KernelError unknown_attribute(
+    std::optional<std::uint32_t> offset, const std::string& text = "Unknown attribute type") {
+    xtrtpproxy::NetlinkError error;
+    error.error = EINVAL;
+    error.message = text;
+    error.offset = offset;
+    return xtrtpproxy::KernelError(error, "session alloc");
+}
 
 // The std::system_error that f throws (a test failure if it throws none).
 template <class F>

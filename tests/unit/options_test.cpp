@@ -201,6 +201,90 @@ TEST(Options, LearningTimeout) {
               "invalid timeout '1s' for --rtp-learning-timeout-a");
 }
 
+namespace {
+
+// The rate limit of stream index that an update with args sets.
+std::optional<xtrtpproxy::RateLimit> rate_of(std::vector<std::string> args, StreamIndex index) {
+    args.insert(args.begin(), "update");
+    return parse(args).params.stream(index).rate;
+}
+
+}  // namespace
+
+TEST(Options, RateLimitOfEachStream) {
+    using xtrtpproxy::RateLimit;
+    EXPECT_EQ(rate_of({"--rtp-rate-a", "8000"}, StreamIndex::rtp_a), (RateLimit{8000}));
+    EXPECT_EQ(rate_of({"--rtp-rate-a", "8000/3000"}, StreamIndex::rtp_a), (RateLimit{8000, 3000}));
+    EXPECT_EQ(rate_of({"--rtcp-rate-a", "400/1500"}, StreamIndex::rtcp_a), (RateLimit{400, 1500}));
+    EXPECT_EQ(rate_of({"--rtp-rate-b", "4294967295/4294967295"}, StreamIndex::rtp_b),
+              (RateLimit{0xffffffff, 0xffffffff}));
+    EXPECT_EQ(rate_of({"--rtcp-rate-b", "0"}, StreamIndex::rtcp_b), (RateLimit{0}));  // removed
+    // k is a thousand, as rates are written, for the burst too.
+    EXPECT_EQ(rate_of({"--rtp-rate-b", "64k"}, StreamIndex::rtp_b), (RateLimit{64000}));
+    EXPECT_EQ(rate_of({"--rtp-rate-b", "8k/2k"}, StreamIndex::rtp_b), (RateLimit{8000, 2000}));
+    EXPECT_EQ(rate_of({"--rtp-rate-b", "0k"}, StreamIndex::rtp_b), (RateLimit{0}));
+    // Not given: kept (update) or none (alloc).
+    EXPECT_FALSE(rate_of({"--rtp-rate-a", "8000"}, StreamIndex::rtp_b));
+    for (const auto& stream : parse({"alloc", "--rtp-learning-timeout-a", "5"}).params.streams)
+        EXPECT_FALSE(stream.rate);
+}
+
+TEST(Options, RateLimitIsNotDerivedForRtcp) {
+    const Options opts = parse({"alloc", "--rtp-addr-a", "10.0.0.5", "--rtp-port-a", "4000",
+                                "--rtp-rate-a", "8000", "--rtcp-rate-b", "500"});
+    const auto derived = xtrtpproxy::with_rtcp_defaults(opts.params);
+    EXPECT_EQ(derived.stream(StreamIndex::rtp_a).rate, (xtrtpproxy::RateLimit{8000}));
+    EXPECT_FALSE(derived.stream(StreamIndex::rtcp_a).rate);
+    EXPECT_EQ(derived.stream(StreamIndex::rtcp_a).port, 4001);
+    EXPECT_FALSE(derived.stream(StreamIndex::rtp_b).rate);
+    EXPECT_EQ(derived.stream(StreamIndex::rtcp_b).rate, (xtrtpproxy::RateLimit{500}));
+}
+
+TEST(Options, BadRateLimits) {
+    const auto error = [](const char* option, const char* value) {
+        return usage_error({"update", option, value});
+    };
+    EXPECT_EQ(error("--rtp-rate-a", "fast"), "invalid rate 'fast' for --rtp-rate-a");
+    EXPECT_EQ(error("--rtp-rate-a", ""), "invalid rate '' for --rtp-rate-a");
+    EXPECT_EQ(error("--rtp-rate-a", "-1"), "invalid rate '-1' for --rtp-rate-a");
+    EXPECT_EQ(error("--rtp-rate-a", "k"), "invalid rate 'k' for --rtp-rate-a");
+    EXPECT_EQ(error("--rtp-rate-a", "8K"), "invalid rate '8K' for --rtp-rate-a");
+    EXPECT_EQ(error("--rtp-rate-a", "8kk"), "invalid rate '8kk' for --rtp-rate-a");
+    EXPECT_EQ(error("--rtp-rate-a", "0x100"), "invalid rate '0x100' for --rtp-rate-a");
+    EXPECT_EQ(error("--rtcp-rate-a", "4294967296"),
+              "rate 4294967296 for --rtcp-rate-a is out of range (0..4294967295)");
+    EXPECT_EQ(error("--rtcp-rate-a", "4294968k"),
+              "rate 4294968k for --rtcp-rate-a is out of range (0..4294967295)");
+    EXPECT_EQ(error("--rtp-rate-b", "99999999999999999999k"),
+              "rate 99999999999999999999k for --rtp-rate-b is out of range (0..4294967295)");
+    // A burst below one full-size datagram would drop every such datagram.
+    EXPECT_EQ(error("--rtp-rate-b", "8000/1499"),
+              "burst 1499 for --rtp-rate-b is out of range (1500..4294967295)");
+    EXPECT_EQ(error("--rtp-rate-b", "8000/1k"),
+              "burst 1k for --rtp-rate-b is out of range (1500..4294967295)");
+    EXPECT_EQ(error("--rtcp-rate-b", "8000/"), "invalid burst '' for --rtcp-rate-b");
+    EXPECT_EQ(error("--rtcp-rate-b", "8000/2000/3000"),
+              "invalid burst '2000/3000' for --rtcp-rate-b");
+    EXPECT_EQ(error("--rtcp-rate-b", "/2000"), "invalid rate '' for --rtcp-rate-b");
+    EXPECT_EQ(error("--rtp-rate-a", "0/3000"),
+              "rate 0 for --rtp-rate-a removes the limit: it takes no burst");
+}
+
+TEST(Options, RateLimitsAreForAllocAndUpdate) {
+    for (const char* option : {"--rtp-rate-a", "--rtcp-rate-a", "--rtp-rate-b", "--rtcp-rate-b"}) {
+        for (const char* command : {"info", "list", "delete"})
+            EXPECT_EQ(usage_error({command, option, "8000"}),
+                      "option '" + std::string(option) + "' is not accepted by '" + command + "'");
+        for (const char* command : {"alloc", "update"})
+            EXPECT_NE(help_text(command).find(option), std::string::npos) << command << option;
+    }
+    // A rate alone is no client.
+    EXPECT_EQ(usage_error({"alloc", "--rtp-rate-a", "8000"})
+                  .rfind("alloc needs a client address or a learning timeout", 0),
+              0U);
+    EXPECT_NO_THROW(parse({"update", "--rtp-rate-a", "8000"}));
+}
+
 TEST(Options, ListVerbosity) {
     auto opts = parse({"list", "--no-switchboard"});
     EXPECT_TRUE(opts.no_switchboard);

@@ -19,6 +19,8 @@ using testutil::Attrs;
 using testutil::message_attrs;
 using testutil::MessageBuffer;
 using testutil::nested_attrs;
+using testutil::offset_of;
+using testutil::unknown_attribute;
 
 namespace {
 
@@ -51,22 +53,6 @@ const int kRelayTypes[] = {RTPPROXY_SESS_A_DSCP, RTPPROXY_SESS_A_MAX_TTL, RTPPRO
 
 Attrs session_attrs(const Request& request) {
     return nested_attrs(message_attrs(request.header()).at(RTPPROXY_A_SESSION));
-}
-
-// Where attr starts in the request, as the kernel's NLMSGERR_ATTR_OFFS counts.
-std::uint32_t offset_of(const Request& request, const nlattr* attr) {
-    return static_cast<std::uint32_t>(reinterpret_cast<const char*>(attr) -
-                                      reinterpret_cast<const char*>(request.header()));
-}
-
-// What an old module's strict validation answers for an attribute it does not know.
-KernelError unknown_attribute(std::optional<std::uint32_t> offset,
-                              const std::string& text = "Unknown attribute type") {
-    NetlinkError error;
-    error.error = EINVAL;
-    error.message = text;
-    error.offset = offset;
-    return KernelError(error, "session alloc");
 }
 
 }  // namespace

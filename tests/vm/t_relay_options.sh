@@ -9,6 +9,8 @@
 #             and an ip rule on it decides the route
 #   dup       datagrams below the size are sent twice, counted as dups, not
 #             as packets; larger ones once
+#   rate      a stream's rate limit: what goes beyond it is drop-rate, the
+#             other direction is not limited, 0 lifts the limit
 #   defaults  a rule's --dscp, --max-ttl and --dup-small are its new
 #             sessions' options, which alloc may override; iptables-save
 #             writes them
@@ -157,6 +159,35 @@ send clienta "$u6_from" "$u6_to" 3 --size 40
 recv_wait u6-small
 expect_eq "IPv6 rtp-a dups" 3 "$(stream_get "$u6_id" rtp-a dups "${sb6[@]}")"
 
+step "rate: a stream's limit drops what goes beyond it, the other direction flows"
+# 1,000 datagrams a second of 100 bytes each way for 3 s; A's limited to
+# 20,000 bytes a second with a burst of 1,500.
+call l4 sb --rtp-rate-a 20000/1500
+expect_contains "list: the limit" "rate=20000 burst=1500" "$(list_session "$l4_id" "${sb[@]}" | grep 'stream=rtp-a ')"
+dr=$(sb_get drop-rate "${sb[@]}")
+echo "$l4_from $l4_to 1" >"$TMP/flow-a"
+echo "$l4_dest ${l4_src} 2" >"$TMP/flow-b"
+start=$(date +%s.%N)
+"${UDP[@]}" flood --netns clienta --flows "$TMP/flow-a" --duration 3 --pps 1000 --size 100 >"$TMP/flood-a" &
+fa=$!
+"${UDP[@]}" flood --netns clientb --flows "$TMP/flow-b" --duration 3 --pps 1000 --size 100 >"$TMP/flood-b"
+wait "$fa"
+secs=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%d", e - s + 1 }')
+sent_a=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^sent=/) v = substr($i, 6) } END { print v }' "$TMP/flood-a")
+sent_b=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^sent=/) v = substr($i, 6) } END { print v }' "$TMP/flood-b")
+relayed_a=$(stream_get "$l4_id" rtp-a packets "${sb[@]}")
+relayed_b=$(stream_get "$l4_id" rtp-b packets "${sb[@]}")
+dropped=$(($(sb_get drop-rate "${sb[@]}") - dr))
+echo "A: sent $sent_a relayed $relayed_a dropped $dropped in at most $secs s; B: sent $sent_b relayed $relayed_b"
+# The bucket lets through at most the rate for the time, plus the burst.
+((relayed_a * 100 <= 20000 * secs + 1500)) || fail "A: $relayed_a datagrams of 100 bytes in $secs s"
+((relayed_a * 100 >= 20000 * 2)) || fail "A: only $relayed_a datagrams of 100 bytes passed"
+expect_eq "A: relayed and dropped for the rate" "$sent_a" $((relayed_a + dropped))
+expect_eq "B: all relayed" "$sent_b" "$relayed_b"
+rtpp update "${sb[@]}" --sess-id-lo "$l4_id" --rtp-rate-a 0
+relayed l4-unlimited l4 20 --size 100
+expect_eq "drop-rate after the limit is lifted" "$dropped" $(($(sb_get drop-rate "${sb[@]}") - dr))
+
 step "defaults: the rule's relay options are its new sessions'"
 seen af41_ttl7 ip dscp af41 ip ttl 7
 expect_contains "iptables-save" "--dscp 34 --max-ttl 7 --dup-small 100" "$(ipt -t mangle -S defaults)"
@@ -180,4 +211,4 @@ expect_fail 2 rtpp alloc "${sb[@]}" --rtp-addr-a "$CLIENT_A" --rtp-port-a 4000 -
 expect_fail 2 rtpp alloc "${sb[@]}" --rtp-addr-a "$CLIENT_A" --rtp-port-a 4000 --max-ttl 256
 expect_fail 2 rtpp alloc "${sb[@]}" --rtp-addr-a "$CLIENT_A" --rtp-port-a 4000 --mark nope
 expect_fail 2 rtpp alloc "${sb[@]}" --rtp-addr-a "$CLIENT_A" --rtp-port-a 4000 --dscp 1 --tos 4
-expect_eq "sessions" 10 "$(info_get sessions)"
+expect_eq "sessions" 11 "$(info_get sessions)"

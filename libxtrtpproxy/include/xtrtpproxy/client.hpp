@@ -59,8 +59,9 @@ class Client {
     std::vector<Switchboard> switchboards(const SwitchboardSelector& selector = {});
     // The selector must match exactly one switchboard. The RTCP fields params leaves empty are
     // derived from RTP (with_rtcp_defaults, types.hpp), here and in update and alloc_batch.
-    // A module older than a relay option of params (RelayParams) refuses it: these three then
-    // throw (or, in a batch, give) ModuleTooOldError (error.hpp), which names the option.
+    // A module older than a relay option (RelayParams) or a rate limit (StreamParams::rate) of
+    // params refuses it: these three then throw (or, in a batch, give) ModuleTooOldError
+    // (error.hpp), which names the option.
     SessionEntry alloc(const SwitchboardSelector& selector, const SessionParams& params);
     // Returns the number of sessions changed. Without range: every live session.
     std::uint32_t update(const SwitchboardSelector& selector,

@@ -63,16 +63,27 @@ class KernelError : public std::system_error {
 // kernel's.
 class ModuleTooOldError : public KernelError {
   public:
-    // attributes: the session attributes (RTPPROXY_SESS_A_*) it names; text says which.
+    // attributes: the session attributes (RTPPROXY_SESS_A_*) it names, stream_attributes the
+    // stream attributes (RTPPROXY_STREAM_A_*, of whichever stream); text says which.
     ModuleTooOldError(const KernelError& answer, const std::string& text,
-                      std::vector<std::uint16_t> attributes)
-        : KernelError(answer, text), attributes_(std::move(attributes)) {}
+                      std::vector<std::uint16_t> attributes,
+                      std::vector<std::uint16_t> stream_attributes = {})
+        : KernelError(answer, text),
+          attributes_(std::move(attributes)),
+          stream_attributes_(std::move(stream_attributes)) {}
 
-    // The option the kernel pointed at, or, when it gave no offset, every one the request had.
+    // The option the kernel pointed at, or, when it gave no offset, every one the request had:
+    // a relay option (RelayParams) here, a rate limit (StreamParams::rate) in
+    // stream_attributes(). Session and stream attributes are numbered apart: the same number is
+    // another option in each.
     const std::vector<std::uint16_t>& attributes() const noexcept { return attributes_; }
+    const std::vector<std::uint16_t>& stream_attributes() const noexcept {
+        return stream_attributes_;
+    }
 
   private:
     std::vector<std::uint16_t> attributes_;
+    std::vector<std::uint16_t> stream_attributes_;
 };
 
 // The exception for a failed request: KernelError(error, what).

@@ -22,8 +22,9 @@ class Request {
   public:
     // The largest single request (alloc with four IPv6 streams) is well below this.
     static constexpr std::size_t kCapacity = 1024;
-    // A bulk alloc of RTPPROXY_BULK_MAX sessions with four IPv6 streams each fits.
-    static constexpr std::size_t kBulkCapacity = 32 * 1024;
+    // A bulk alloc of RTPPROXY_BULK_MAX sessions with four IPv6 streams each and every option
+    // fits (about 36 KiB); the session list's nest, whose length is 16 bits, stays below 64 KiB.
+    static constexpr std::size_t kBulkCapacity = 48 * 1024;
 
     // A generic netlink request for family_id, with NLM_F_REQUEST | flags, in a buffer of
     // capacity bytes.
@@ -100,10 +101,11 @@ void parse_session_table_reply(const nlmsghdr* nlh, std::vector<SessionEntry>& o
 std::vector<std::uint32_t> parse_affected_list_reply(const nlmsghdr* nlh);
 
 // An error of an alloc, update or bulk alloc request, told in terms of the relay options
-// (RelayParams) when a module older than them refused one: its strict validation answers EINVAL
-// "Unknown attribute type" with the offset of the attribute, which is mapped back to the
-// attribute of request. Without an offset, every relay option the request had is named. Nothing
-// when the error is of another kind or points at another attribute.
+// (RelayParams) and the rate limits (StreamParams::rate) when a module older than them refused
+// one: its strict validation answers EINVAL "Unknown attribute type" with the offset of the
+// attribute, which is mapped back to the attribute of request, in a session nest or in one of
+// its stream nests. Without an offset, every such option the request had is named. Nothing when
+// the error is of another kind or points at another attribute.
 std::optional<ModuleTooOldError> explain_unknown_attribute(const KernelError& error,
                                                            const Request& request);
 

@@ -85,6 +85,9 @@ struct Counters {
     // Copies sent beyond the first (RelayOptions::dup_below), not in packets or bytes; 0 from a
     // kernel without relay options.
     std::uint64_t duplicated = 0;
+    // Packets beyond their stream's rate limit (StreamParams::rate), dropped; they count in the
+    // stream's drops too. 0 from a kernel without rate limits.
+    std::uint64_t drop_rate = 0;
 
     friend bool operator==(const Counters&, const Counters&) = default;
 };
@@ -132,6 +135,10 @@ struct Stream {
     std::uint64_t drops = 0;
     std::optional<std::uint64_t> last_ms;  // absent while nothing was relayed
     std::uint64_t dups = 0;                // copies sent beyond the first, not in packets
+    // The rate limit (RateLimit) in UDP payload bytes a second, 0 for none, and the bucket's
+    // size in bytes; a kernel without rate limits reports 0 for both.
+    std::uint32_t rate = 0;
+    std::uint32_t burst = 0;
 };
 
 // The DSCP relayed packets leave with: a code point 0..63, or the one each packet arrived with.
@@ -221,6 +228,21 @@ struct SessionRange {
     friend bool operator==(const SessionRange&, const SessionRange&) = default;
 };
 
+// The most UDP payload bytes a second the relay takes from one client stream: a token bucket of
+// the stream's own, nothing shared with the others; what goes beyond is dropped
+// (Counters::drop_rate and the stream's drops). A module older than the rate limits refuses a
+// request with one: ModuleTooOldError (error.hpp) names it.
+struct RateLimit {
+    static constexpr std::uint32_t kMinBurst = 1500;  // RTPPROXY_MIN_BURST: one datagram
+
+    std::uint32_t bytes_per_second = 0;  // 0: no limit
+    // The bytes it may send at once, at least kMinBurst; absent: the kernel's default, a fifth
+    // of a second at the rate, at least kMinBurst.
+    std::optional<std::uint32_t> burst = std::nullopt;
+
+    friend bool operator==(const RateLimit&, const RateLimit&) = default;
+};
+
 // What to set on one stream in alloc/update; absent fields are not sent.
 struct StreamParams {
     std::optional<Address> addr;
@@ -228,9 +250,12 @@ struct StreamParams {
     std::optional<std::uint32_t> learn_timeout_ms;
     bool always_learn = false;
     bool clear_addr = false;  // update only: forget the address
+    // Sets the limit and fills its bucket (bytes_per_second 0 removes it); absent: alloc has
+    // none, update keeps the stream's.
+    std::optional<RateLimit> rate;
 
     bool empty() const noexcept {
-        return !addr && !port && !learn_timeout_ms && !always_learn && !clear_addr;
+        return !addr && !port && !learn_timeout_ms && !always_learn && !clear_addr && !rate;
     }
     friend bool operator==(const StreamParams&, const StreamParams&) = default;
 };
@@ -263,7 +288,8 @@ struct SessionParams {
 };
 
 // Fills every RTCP field left empty from its RTP stream: the same address, the RTP port + 1 and
-// the same learning timeout (always_learn is each stream's own). The kernel derives nothing:
+// the same learning timeout (always_learn and the rate limit are each stream's own: RTCP is a
+// few percent of RTP, and a limit sized for RTP would not limit it). The kernel derives nothing:
 // the alloc and update requests (message.hpp), and so Client::alloc, alloc_batch and update,
 // apply this to what they are given; it is public for callers that want to see or check the
 // result first. Throws std::invalid_argument if it would need a port after 65535.

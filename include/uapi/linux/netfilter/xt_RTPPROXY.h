@@ -415,6 +415,9 @@ enum rtpproxy_sess_attr {
 };
 #define RTPPROXY_SESS_A_MAX (__RTPPROXY_SESS_A_LAST - 1)
 
+/* RTPPROXY_STREAM_A_BURST: the least burst, one full-size datagram. */
+#define RTPPROXY_MIN_BURST		1500
+
 /* RTPPROXY_SESS_A_DSCP: the sender's DSCP is relayed. */
 #define RTPPROXY_DSCP_SENDER		0xff
 #define RTPPROXY_DSCP_MAX		63
@@ -493,6 +496,8 @@ struct rtpproxy_stream_rec {
  * @mark_mask: as RTPPROXY_SESS_A_MARK_MASK
  * @__pad2: 0
  * @dups: per stream, copies sent beyond the first (RTPPROXY_STREAM_A_DUPS)
+ * @rate: per stream, as RTPPROXY_STREAM_A_RATE
+ * @burst: per stream, as RTPPROXY_STREAM_A_BURST
  */
 struct rtpproxy_session_rec {
 	__u32 id;
@@ -508,6 +513,8 @@ struct rtpproxy_session_rec {
 	__u32 mark_mask;
 	__u32 __pad2;
 	__u64 dups[RTPPROXY_STREAMS];
+	__u32 rate[RTPPROXY_STREAMS];
+	__u32 burst[RTPPROXY_STREAMS];
 };
 
 /* The record before the relay options: what older modules send. */
@@ -536,6 +543,12 @@ struct rtpproxy_session_rec {
  * @RTPPROXY_STREAM_A_CLEAR_ADDR: forget the address (NLA_FLAG, SET_SESSION)
  * @RTPPROXY_STREAM_A_DUPS: copies of its packets sent beyond the first
  *	(RTPPROXY_SESS_A_DUP_BELOW; NLA_U64, replies)
+ * @RTPPROXY_STREAM_A_RATE: the most UDP payload bytes a second relayed from
+ *	this client (NLA_U32; 0: no limit, the default); what goes beyond is
+ *	dropped and counted as RTPPROXY_CNT_A_DROP_RATE
+ * @RTPPROXY_STREAM_A_BURST: the bytes it may send at once beyond the rate
+ *	(NLA_U32, with RTPPROXY_STREAM_A_RATE; default: a fifth of a second at
+ *	the rate, at least RTPPROXY_MIN_BURST)
  */
 enum rtpproxy_stream_attr {
 	RTPPROXY_STREAM_A_UNSPEC,
@@ -552,6 +565,8 @@ enum rtpproxy_stream_attr {
 	RTPPROXY_STREAM_A_LAST_MS,
 	RTPPROXY_STREAM_A_CLEAR_ADDR,
 	RTPPROXY_STREAM_A_DUPS,
+	RTPPROXY_STREAM_A_RATE,
+	RTPPROXY_STREAM_A_BURST,
 	__RTPPROXY_STREAM_A_LAST
 };
 #define RTPPROXY_STREAM_A_MAX (__RTPPROXY_STREAM_A_LAST - 1)
@@ -586,6 +601,8 @@ enum rtpproxy_stream_attr {
  *	into a loop through OUTPUT)
  * @RTPPROXY_CNT_A_DUPLICATED: copies sent beyond the first
  *	(RTPPROXY_SESS_A_DUP_BELOW); not counted in PACKETS or BYTES
+ * @RTPPROXY_CNT_A_DROP_RATE: packets beyond their stream's rate limit
+ *	(RTPPROXY_STREAM_A_RATE)
  */
 enum rtpproxy_counter_attr {
 	RTPPROXY_CNT_A_UNSPEC,
@@ -603,6 +620,7 @@ enum rtpproxy_counter_attr {
 	RTPPROXY_CNT_A_SESS_DELETED,
 	RTPPROXY_CNT_A_DROP_LOOP,
 	RTPPROXY_CNT_A_DUPLICATED,
+	RTPPROXY_CNT_A_DROP_RATE,
 	__RTPPROXY_CNT_A_LAST
 };
 #define RTPPROXY_CNT_A_MAX (__RTPPROXY_CNT_A_LAST - 1)
