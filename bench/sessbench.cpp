@@ -270,13 +270,9 @@ int churn(const Args& args) {
 
 using Messages = std::vector<std::vector<std::byte>>;
 
-// Parses session messages of either format: one session per message (GET_SESSION) or session
-// tables (GET_SESSION_TABLE). Returns the time taken; sessions counts what they held. Room for
-// expected sessions is made first, as Client::sessions() does.
-double parse_all(const Messages& messages, std::size_t& sessions, std::size_t expected) {
-    const auto start = Clock::now();
-    std::vector<xtrtpproxy::SessionEntry> entries;
-    entries.reserve(expected);
+// Appends the sessions of messages of either format: one session per message (GET_SESSION) or
+// session tables (GET_SESSION_TABLE).
+void parse_messages(const Messages& messages, std::vector<xtrtpproxy::SessionEntry>& entries) {
     for (const auto& m : messages) {
         const auto* nlh = reinterpret_cast<const nlmsghdr*>(m.data());
         const auto* genl = static_cast<const genlmsghdr*>(mnl_nlmsg_get_payload(nlh));
@@ -285,6 +281,28 @@ double parse_all(const Messages& messages, std::size_t& sessions, std::size_t ex
         else
             entries.push_back(xtrtpproxy::parse_session_reply(nlh));
     }
+}
+
+// One dump of every session, its messages copied aside as they come (--format single: one
+// message per session, as kernels without GET_SESSION_TABLE give). Returns false if the kernel
+// flagged it as interrupted.
+bool dump_messages(Client& client, bool single, Messages& messages) {
+    auto request =
+        single ? xtrtpproxy::make_sessions_request(client.socket().family_id(), {}, {})
+               : xtrtpproxy::make_session_table_request(client.socket().family_id(), {}, {});
+    return client.socket().dump(request, "session list", [&](const nlmsghdr* nlh) {
+        const auto* bytes = reinterpret_cast<const std::byte*>(nlh);
+        messages.emplace_back(bytes, bytes + nlh->nlmsg_len);
+    });
+}
+
+// parse_messages() timed: returns the time taken; sessions counts what they held. Room for
+// expected sessions is made first, as Client::sessions() does.
+double parse_all(const Messages& messages, std::size_t& sessions, std::size_t expected) {
+    const auto start = Clock::now();
+    std::vector<xtrtpproxy::SessionEntry> entries;
+    entries.reserve(expected);
+    parse_messages(messages, entries);
     const double secs = seconds_since(start);
     sessions = entries.size();
     return secs;
@@ -307,14 +325,8 @@ int list(const Args& args) {
     // dump that kernels without GET_SESSION_TABLE give.
     const bool single = args.has("format") && args.str("format") == "single";
     Messages messages;
-    auto request =
-        single ? xtrtpproxy::make_sessions_request(client.socket().family_id(), {}, {})
-               : xtrtpproxy::make_session_table_request(client.socket().family_id(), {}, {});
     auto start = Clock::now();
-    client.socket().dump(request, "session list", [&](const nlmsghdr* nlh) {
-        const auto* bytes = reinterpret_cast<const std::byte*>(nlh);
-        messages.emplace_back(bytes, bytes + nlh->nlmsg_len);
-    });
+    dump_messages(client, single, messages);
     const double dump_secs = seconds_since(start);
     std::size_t parsed = 0;
     const double parse_secs = parse_all(messages, parsed, count);
@@ -359,27 +371,14 @@ int dumps(const Args& args) {
     std::size_t fewest = SIZE_MAX, most = 0;
     for (unsigned long i = 0; i < repeat; ++i) {
         Messages messages;
-        auto request =
-            single ? xtrtpproxy::make_sessions_request(client.socket().family_id(), {}, {})
-                   : xtrtpproxy::make_session_table_request(client.socket().family_id(), {}, {});
-        const bool whole = client.socket().dump(request, "session list", [&](const nlmsghdr* nlh) {
-            const auto* bytes = reinterpret_cast<const std::byte*>(nlh);
-            messages.emplace_back(bytes, bytes + nlh->nlmsg_len);
-        });
+        const bool whole = dump_messages(client, single, messages);
         parts_most = std::max<unsigned long>(parts_most, messages.size());
         if (!whole) {
             ++interrupted;
             continue;
         }
         std::vector<xtrtpproxy::SessionEntry> entries;
-        for (const auto& m : messages) {
-            const auto* nlh = reinterpret_cast<const nlmsghdr*>(m.data());
-            const auto* genl = static_cast<const genlmsghdr*>(mnl_nlmsg_get_payload(nlh));
-            if (genl->cmd == RTPPROXY_CMD_GET_SESSION_TABLE)
-                xtrtpproxy::parse_session_table_reply(nlh, entries);
-            else
-                entries.push_back(xtrtpproxy::parse_session_reply(nlh));
-        }
+        parse_messages(messages, entries);
         repeated += repeated_sessions(entries) != 0;
         fewest = std::min(fewest, entries.size());
         most = std::max(most, entries.size());
