@@ -11,9 +11,11 @@
 //       at a time, each waiting for its answer), R times (default 1; 0: until SIGTERM, which
 //       ends the round under way first), MS ms apart; prints the rates.
 //   sessbench list [--repeat R] [--save FILE] [--format table|single]
+//                  [--label TEXT | --label-prefix TEXT]
 //       dumps every session of every switchboard R times; prints the count and the times, and
 //       for one more dump the kernel's and the library's shares (dump_secs, parse_secs), of
 //       session tables or (single) of one message per session; --save keeps its messages.
+//       A label filter dumps only the sessions with that label or label prefix.
 //   sessbench dumps [--repeat R] [--format table|single]
 //       R session dumps as the kernel sends them, none restarted, then R through the library
 //       (which restarts interrupted ones); prints how many the kernel flagged as interrupted
@@ -283,13 +285,14 @@ void parse_messages(const Messages& messages, std::vector<xtrtpproxy::SessionEnt
     }
 }
 
-// One dump of every session, its messages copied aside as they come (--format single: one
-// message per session, as kernels without GET_SESSION_TABLE give). Returns false if the kernel
-// flagged it as interrupted.
-bool dump_messages(Client& client, bool single, Messages& messages) {
+// One dump of every session (or of those a label filter picks), its messages copied aside as
+// they come (--format single: one message per session, as kernels without GET_SESSION_TABLE
+// give). Returns false if the kernel flagged it as interrupted.
+bool dump_messages(Client& client, bool single, Messages& messages,
+                   const std::optional<xtrtpproxy::LabelFilter>& label = std::nullopt) {
     auto request =
-        single ? xtrtpproxy::make_sessions_request(client.socket().family_id(), {}, {})
-               : xtrtpproxy::make_session_table_request(client.socket().family_id(), {}, {});
+        single ? xtrtpproxy::make_sessions_request(client.socket().family_id(), {}, {}, label)
+               : xtrtpproxy::make_session_table_request(client.socket().family_id(), {}, {}, label);
     return client.socket().dump(request, "session list", [&](const nlmsghdr* nlh) {
         const auto* bytes = reinterpret_cast<const std::byte*>(nlh);
         messages.emplace_back(bytes, bytes + nlh->nlmsg_len);
@@ -308,14 +311,23 @@ double parse_all(const Messages& messages, std::size_t& sessions, std::size_t ex
     return secs;
 }
 
+// --label TEXT or --label-prefix TEXT: only the sessions with that label, or whose label
+// begins with it (the bytes as given; tests/vm/t_labels.sh checks both dumps with it).
+std::optional<xtrtpproxy::LabelFilter> label_filter(const Args& args) {
+    if (args.has("label")) return xtrtpproxy::LabelFilter{args.str("label"), false};
+    if (args.has("label-prefix")) return xtrtpproxy::LabelFilter{args.str("label-prefix"), true};
+    return std::nullopt;
+}
+
 int list(const Args& args) {
     const unsigned long repeat = args.num("repeat", 3);
+    const auto label = label_filter(args);
     Client client;
     std::vector<double> times;
     std::size_t count = 0;
     for (unsigned long i = 0; i < repeat; ++i) {
         const auto start = Clock::now();
-        count = client.sessions().size();
+        count = client.sessions({}, {}, label).size();
         times.push_back(seconds_since(start));
     }
     std::sort(times.begin(), times.end());
@@ -326,7 +338,7 @@ int list(const Args& args) {
     const bool single = args.has("format") && args.str("format") == "single";
     Messages messages;
     auto start = Clock::now();
-    dump_messages(client, single, messages);
+    dump_messages(client, single, messages, label);
     const double dump_secs = seconds_since(start);
     std::size_t parsed = 0;
     const double parse_secs = parse_all(messages, parsed, count);

@@ -13,20 +13,27 @@ constexpr Subcommand kSubcommands[] = {
     {"info", run_info, "Show uptime, number of switchboards and sessions, global counters.",
      "[other_options] [common_options]", kOtherOptions},
     {"list", run_list, "List switchboards and their sessions.",
-     "[switchboard] [session_range] [list_verbosity] [other_options] [common_options]",
-     kSwitchboardOptions | kRangeOptions | kListOptions | kOtherOptions},
+     "[switchboard] [session_range] [label_filter] [list_verbosity] [other_options] "
+     "[common_options]",
+     kSwitchboardOptions | kRangeOptions | kLabelOptions | kLabelFilterOptions | kListOptions |
+         kOtherOptions},
     {"alloc", run_alloc, "Allocate a session and print its id and gate ports.",
-     "[switchboard] RTP_params [relay_options] [other_options] [common_options]",
-     kSwitchboardOptions | kClientOptions | kRelayOptions | kOtherOptions},
+     "[switchboard] RTP_params [relay_options] [label] [other_options] [common_options]",
+     kSwitchboardOptions | kClientOptions | kRelayOptions | kLabelOptions | kOtherOptions},
     {"update", run_update,
      "Update sessions: every live one, or those in the range (resurrecting expired ones).",
-     "[switchboard] [session_range] [RTP_params] [relay_options] [other_options] "
+     "[switchboard] [session_range] [RTP_params] [relay_options] [label] [other_options] "
      "[common_options]",
-     kSwitchboardOptions | kRangeOptions | kClientOptions | kRelayOptions | kOtherOptions},
+     kSwitchboardOptions | kRangeOptions | kClientOptions | kRelayOptions | kLabelOptions |
+         kOtherOptions},
     {"delete", run_delete,
      "Delete sessions: all of every matching switchboard, or those in the range.",
      "[switchboard] [session_range] [other_options] [common_options]",
      kSwitchboardOptions | kRangeOptions | kOtherOptions},
+    {"monitor", run_monitor,
+     "Print a line for each event of the sessions and switchboards, until interrupted.",
+     "[switchboard] [label_filter] [monitor_options] [common_options]",
+     kSwitchboardOptions | kLabelOptions | kLabelFilterOptions | kMonitorOptions},
 };
 
 }  // namespace

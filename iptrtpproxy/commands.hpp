@@ -21,6 +21,9 @@ enum OptionGroup : unsigned {
     kListOptions = 1U << 3,         // --no-switchboard, --no-session
     kOtherOptions = 1U << 4,        // resets, --audit
     kRelayOptions = 1U << 5,        // --dscp, --tos, --max-ttl, --mark, --dup-small
+    kLabelOptions = 1U << 6,        // --label
+    kLabelFilterOptions = 1U << 7,  // --label-prefix (list, monitor)
+    kMonitorOptions = 1U << 8,      // --rcvbuf, --count
 };
 
 struct Subcommand {
@@ -39,6 +42,7 @@ int run_list(const Options& options);
 int run_alloc(const Options& options);
 int run_update(const Options& options);
 int run_delete(const Options& options);
+int run_monitor(const Options& options);
 
 // Shared by the handlers.
 

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <sstream>
 
+#include "label_text.hpp"
+
 namespace iptrtpproxy {
 
 using xtrtpproxy::SessionState;
@@ -31,35 +33,8 @@ std::string format_info(const xtrtpproxy::Info& info) {
         << "sessions-expired=" << c.sessions_expired << "\n"
         << "sessions-deleted=" << c.sessions_deleted << "\n"
         << "duplicated=" << c.duplicated << "\n"
-        << "drop-rate=" << c.drop_rate << "\n";
-    return out.str();
-}
-
-namespace {
-
-// "sender" or the code point, as --dscp takes it.
-std::string dscp_text(xtrtpproxy::Dscp dscp) {
-    return dscp.is_sender() ? "sender" : std::to_string(dscp.value);
-}
-
-}  // namespace
-
-std::string format_switchboard(const xtrtpproxy::Switchboard& sb) {
-    const auto& c = sb.counters;
-    std::ostringstream out;
-    out << "record=switchboard addr-a=" << sb.gate_a.addr.to_string()
-        << " port-a=" << sb.gate_a.port << " addr-b=" << sb.gate_b.addr.to_string()
-        << " port-b=" << sb.gate_b.port << " max-sess=" << sb.max_sess
-        << " expires-timeout=" << sb.expires_timeout
-        << " resurrection-timeout=" << sb.resurrection_timeout << " rules=" << sb.rules
-        << " live=" << sb.live << " expired=" << sb.expired << " packets=" << c.packets
-        << " bytes=" << c.bytes << " drop-no-session=" << c.drop_no_session
-        << " drop-source=" << c.drop_source << " drop-expired=" << c.drop_expired
-        << " drop-malformed=" << c.drop_malformed << " drop-no-dest=" << c.drop_no_dest
-        << " drop-xmit=" << c.drop_xmit << " drop-loop=" << c.drop_loop
-        << " duplicated=" << c.duplicated << " dscp=" << dscp_text(sb.relay_defaults.dscp)
-        << " max-ttl=" << unsigned{sb.relay_defaults.max_ttl}
-        << " dup-below=" << sb.relay_defaults.dup_below << " drop-rate=" << c.drop_rate << "\n";
+        << "drop-rate=" << c.drop_rate << "\n"
+        << "events-lost=" << c.events_lost << "\n";
     return out.str();
 }
 
@@ -80,6 +55,21 @@ void append_hex(std::string& out, std::uint32_t value) {
     out.append(buf, end);
 }
 
+// "sender" or the code point, as --dscp takes it.
+std::string dscp_text(xtrtpproxy::Dscp dscp) {
+    return dscp.is_sender() ? "sender" : std::to_string(dscp.value);
+}
+
+// " PREFIXNAME=": every key of a record is written so. An event line holds a session's four
+// streams, and there the prefix (the stream's name) tells their keys apart; in list's records
+// it is empty.
+void append_key(std::string& out, std::string_view prefix, std::string_view name) {
+    out += ' ';
+    out += prefix;
+    out += name;
+    out += '=';
+}
+
 void append_endpoint(std::string& out, const xtrtpproxy::Endpoint& endpoint) {
     const bool v6 = endpoint.addr.is_v6();
     if (v6) out += '[';
@@ -88,70 +78,136 @@ void append_endpoint(std::string& out, const xtrtpproxy::Endpoint& endpoint) {
     append_num(out, endpoint.port);
 }
 
-void append_stream(std::string& out, std::size_t index, const xtrtpproxy::Stream& stream) {
-    out += "    record=stream stream=";
-    out += xtrtpproxy::stream_name(index);
-    out += " gate-port=";
-    append_num(out, stream.gate_port);
-    out += " client=";
+// " label=TEXT", only for a session that has one: most have none, and a key without a value
+// would be a new kind of word in the format.
+void append_label(std::string& out, const std::string& label) {
+    if (label.empty()) return;
+    out += " label=";
+    out += label_to_text(label);
+}
+
+// The keys of list's switchboard record that name its gates.
+void append_gates(std::string& out, const xtrtpproxy::SwitchboardGates& gates) {
+    append_key(out, "", "addr-a");
+    out += gates.gate_a.addr.to_string();
+    append_key(out, "", "port-a");
+    append_num(out, gates.gate_a.port);
+    append_key(out, "", "addr-b");
+    out += gates.gate_b.addr.to_string();
+    append_key(out, "", "port-b");
+    append_num(out, gates.gate_b.port);
+}
+
+// The keys of list's switchboard record, after record=switchboard.
+void append_switchboard_keys(std::string& out, const xtrtpproxy::Switchboard& sb) {
+    const auto& c = sb.counters;
+    const auto key_num = [&](std::string_view name, std::uint64_t value) {
+        append_key(out, "", name);
+        append_num(out, value);
+    };
+    append_gates(out, sb);
+    key_num("max-sess", sb.max_sess);
+    key_num("expires-timeout", sb.expires_timeout);
+    key_num("resurrection-timeout", sb.resurrection_timeout);
+    key_num("rules", sb.rules);
+    key_num("live", sb.live);
+    key_num("expired", sb.expired);
+    key_num("packets", c.packets);
+    key_num("bytes", c.bytes);
+    key_num("drop-no-session", c.drop_no_session);
+    key_num("drop-source", c.drop_source);
+    key_num("drop-expired", c.drop_expired);
+    key_num("drop-malformed", c.drop_malformed);
+    key_num("drop-no-dest", c.drop_no_dest);
+    key_num("drop-xmit", c.drop_xmit);
+    key_num("drop-loop", c.drop_loop);
+    key_num("duplicated", c.duplicated);
+    append_key(out, "", "dscp");
+    out += dscp_text(sb.relay_defaults.dscp);
+    key_num("max-ttl", sb.relay_defaults.max_ttl);
+    key_num("dup-below", sb.relay_defaults.dup_below);
+    key_num("drop-rate", c.drop_rate);
+    key_num("sessions-created", c.sessions_created);
+    key_num("sessions-expired", c.sessions_expired);
+    key_num("sessions-deleted", c.sessions_deleted);
+    key_num("events-lost", c.events_lost);
+}
+
+// The keys of list's stream record after its stream=NAME, each with prefix.
+void append_stream_keys(std::string& out, std::string_view prefix,
+                        const xtrtpproxy::Stream& stream) {
+    const auto key_num = [&](std::string_view name, std::uint64_t value) {
+        append_key(out, prefix, name);
+        append_num(out, value);
+    };
+    key_num("gate-port", stream.gate_port);
+    append_key(out, prefix, "client");
     if (stream.client)
         append_endpoint(out, *stream.client);
     else
         out += '-';
-    if (stream.learn_ms) {
-        out += " learn-ms=";
-        append_num(out, *stream.learn_ms);
-    }
-    out += stream.learned ? " learned=1" : " learned=0";
-    out += stream.always_learn ? " always-learn=1" : " always-learn=0";
-    out += " packets=";
-    append_num(out, stream.packets);
-    out += " bytes=";
-    append_num(out, stream.bytes);
-    out += " drops=";
-    append_num(out, stream.drops);
-    if (stream.last_ms) {
-        out += " last-ms=";
-        append_num(out, *stream.last_ms);
-    }
-    out += " dups=";
-    append_num(out, stream.dups);
-    out += " rate=";
-    append_num(out, stream.rate);
-    out += " burst=";
-    append_num(out, stream.burst);
+    if (stream.learn_ms) key_num("learn-ms", *stream.learn_ms);
+    key_num("learned", stream.learned ? 1 : 0);
+    key_num("always-learn", stream.always_learn ? 1 : 0);
+    key_num("packets", stream.packets);
+    key_num("bytes", stream.bytes);
+    key_num("drops", stream.drops);
+    if (stream.last_ms) key_num("last-ms", *stream.last_ms);
+    key_num("dups", stream.dups);
+    key_num("rate", stream.rate);
+    key_num("burst", stream.burst);
+}
+
+void append_stream(std::string& out, std::size_t index, const xtrtpproxy::Stream& stream) {
+    out += "    record=stream stream=";
+    out += xtrtpproxy::stream_name(index);
+    append_stream_keys(out, "", stream);
     out += '\n';
 }
 
-void append_session(std::string& out, const xtrtpproxy::Session& session) {
+// The keys of list's session record, after record=session.
+void append_session_keys(std::string& out, const xtrtpproxy::Session& session) {
     const char* state = session.state == SessionState::live      ? "live"
                         : session.state == SessionState::expired ? "expired"
                                                                  : "unknown";
-    out += "  record=session id=";
+    append_key(out, "", "id");
     append_num(out, session.id);
-    out += " state=";
+    append_key(out, "", "state");
     out += state;
-    out += " age-ms=";
+    append_key(out, "", "age-ms");
     append_num(out, session.age_ms);
-    out += " idle-ms=";
+    append_key(out, "", "idle-ms");
     append_num(out, session.idle_ms);
     const auto& relay = session.relay;
-    out += " dscp=";
+    append_key(out, "", "dscp");
     out += dscp_text(relay.dscp);
-    out += " max-ttl=";
+    append_key(out, "", "max-ttl");
     append_num(out, relay.max_ttl);
-    out += " mark=";
+    append_key(out, "", "mark");
     append_hex(out, relay.mark.value);
     out += '/';
     append_hex(out, relay.mark.mask);
-    out += " dup-below=";
+    append_key(out, "", "dup-below");
     append_num(out, relay.dup_below);
+    append_label(out, session.label);
+}
+
+void append_session(std::string& out, const xtrtpproxy::Session& session) {
+    out += "  record=session";
+    append_session_keys(out, session);
     out += '\n';
     for (std::size_t i = 0; i < xtrtpproxy::kStreams; ++i)
         append_stream(out, i, session.streams[i]);
 }
 
 }  // namespace
+
+std::string format_switchboard(const xtrtpproxy::Switchboard& sb) {
+    std::string out = "record=switchboard";
+    append_switchboard_keys(out, sb);
+    out += '\n';
+    return out;
+}
 
 std::string format_stream(std::size_t index, const xtrtpproxy::Stream& stream) {
     std::string out;
@@ -162,6 +218,33 @@ std::string format_stream(std::size_t index, const xtrtpproxy::Stream& stream) {
 std::string format_session(const xtrtpproxy::Session& session) {
     std::string out;
     append_session(out, session);
+    return out;
+}
+
+std::string format_event(const xtrtpproxy::Event& event, std::size_t receive_buffer) {
+    std::string out = "event=";
+    out += xtrtpproxy::event_name(event.kind);
+    if (event.kind == xtrtpproxy::EventKind::lost) {
+        // How many were lost, the kernel does not say here (info's events-lost counts them);
+        // what ran full is the hint for --rcvbuf.
+        append_key(out, "", "rcvbuf");
+        append_num(out, receive_buffer);
+    } else if (event.switchboard) {
+        append_switchboard_keys(out, *event.switchboard);
+    } else if (event.session) {
+        if (event.stream) {
+            append_key(out, "", "stream");
+            out += xtrtpproxy::stream_name(static_cast<std::size_t>(*event.stream));
+        }
+        append_gates(out, event.gates);
+        append_session_keys(out, *event.session);
+        for (std::size_t i = 0; i < xtrtpproxy::kStreams; ++i) {
+            std::string prefix(xtrtpproxy::stream_name(i));
+            prefix += '-';
+            append_stream_keys(out, prefix, event.session->streams[i]);
+        }
+    }
+    out += '\n';
     return out;
 }
 
@@ -209,8 +292,10 @@ std::string format_alloc(const xtrtpproxy::SessionEntry& entry) {
         << " gate-rtcp-port-a=" << port(StreamIndex::rtcp_a, sb.gate_a, 1)
         << " addr-b=" << sb.gate_b.addr.to_string()
         << " gate-rtp-port-b=" << port(StreamIndex::rtp_b, sb.gate_b, 0)
-        << " gate-rtcp-port-b=" << port(StreamIndex::rtcp_b, sb.gate_b, 1) << "\n";
-    return out.str();
+        << " gate-rtcp-port-b=" << port(StreamIndex::rtcp_b, sb.gate_b, 1);
+    std::string line = out.str();
+    append_label(line, session.label);
+    return line + "\n";
 }
 
 }  // namespace iptrtpproxy

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "xtrtpproxy/event.hpp"
 #include "xtrtpproxy/types.hpp"
 
 namespace iptrtpproxy {
@@ -26,6 +27,12 @@ std::string format_list(const std::vector<xtrtpproxy::Switchboard>& switchboards
 // The same text written to out as it is made.
 void write_list(std::ostream& out, const std::vector<xtrtpproxy::Switchboard>& switchboards,
                 const std::vector<xtrtpproxy::SessionEntry>& sessions, bool with_sessions);
+// The line `monitor` prints for an event, newline included: event=NAME, then for a switchboard
+// event the keys of its list record; for a session event (learned: stream=NAME first) the gate
+// keys of that record, the keys of the session's record, and those of its four stream records
+// with the stream's name before each key (rtp-a-client=...). For an overrun event=lost and the
+// receive buffer that ran full, receive_buffer bytes (Monitor::receive_buffer).
+std::string format_event(const xtrtpproxy::Event& event, std::size_t receive_buffer);
 // The one line `alloc` prints: id, gate addresses and the gate ports for the SDP.
 std::string format_alloc(const xtrtpproxy::SessionEntry& entry);
 

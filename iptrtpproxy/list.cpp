@@ -17,7 +17,7 @@ int run_list(const Options& options) {
         const auto switchboards = client.switchboards(options.selector);
         std::vector<xtrtpproxy::SessionEntry> sessions;
         if (!options.no_session && !switchboards.empty())
-            sessions = client.sessions(selector, options.range);
+            sessions = client.sessions(selector, options.range, options.label_filter);
         write_list(std::cout, switchboards, sessions, !options.no_session);
         // The counters printed are the ones reset, as with `iptables -L -Z`; not if they were
         // lost.

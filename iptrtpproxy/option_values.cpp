@@ -16,9 +16,13 @@ std::uint64_t parse_number(const std::string& option, const std::string& text, s
         (digits.starts_with("0x") || digits.starts_with("0X"))) {
         digits.remove_prefix(2);
         radix = 16;
-    } else if (base == NumberBase::decimal_or_kilo && digits.ends_with('k')) {
+    } else if ((base == NumberBase::decimal_or_kilo || base == NumberBase::decimal_or_kilo_mega) &&
+               digits.ends_with('k')) {
         digits.remove_suffix(1);
         unit = 1000;
+    } else if (base == NumberBase::decimal_or_kilo_mega && digits.ends_with('M')) {
+        digits.remove_suffix(1);
+        unit = 1000 * 1000;
     }
     std::uint64_t value = 0;
     const char* end = digits.data() + digits.size();

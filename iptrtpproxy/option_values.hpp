@@ -14,8 +14,9 @@ namespace iptrtpproxy {
 
 enum class NumberBase {
     decimal,
-    decimal_or_hex,   // 0x... or 0X... is hex, as for TOS bytes and marks
-    decimal_or_kilo,  // a k after the digits is * 1000, as rates are written: 8k is 8000
+    decimal_or_hex,        // 0x... or 0X... is hex, as for TOS bytes and marks
+    decimal_or_kilo,       // a k after the digits is * 1000, as rates are written: 8k is 8000
+    decimal_or_kilo_mega,  // the same, and an M is * 1000000: 64M is 64000000
 };
 
 // text as a number of min..max for --option. Throws UsageError "invalid WHAT 'TEXT' for

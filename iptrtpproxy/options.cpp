@@ -6,11 +6,14 @@
 
 #include <algorithm>
 #include <boost/program_options.hpp>
+#include <limits>
 #include <sstream>
 
 #include "commands.hpp"
+#include "label_text.hpp"
 #include "option_values.hpp"
 #include "relay_options.hpp"
+#include "xtrtpproxy/monitor.hpp"
 
 namespace po = boost::program_options;
 
@@ -27,7 +30,11 @@ struct Descriptions {
     po::options_description client{"RTP params", kWidth, kColumn};
     po::options_description relay{"Relay options (how the session's packets leave)", kWidth,
                                   kColumn};
+    po::options_description label{"Session label (%XX is the byte XX, '%' itself is %25)", kWidth,
+                                  kColumn};
+    po::options_description label_filter{"Label filter", kWidth, kColumn};
     po::options_description list{"List verbosity", kWidth, kColumn};
+    po::options_description monitor{"Monitor options", kWidth, kColumn};
     po::options_description other{
         "Other options (the audit before the command; info and list "
         "reset after printing)",
@@ -42,7 +49,10 @@ struct Descriptions {
                 {kRangeOptions, &range},
                 {kClientOptions, &client},
                 {kRelayOptions, &relay},
+                {kLabelOptions, &label},
+                {kLabelFilterOptions, &label_filter},
                 {kListOptions, &list},
+                {kMonitorOptions, &monitor},
                 {kOtherOptions, &other}};
     }
 };
@@ -80,9 +90,17 @@ Descriptions::Descriptions() {
         ("rtp-rate-b", text("bytes[/burst]"), "limit client B's RTP to bytes of payload a second (0: no limit)")
         ("rtcp-rate-b", text("bytes[/burst]"), "the same for client B's RTCP (its own, not derived from RTP)");
     add_relay_options(relay);
+    label.add_options()
+        ("label", text("text"),
+         "alloc, update: the sessions' label ('' removes it); list, monitor: only the sessions with it");
+    label_filter.add_options()
+        ("label-prefix", po::bool_switch(), "list, monitor: the sessions whose label begins with --label");
     list.add_options()
         ("no-switchboard", po::bool_switch(), "do not list switchboards (implies --no-session)")
         ("no-session", po::bool_switch(), "do not list sessions");
+    monitor.add_options()
+        ("rcvbuf", text("bytes"), "room for the events not yet read (k: thousand, M: million)")
+        ("count", text("n"), "exit after n lines");
     other.add_options()
         ("reset-global-stat", po::bool_switch(), "reset the global counters")
         ("reset-switchboard-stat", po::bool_switch(), "reset the switchboards' counters")
@@ -149,6 +167,43 @@ void parse_client(const Values& values, char side, bool always_learn, xtrtpproxy
     rtcp.always_learn = always_learn;
 }
 
+// "--label=" as "--label" "": Boost refuses an empty value after '=', and a batch line, split
+// at blanks without quotes, has no other way to give the empty label that removes a label.
+std::vector<std::string> with_empty_label(const std::vector<std::string>& args) {
+    std::vector<std::string> out;
+    out.reserve(args.size() + 1);
+    for (const auto& arg : args) {
+        if (arg == "--label=") {
+            out.emplace_back("--label");
+            out.emplace_back();
+        } else {
+            out.push_back(arg);
+        }
+    }
+    return out;
+}
+
+// --label of alloc and update into params, of list and monitor (with --label-prefix) into the
+// filter.
+void parse_label(const Values& values, const Subcommand& subcommand, Options& opts) {
+    const auto text = values.text("label");
+    if (!text) {
+        if (values.flag("label-prefix")) throw UsageError("--label-prefix needs --label");
+        return;
+    }
+    std::string label = label_from_text("label", *text);
+    if (!(subcommand.groups & kLabelFilterOptions)) {
+        opts.params.label = std::move(label);
+        return;
+    }
+    // The kernel filters by 1..RTPPROXY_LABEL_MAX bytes: the sessions without a label cannot
+    // be asked for, and an empty prefix is no filter.
+    if (label.empty())
+        throw UsageError("--label for " + opts.command + " takes a label of 1.." +
+                         std::to_string(xtrtpproxy::kLabelMax) + " bytes, not an empty one");
+    opts.label_filter = xtrtpproxy::LabelFilter{std::move(label), values.flag("label-prefix")};
+}
+
 const Descriptions& descriptions() {
     static const Descriptions desc;
     return desc;
@@ -186,9 +241,12 @@ Options parse_options(const std::vector<std::string>& args) {
         // Exact option names only: no abbreviations, so scripts cannot come to depend on them.
         const int style =
             po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
-        po::store(
-            po::command_line_parser(args).options(all).positional(positional).style(style).run(),
-            vm);
+        po::store(po::command_line_parser(with_empty_label(args))
+                      .options(all)
+                      .positional(positional)
+                      .style(style)
+                      .run(),
+                  vm);
         po::notify(vm);
     } catch (const po::error& e) {
         throw UsageError(e.what());
@@ -238,6 +296,7 @@ Options parse_options(const std::vector<std::string>& args) {
         throw UsageError(e.what());
     }
     opts.params.relay = parse_relay_options(values);
+    parse_label(values, *subcommand, opts);
     if (opts.command == "alloc" && !opts.params.has_client_or_learning())
         throw UsageError(
             "alloc needs a client address or a learning timeout "
@@ -250,6 +309,13 @@ Options parse_options(const std::vector<std::string>& args) {
     if (values.flag("reset-switchboard-stat")) opts.reset_bits |= RTPPROXY_RESET_SWITCHBOARD;
     if (values.flag("reset-packet-stat")) opts.reset_bits |= RTPPROXY_RESET_SESSIONS;
     opts.audit = values.flag("audit");
+
+    if (const auto rcvbuf = values.text("rcvbuf"))
+        opts.rcvbuf = parse_number("rcvbuf", *rcvbuf, 1, xtrtpproxy::Monitor::kMaxReceiveBuffer,
+                                   "size", NumberBase::decimal_or_kilo_mega);
+    if (const auto count = values.text("count"))
+        opts.count =
+            parse_number("count", *count, 1, std::numeric_limits<std::uint64_t>::max(), "count");
     return opts;
 }
 

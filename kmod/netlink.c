@@ -6,6 +6,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <net/genetlink.h>
+#include "events.h"
 #include "netlink.h"
 #include "nl_cmds.h"
 #include "nl_request.h"
@@ -79,6 +80,8 @@ struct genl_family rtpp_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= rtpp_nl_ops,
 	.n_ops		= ARRAY_SIZE(rtpp_nl_ops),
+	.mcgrps		= rtpp_mcgrps,
+	.n_mcgrps	= RTPP_MCGRPS,
 	/* A new family: the header's reserved field must be 0 for every command. */
 	.resv_start_op	= 0,
 };

@@ -157,6 +157,7 @@ static int __net_init rtpp_net_init(struct net *net)
 		return -ENOMEM;
 	}
 	kref_init(&rn->ref);
+	write_pnet(&rn->net, net);
 	mutex_init(&rn->lock);
 	INIT_LIST_HEAD(&rn->switchboards);
 	rn->capped = net->user_ns != &init_user_ns;

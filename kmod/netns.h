@@ -21,6 +21,7 @@
  */
 struct rtpp_net {
 	struct kref ref;
+	possible_net_t net;		/* not a reference: events only */
 	struct mutex lock;		/* switchboards and all session changes */
 	struct list_head switchboards;	/* in creation order; RCU for learning */
 	unsigned int sb_count;

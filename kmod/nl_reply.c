@@ -91,6 +91,32 @@ int rtpp_put_switchboard(struct sk_buff *skb,
 	return 0;
 }
 
+/* An RTP stream's call quality, in its stream nest. */
+static int rtpp_put_quality(struct sk_buff *skb, struct rtpp_stream *st)
+{
+	struct rtpp_quality_stats q;
+
+	rtpp_stream_quality(st, &q);
+	if (q.seen &&
+	    (nla_put_u32(skb, RTPPROXY_STREAM_A_SSRC, q.ssrc) ||
+	     nla_put_u8(skb, RTPPROXY_STREAM_A_PAYLOAD_TYPE, q.pt)))
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, RTPPROXY_STREAM_A_SSRC_CHANGES, q.ssrc_changes) ||
+	    nla_put_u64_64bit(skb, RTPPROXY_STREAM_A_EXPECTED, q.expected,
+			      RTPPROXY_STREAM_A_PAD) ||
+	    nla_put_u64_64bit(skb, RTPPROXY_STREAM_A_LOST, q.lost,
+			      RTPPROXY_STREAM_A_PAD) ||
+	    nla_put_u64_64bit(skb, RTPPROXY_STREAM_A_DUPLICATES, q.duplicates,
+			      RTPPROXY_STREAM_A_PAD) ||
+	    nla_put_u64_64bit(skb, RTPPROXY_STREAM_A_REORDERED, q.reordered,
+			      RTPPROXY_STREAM_A_PAD) ||
+	    nla_put_u32(skb, RTPPROXY_STREAM_A_JITTER, q.jitter) ||
+	    nla_put_u64_64bit(skb, RTPPROXY_STREAM_A_NOT_RTP, q.not_rtp,
+			      RTPPROXY_STREAM_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int rtpp_put_stream(struct sk_buff *skb,
 			   const struct rtpp_switchboard *sb,
 			   struct rtpp_session *sess, int idx, unsigned long now)
@@ -137,17 +163,36 @@ static int rtpp_put_stream(struct sk_buff *skb,
 			      rtpp_ms_between(READ_ONCE(st->last), now),
 			      RTPPROXY_STREAM_A_PAD))
 		return -EMSGSIZE;
+	if (!rtcp && rtpp_put_quality(skb, sess->stream + idx))
+		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }
 
-static int rtpp_put_session(struct sk_buff *skb,
-			    const struct rtpp_switchboard *sb,
-			    struct rtpp_session *sess)
+/**
+ * rtpp_put_session - a session nest
+ * @skb: the message
+ * @sb: the session's switchboard
+ * @sess: the session, with the namespace's mutex held or under RCU
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int rtpp_put_session(struct sk_buff *skb, const struct rtpp_switchboard *sb,
+		     struct rtpp_session *sess)
 {
+	u8 label[RTPPROXY_LABEL_MAX];
 	unsigned long now = jiffies;
 	struct nlattr *nest;
+	unsigned int seq;
+	u8 label_len;
 	int i;
+
+	/* The packet path's events read it without the mutex. */
+	do {
+		seq = read_seqbegin(&sess->lock);
+		label_len = sess->label_len;
+		memcpy(label, sess->label, label_len);
+	} while (read_seqretry(&sess->lock, seq));
 
 	nest = nla_nest_start(skb, RTPPROXY_A_SESSION);
 	if (!nest ||
@@ -168,7 +213,11 @@ static int rtpp_put_session(struct sk_buff *skb,
 	    nla_put_u32(skb, RTPPROXY_SESS_A_MARK_MASK,
 			READ_ONCE(sess->opts.mark_mask)) ||
 	    nla_put_u16(skb, RTPPROXY_SESS_A_DUP_BELOW,
-			READ_ONCE(sess->opts.dup_below)))
+			READ_ONCE(sess->opts.dup_below)) ||
+	    nla_put_u32(skb, RTPPROXY_SESS_A_CLOCK_RATE,
+			READ_ONCE(sess->clock_rate)))
+		return -EMSGSIZE;
+	if (label_len && nla_put(skb, RTPPROXY_SESS_A_LABEL, label_len, label))
 		return -EMSGSIZE;
 	for (i = 0; i < RTPPROXY_STREAMS; i++)
 		if (rtpp_put_stream(skb, sb, sess, i, now))
@@ -223,7 +272,7 @@ static size_t rtpp_sb_short_size(void)
  * The most a session message can need: sized exactly, the reply is not
  * copied again by netlink_trim() as a NLMSG_GOODSIZE buffer would be.
  */
-static size_t rtpp_session_msg_size(void)
+size_t rtpp_session_msg_size(void)
 {
 	size_t stream = nla_total_size(0) + nla_total_size(sizeof(u16)) +
 			nla_total_size(sizeof(struct in6_addr)) +
@@ -231,15 +280,20 @@ static size_t rtpp_session_msg_size(void)
 			nla_total_size(sizeof(u32)) + 2 * nla_total_size(0) +
 			5 * nla_total_size_64bit(sizeof(u64)) +
 			2 * nla_total_size(sizeof(u32));
-	/* DSCP, max TTL, mark and its mask, dup-below */
+	/* SSRC and its changes, payload type, jitter; the 5 counts */
+	size_t quality = 3 * nla_total_size(sizeof(u32)) +
+			 nla_total_size(sizeof(u8)) +
+			 5 * nla_total_size_64bit(sizeof(u64));
+	/* DSCP, max TTL, mark and its mask, dup-below, clock rate */
 	size_t opts = 2 * nla_total_size(sizeof(u8)) +
-		      2 * nla_total_size(sizeof(u32)) +
+		      3 * nla_total_size(sizeof(u32)) +
 		      nla_total_size(sizeof(u16));
 
 	return rtpp_sb_short_size() + nla_total_size(0) +
 	       nla_total_size(sizeof(u32)) + nla_total_size(sizeof(u8)) +
 	       2 * nla_total_size_64bit(sizeof(u64)) + opts +
-	       RTPPROXY_STREAMS * stream;
+	       nla_total_size(RTPPROXY_LABEL_MAX) + RTPPROXY_STREAMS * stream +
+	       2 * quality;
 }
 
 /**
@@ -331,6 +385,26 @@ static void rtpp_fill_stream_rec(struct rtpproxy_stream_rec *r,
 	}
 }
 
+static void rtpp_fill_quality_rec(struct rtpproxy_quality_rec *r,
+				  struct rtpp_stream *st)
+{
+	struct rtpp_quality_stats q;
+
+	rtpp_stream_quality(st, &q);
+	if (q.seen) {
+		r->flags |= RTPPROXY_QUALITY_F_SEEN;
+		r->ssrc = q.ssrc;
+		r->payload_type = q.pt;
+	}
+	r->ssrc_changes = q.ssrc_changes;
+	r->expected = q.expected;
+	r->lost = q.lost;
+	r->duplicates = q.duplicates;
+	r->reordered = q.reordered;
+	r->not_rtp = q.not_rtp;
+	r->jitter = q.jitter;
+}
+
 /**
  * rtpp_fill_session_rec - write a session's table record
  * @dst: where, not necessarily 8-byte aligned
@@ -360,6 +434,11 @@ void rtpp_fill_session_rec(void *dst, const struct rtpp_switchboard *sb,
 	r.dup_below = READ_ONCE(sess->opts.dup_below);
 	r.mark = READ_ONCE(sess->opts.mark);
 	r.mark_mask = READ_ONCE(sess->opts.mark_mask);
+	r.label_len = sess->label_len;
+	memcpy(r.label, sess->label, sizeof(r.label));
+	r.clock_rate = READ_ONCE(sess->clock_rate);
+	for (i = 0; i < 2; i++)
+		rtpp_fill_quality_rec(&r.quality[i], &sess->stream[i * 2]);
 	memcpy(dst, &r, sizeof(r));
 }
 

@@ -10,6 +10,9 @@ int rtpp_put_counters(struct sk_buff *skb, int type,
 		      const struct rtpp_counter_set *c);
 int rtpp_put_switchboard(struct sk_buff *skb,
 			 const struct rtpp_switchboard *sb, bool full);
+int rtpp_put_session(struct sk_buff *skb, const struct rtpp_switchboard *sb,
+		     struct rtpp_session *sess);
+size_t rtpp_session_msg_size(void);
 int rtpp_fill_session(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 		      const struct rtpp_switchboard *sb,
 		      struct rtpp_session *sess, u8 cmd,

@@ -38,6 +38,12 @@ static const struct nla_policy rtpp_stream_policy[RTPPROXY_STREAM_A_MAX + 1] = {
 								 RTPPROXY_MIN_BURST),
 };
 
+/* Not const: 6.1's struct nla_policy points to it without. */
+static struct netlink_range_validation rtpp_clock_rate_range = {
+	.min = RTPPROXY_MIN_CLOCK_RATE,
+	.max = RTPPROXY_MAX_CLOCK_RATE,
+};
+
 static const struct nla_policy rtpp_sess_policy[RTPPROXY_SESS_A_MAX + 1] = {
 	[RTPPROXY_SESS_A_RTP_A]		= NLA_POLICY_NESTED(rtpp_stream_policy),
 	[RTPPROXY_SESS_A_RTCP_A]	= NLA_POLICY_NESTED(rtpp_stream_policy),
@@ -48,6 +54,10 @@ static const struct nla_policy rtpp_sess_policy[RTPPROXY_SESS_A_MAX + 1] = {
 	[RTPPROXY_SESS_A_MARK]		= { .type = NLA_U32 },
 	[RTPPROXY_SESS_A_MARK_MASK]	= { .type = NLA_U32 },
 	[RTPPROXY_SESS_A_DUP_BELOW]	= { .type = NLA_U16 },
+	[RTPPROXY_SESS_A_LABEL]		= { .type = NLA_BINARY,
+					    .len = RTPPROXY_LABEL_MAX },
+	[RTPPROXY_SESS_A_CLOCK_RATE]	=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &rtpp_clock_rate_range),
 };
 
 const struct nla_policy rtpp_policy[RTPPROXY_A_MAX + 1] = {
@@ -62,6 +72,9 @@ const struct nla_policy rtpp_policy[RTPPROXY_A_MAX + 1] = {
 	[RTPPROXY_A_RANGE_LIST]		= { .type = NLA_BINARY,
 					    .len = RTPPROXY_BULK_MAX *
 						   sizeof(struct rtpproxy_range) },
+	[RTPPROXY_A_LABEL]		= { .type = NLA_BINARY,
+					    .len = RTPPROXY_LABEL_MAX },
+	[RTPPROXY_A_LABEL_PREFIX]	= { .type = NLA_FLAG },
 };
 
 int rtpp_parse_selector(const struct nlattr *nla, struct rtpp_selector *sel,
@@ -304,6 +317,9 @@ int rtpp_parse_session(const struct rtpp_switchboard *sb,
 	err = rtpp_parse_relay_opts(tb, p, extack);
 	if (err)
 		return err;
+	p->label = tb[RTPPROXY_SESS_A_LABEL];
+	if (tb[RTPPROXY_SESS_A_CLOCK_RATE])
+		p->clock_rate = nla_get_u32(tb[RTPPROXY_SESS_A_CLOCK_RATE]);
 out:
 	if (create && !usable) {
 		NL_SET_ERR_MSG(extack,
@@ -408,6 +424,33 @@ out:
 	return err;
 }
 
+/* A dump's label filter: an exact label, or with the flag a prefix. */
+static int rtpp_parse_label_filter(struct nlattr **attrs,
+				   struct rtpp_label_filter *f,
+				   struct netlink_ext_ack *extack)
+{
+	const struct nlattr *label = attrs[RTPPROXY_A_LABEL];
+
+	if (!label) {
+		if (attrs[RTPPROXY_A_LABEL_PREFIX]) {
+			NL_SET_ERR_MSG_ATTR(extack,
+					    attrs[RTPPROXY_A_LABEL_PREFIX],
+					    "a label prefix goes with RTPPROXY_A_LABEL");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (!nla_len(label)) {
+		NL_SET_ERR_MSG_ATTR(extack, label,
+				    "label filter is empty: leave it out to list every session");
+		return -EINVAL;
+	}
+	f->len = nla_len(label);
+	f->prefix = nla_get_flag(attrs[RTPPROXY_A_LABEL_PREFIX]);
+	nla_memcpy(f->label, label, sizeof(f->label));
+	return 0;
+}
+
 /**
  * rtpp_dump_start - parse a dump's selection once, for all its parts
  * @cb: the dump; its state goes to cb->ctx
@@ -426,7 +469,8 @@ int rtpp_dump_start(struct netlink_callback *cb)
 		return -ENOMEM;
 	err = rtpp_parse_selector(attrs[RTPPROXY_A_SWITCHBOARD], &st->sel,
 				  cb->extack) ?:
-	      rtpp_parse_range(attrs, cb->extack, &st->range);
+	      rtpp_parse_range(attrs, cb->extack, &st->range) ?:
+	      rtpp_parse_label_filter(attrs, &st->label, cb->extack);
 	if (err) {
 		kfree(st);
 		return err;

@@ -18,6 +18,7 @@ struct rtpp_id_range {
 struct rtpp_dump_state {
 	struct rtpp_selector sel;
 	struct rtpp_id_range range;
+	struct rtpp_label_filter label;
 	u64 serial;		/* last switchboard (partly) dumped */
 	u32 next_id;		/* next session id in it */
 };

@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include "compat.h"
+#include "events.h"
 #include "nl_cmds.h"
 #include "nl_reply.h"
 #include "nl_request.h"
@@ -38,10 +39,13 @@ int rtpp_nl_new_session(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	err = rtpp_reply_session(info, sb, sess, RTPPROXY_CMD_NEW_SESSION);
-	if (err)
+	if (err) {
 		rtpp_session_discard(sb, sess->id);
-	else
+	} else {
 		rtpp_session_created(sb, 1);
+		rtpp_event_session(sb, sess, RTPPROXY_EVENT_SESSION_NEW,
+				   GFP_KERNEL);
+	}
 out:
 	mutex_unlock(&rn->lock);
 	return err;
@@ -83,9 +87,13 @@ int rtpp_nl_set_session(struct sk_buff *skb, struct genl_info *info)
 			/* Only a request naming it brings a session back. */
 			if (!r.lo_attr)
 				continue;
+			rtpp_session_apply(sess, &p);
 			rtpp_session_resurrect(sess);
+			rtpp_event_session(sb, sess, RTPPROXY_EVENT_RESURRECTED,
+					   GFP_KERNEL);
+		} else {
+			rtpp_session_apply(sess, &p);
 		}
-		rtpp_session_apply(sess, &p);
 		affected++;
 	}
 out:
@@ -178,11 +186,26 @@ out:
 	return err;
 }
 
+/*
+ * The next session at or after @id that a dump lists: in its id range and
+ * with its label; sb->max_sess when none is left.
+ */
+static unsigned int rtpp_dump_next(struct rtpp_switchboard *sb,
+				   const struct rtpp_dump_state *ctx,
+				   unsigned int id)
+{
+	for (id = find_next_bit(sb->used, sb->max_sess, id);
+	     id < sb->max_sess && id <= ctx->range.hi;
+	     id = find_next_bit(sb->used, sb->max_sess, id + 1))
+		if (rtpp_label_matches(rtpp_session_get(sb, id), &ctx->label))
+			return id;
+	return sb->max_sess;
+}
+
 int rtpp_nl_dump_sessions(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct rtpp_dump_state *ctx = rtpp_dump_state(cb);
 	struct rtpp_net *rn = rtpp_net(sock_net(skb->sk));
-	u32 lo = ctx->range.lo, hi = ctx->range.hi;
 	struct rtpp_switchboard *sb;
 	int err;
 
@@ -198,10 +221,8 @@ int rtpp_nl_dump_sessions(struct sk_buff *skb, struct netlink_callback *cb)
 			ctx->serial = sb->serial;
 			ctx->next_id = 0;
 		}
-		id = max(ctx->next_id, lo);
-		for_each_set_bit_from(id, sb->used, sb->max_sess) {
-			if (id > hi)
-				break;
+		for (id = rtpp_dump_next(sb, ctx, max(ctx->next_id, ctx->range.lo));
+		     id < sb->max_sess; id = rtpp_dump_next(sb, ctx, id + 1)) {
 			err = rtpp_fill_session(skb, NETLINK_CB(cb->skb).portid,
 						cb->nlh->nlmsg_seq, NLM_F_MULTI,
 						sb, rtpp_session_get(sb, id),
@@ -222,7 +243,6 @@ int rtpp_nl_dump_table(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct rtpp_dump_state *ctx = rtpp_dump_state(cb);
 	struct rtpp_net *rn = rtpp_net(sock_net(skb->sk));
-	u32 lo = ctx->range.lo, hi = ctx->range.hi;
 	unsigned long now = jiffies;
 	struct rtpp_switchboard *sb;
 	int err = 0;
@@ -242,9 +262,8 @@ int rtpp_nl_dump_table(struct sk_buff *skb, struct netlink_callback *cb)
 			ctx->serial = sb->serial;
 			ctx->next_id = 0;
 		}
-		id = find_next_bit(sb->used, sb->max_sess,
-				   max(ctx->next_id, lo));
-		if (id >= sb->max_sess || id > hi) {
+		id = rtpp_dump_next(sb, ctx, max(ctx->next_id, ctx->range.lo));
+		if (id >= sb->max_sess) {
 			ctx->next_id = sb->max_sess;
 			continue;
 		}
@@ -258,15 +277,15 @@ int rtpp_nl_dump_table(struct sk_buff *skb, struct netlink_callback *cb)
 				err = -EMSGSIZE;
 			goto out;
 		}
-		for (; id < sb->max_sess && id <= hi && used < n;
-		     id = find_next_bit(sb->used, sb->max_sess, id + 1)) {
+		for (; id < sb->max_sess && used < n;
+		     id = rtpp_dump_next(sb, ctx, id + 1)) {
 			rtpp_fill_session_rec(rec, sb, rtpp_session_get(sb, id),
 					      now);
 			rec += sizeof(struct rtpproxy_session_rec);
 			used++;
 		}
 		rtpp_table_end(skb, hdr, table, used);
-		if (used == n && id < sb->max_sess && id <= hi) {
+		if (used == n && id < sb->max_sess) {
 			ctx->next_id = id;
 			goto out;
 		}
@@ -359,6 +378,9 @@ int rtpp_nl_new_sessions(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto out_undo;
 	rtpp_session_created(sb, n);
+	for (i = 0; i < n; i++)
+		rtpp_event_session(sb, sessions[i], RTPPROXY_EVENT_SESSION_NEW,
+				   GFP_KERNEL);
 	goto out_unlock;
 
 out_undo:

@@ -24,6 +24,7 @@
 #include <net/ipv6.h>
 #include <net/route.h>
 #include "compat.h"
+#include "events.h"
 #include "relay.h"
 #include "session.h"
 
@@ -596,15 +597,18 @@ static unsigned int rtpp_relay_packet(struct net *net,
 	rtpp_endpoint_read(sess, in, &src);
 	if (rtpp_endpoint_learning(&src, now)) {
 		bool sender = rtpp_is_sender(&src, pkt, sb->family);
+		bool moved = false;
 
 		if (!sender && !rtpp_learnable(net, sb, pkt, from_wire))
 			return rtpp_drop(sb, st, RTPP_CNT_DROP_SOURCE);
 		/* The client itself closes a first window: nothing to learn. */
 		if ((!sender || !(src.flags & RTPP_STREAM_ALWAYS)) &&
-		    !rtpp_session_learn(sess, in, &pkt->saddr, pkt->sport, now,
-					&src) &&
+		    !rtpp_session_learn(sess, sb->family, in, &pkt->saddr,
+					pkt->sport, now, &src, &moved) &&
 		    (!src.port || !rtpp_is_sender(&src, pkt, sb->family)))
 			return rtpp_drop(sb, st, RTPP_CNT_DROP_SOURCE);
+		if (moved)
+			rtpp_event_learned(sb, sess, in);
 	} else if (!src.port || !rtpp_is_sender(&src, pkt, sb->family)) {
 		return rtpp_drop(sb, st, RTPP_CNT_DROP_SOURCE);
 	}
@@ -617,7 +621,8 @@ static unsigned int rtpp_relay_packet(struct net *net,
 	to.daddr = dst.addr;
 	to.dport = dst.port;
 	payload = pkt->ulen - sizeof(struct udphdr);
-	if (!rtpp_stream_admit(st, payload))
+	if (!rtpp_stream_admit(sess, in, skb, pkt->thoff + sizeof(struct udphdr),
+			       payload))
 		return rtpp_drop(sb, st, RTPP_CNT_DROP_RATE);
 	rtpp_out_init(&how, pkt, &sess->opts);
 	/* RTP's route is kept with the session; RTCP's is looked up. */

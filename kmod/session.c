@@ -9,6 +9,8 @@
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/slab.h>
+#include <net/netlink.h>
+#include "events.h"
 #include "session.h"
 
 static struct kmem_cache *rtpp_session_cache __read_mostly;
@@ -81,12 +83,12 @@ static void rtpp_stream_apply(struct rtpp_stream *st,
 	}
 	if (p->set_rate) {
 		/* A new limit starts with a full bucket. */
-		spin_lock(&st->rate_lock);
+		spin_lock(&st->lock);
 		st->burst = p->burst;
 		st->tokens = p->burst;
 		st->refilled = ktime_get_ns();
 		WRITE_ONCE(st->rate, p->rate);
-		spin_unlock(&st->rate_lock);
+		spin_unlock(&st->lock);
 	}
 }
 
@@ -96,25 +98,12 @@ static void rtpp_stream_apply(struct rtpp_stream *st,
  */
 #define RTPP_RATE_MAX_REFILL_NS	(4 * NSEC_PER_SEC)
 
-/**
- * rtpp_stream_admit - the rate limit's verdict on a datagram from a stream
- * @st: the stream it came from
- * @bytes: its UDP payload
- *
- * A token bucket of the stream's own, refilled at its rate up to its burst.
- * Called from the packet path, in softirq or (OUTPUT) process context.
- *
- * Return: true if it may be relayed (tokens taken), false if it goes beyond.
- */
-bool rtpp_stream_admit(struct rtpp_stream *st, unsigned int bytes)
+/* The token bucket, under the stream's lock: refilled at the rate up to the burst. */
+static bool rtpp_stream_rate_ok(struct rtpp_stream *st, unsigned int bytes,
+				u64 now)
 {
-	u64 now, add;
-	bool ok;
+	u64 add;
 
-	if (!READ_ONCE(st->rate))
-		return true;
-	spin_lock_bh(&st->rate_lock);
-	now = ktime_get_ns();
 	add = div_u64(min_t(u64, now - st->refilled, RTPP_RATE_MAX_REFILL_NS) *
 		      st->rate, NSEC_PER_SEC);
 	/* Under a byte so far: the time stays to count, not lost. */
@@ -122,11 +111,62 @@ bool rtpp_stream_admit(struct rtpp_stream *st, unsigned int bytes)
 		st->tokens = min_t(u64, st->burst, st->tokens + add);
 		st->refilled = now;
 	}
-	ok = st->tokens >= bytes;
-	if (ok)
-		st->tokens -= bytes;
-	spin_unlock_bh(&st->rate_lock);
+	if (st->tokens < bytes)
+		return false;
+	st->tokens -= bytes;
+	return true;
+}
+
+/**
+ * rtpp_stream_admit - account for a datagram from a client, and say if it goes
+ * @sess: its session, under RCU
+ * @idx: the stream it came from
+ * @skb: the datagram
+ * @rtp_off: where its UDP payload starts, from skb->data
+ * @bytes: its UDP payload's length
+ *
+ * Under the stream's lock, taken once: an RTP stream's quality counts the
+ * datagram (before the rate limit: the quality is of the path from the
+ * client), then the stream's rate limit, if any, judges it. Called from
+ * the packet path, in softirq or (OUTPUT) process context.
+ *
+ * Return: true if it may be relayed, false if it goes beyond the rate.
+ */
+bool rtpp_stream_admit(struct rtpp_session *sess, int idx,
+		       const struct sk_buff *skb, unsigned int rtp_off,
+		       unsigned int bytes)
+{
+	struct rtpp_stream *st = &sess->stream[idx];
+	bool rtp = !(idx & 1), ok = true;
+	u8 buf[12];
+	const u8 *hdr = NULL;
+	u64 now;
+
+	if (!rtp && !READ_ONCE(st->rate))
+		return true;
+	if (rtp)
+		hdr = skb_header_pointer(skb, rtp_off, min(bytes, 12U), buf);
+	spin_lock_bh(&st->lock);
+	now = ktime_get_ns();
+	if (rtp)
+		rtpp_quality_packet(&st->quality, hdr, hdr ? bytes : 0, now,
+				    READ_ONCE(sess->clock_rate));
+	if (st->rate)
+		ok = rtpp_stream_rate_ok(st, bytes, now);
+	spin_unlock_bh(&st->lock);
 	return ok;
+}
+
+/**
+ * rtpp_stream_quality - a consistent reading of a stream's quality
+ * @st: the stream (an RTP one)
+ * @s: filled in
+ */
+void rtpp_stream_quality(struct rtpp_stream *st, struct rtpp_quality_stats *s)
+{
+	spin_lock_bh(&st->lock);
+	rtpp_quality_read(&st->quality, s);
+	spin_unlock_bh(&st->lock);
 }
 
 /* The relay options a request sets; read by the packet path as they change. */
@@ -159,8 +199,15 @@ void rtpp_session_apply(struct rtpp_session *sess,
 	write_seqlock_bh(&sess->lock);
 	for (i = 0; i < RTPPROXY_STREAMS; i++)
 		rtpp_stream_apply(&sess->stream[i], &p->stream[i], now);
+	if (p->label) {
+		/* Validated: at most RTPPROXY_LABEL_MAX bytes. */
+		sess->label_len = nla_len(p->label);
+		nla_memcpy(sess->label, p->label, sizeof(sess->label));
+	}
 	write_sequnlock_bh(&sess->lock);
 	rtpp_relay_opts_apply(&sess->opts, p);
+	if (p->clock_rate)
+		WRITE_ONCE(sess->clock_rate, p->clock_rate);
 }
 
 /**
@@ -214,11 +261,12 @@ struct rtpp_session *rtpp_session_new(struct rtpp_switchboard *sb,
 		return ERR_PTR(-ENOMEM);
 	seqlock_init(&sess->lock);
 	for (i = 0; i < RTPPROXY_STREAMS; i++)
-		spin_lock_init(&sess->stream[i].rate_lock);
+		spin_lock_init(&sess->stream[i].lock);
 	sess->id = id;
 	sess->created = jiffies;
 	sess->active = sess->created;
 	sess->opts = sb->defaults;
+	sess->clock_rate = RTPP_DEF_CLOCK_RATE;
 	/* A LAST_MS read between a first packet's count and time is the age. */
 	for (i = 0; i < RTPPROXY_STREAMS; i++)
 		sess->stream[i].last = sess->created;
@@ -275,6 +323,8 @@ void rtpp_session_discard(struct rtpp_switchboard *sb, u32 id)
  */
 void rtpp_session_delete(struct rtpp_switchboard *sb, u32 id)
 {
+	rtpp_event_session(sb, rtpp_session_get(sb, id), RTPPROXY_EVENT_DELETED,
+			   GFP_KERNEL);
 	rtpp_session_unlink(sb, id);
 	rtpp_sb_count(sb, RTPP_CNT_SESS_DELETED, 1);
 }
@@ -298,6 +348,9 @@ void rtpp_session_reset_counters(struct rtpp_session *sess)
 		atomic64_set(&st->bytes, 0);
 		atomic64_set(&st->drops, 0);
 		atomic64_set(&st->dups, 0);
+		spin_lock_bh(&st->lock);
+		rtpp_quality_reset(&st->quality);
+		spin_unlock_bh(&st->lock);
 	}
 }
 
@@ -331,9 +384,13 @@ unsigned int rtpp_switchboard_expire(struct rtpp_switchboard *sb,
 		if (!sess->expiry_counted) {
 			sess->expiry_counted = true;
 			rtpp_sb_count(sb, RTPP_CNT_SESS_EXPIRED, 1);
+			rtpp_event_session(sb, sess, RTPPROXY_EVENT_EXPIRED,
+					   GFP_KERNEL);
 			change = true;
 		}
 		if (time_after(now, active + expires + resurrection)) {
+			rtpp_event_session(sb, sess, RTPPROXY_EVENT_FREED,
+					   GFP_KERNEL);
 			rtpp_session_unlink(sb, i);
 			change = true;
 		}
@@ -346,11 +403,13 @@ unsigned int rtpp_switchboard_expire(struct rtpp_switchboard *sb,
 /**
  * rtpp_session_learn - take a packet's source as a stream's client
  * @sess: the session, under RCU
+ * @family: its switchboard's
  * @idx: the stream
  * @addr: the source address
  * @port: the source port
  * @now: jiffies when the packet saw the stream learning
  * @cur: set to the stream's endpoint after the call
+ * @moved: set to whether the client changed (an event for listeners)
  *
  * Called from the packet path when the stream was seen learning. That was
  * without the lock: an update may have pinned an address since, or another
@@ -359,9 +418,10 @@ unsigned int rtpp_switchboard_expire(struct rtpp_switchboard *sb,
  *
  * Return: true if the source was taken (or already was the client).
  */
-bool rtpp_session_learn(struct rtpp_session *sess, int idx,
+bool rtpp_session_learn(struct rtpp_session *sess, u8 family, int idx,
 			const union nf_inet_addr *addr, __be16 port,
-			unsigned long now, struct rtpp_endpoint *cur)
+			unsigned long now, struct rtpp_endpoint *cur,
+			bool *moved)
 {
 	struct rtpp_stream *st = &sess->stream[idx];
 	bool taken;
@@ -369,6 +429,8 @@ bool rtpp_session_learn(struct rtpp_session *sess, int idx,
 	write_seqlock_bh(&sess->lock);
 	rtpp_stream_endpoint(st, cur);
 	taken = rtpp_endpoint_learning(cur, now);
+	*moved = taken && (st->port != port ||
+			   !rtpp_addr_eq(family, &st->addr, addr));
 	if (taken) {
 		st->addr = *addr;
 		st->port = port;

@@ -5,6 +5,8 @@
 
 #include <linux/atomic.h>
 #include <linux/seqlock.h>
+#include <linux/string.h>
+#include "quality.h"
 #include "route.h"
 #include "switchboard.h"
 
@@ -21,11 +23,16 @@ struct rtpp_stream {
 	/* Touched by the packet path without the lock: */
 	unsigned long last;		/* jiffies of the last relayed packet */
 	atomic64_t packets, bytes, drops, dups;
-	/* The rate limit's token bucket, its own lock (one per stream): */
-	spinlock_t rate_lock;
+	/*
+	 * The packet path's state of the stream under a lock of its own, one
+	 * per stream: the rate limit's token bucket and (RTP streams) the
+	 * call quality, taken once per datagram for both.
+	 */
+	spinlock_t lock;
 	u32 rate, burst;		/* bytes a second (0: none), bytes */
 	u32 tokens;			/* bytes that may go now */
 	u64 refilled;			/* ns of the last refill */
+	struct rtpp_quality quality;
 };
 
 struct rtpp_session {
@@ -36,9 +43,13 @@ struct rtpp_session {
 	unsigned long created;
 	unsigned long active;		/* last relayed packet or (re)start */
 	struct rtpp_relay_opts opts;
+	u32 clock_rate;			/* Hz of RTP timestamps, for jitter */
 	struct rtpp_stream stream[RTPPROXY_STREAMS];
 	/* Towards each side's RTP client, per side (route.c). */
 	struct rtpp_route __rcu *route[2];
+	/* The owner's opaque bytes: written under the mutex and the seqlock. */
+	u8 label_len;
+	u8 label[RTPPROXY_LABEL_MAX];
 };
 
 /* A snapshot of a stream's endpoint, read consistently. */
@@ -63,7 +74,26 @@ struct rtpp_session_params {
 	struct rtpp_stream_params stream[RTPPROXY_STREAMS];
 	bool set_dscp, set_max_ttl, set_mark, set_dup_below;
 	struct rtpp_relay_opts opts;	/* what the set_* flags say to set */
+	u32 clock_rate;			/* 0: keep (new sessions: the default) */
+	const struct nlattr *label;	/* the request's, validated; NULL: keep */
 };
+
+/* Which sessions a dump lists by their label (RTPPROXY_A_LABEL). */
+struct rtpp_label_filter {
+	u8 len;				/* 0: every session */
+	bool prefix;
+	u8 label[RTPPROXY_LABEL_MAX];
+};
+
+static inline bool rtpp_label_matches(const struct rtpp_session *sess,
+				      const struct rtpp_label_filter *f)
+{
+	if (!f->len)
+		return true;
+	if (f->prefix ? sess->label_len < f->len : sess->label_len != f->len)
+		return false;
+	return !memcmp(sess->label, f->label, f->len);
+}
 
 static inline bool rtpp_session_expired(const struct rtpp_session *sess,
 					const struct rtpp_switchboard *sb,
@@ -124,10 +154,14 @@ void rtpp_session_delete(struct rtpp_switchboard *sb, u32 id);
 void rtpp_session_reset_counters(struct rtpp_session *sess);
 unsigned int rtpp_switchboard_expire(struct rtpp_switchboard *sb,
 				     unsigned int *id, unsigned int *budget);
-bool rtpp_stream_admit(struct rtpp_stream *st, unsigned int bytes);
-bool rtpp_session_learn(struct rtpp_session *sess, int idx,
+bool rtpp_stream_admit(struct rtpp_session *sess, int idx,
+		       const struct sk_buff *skb, unsigned int rtp_off,
+		       unsigned int bytes);
+void rtpp_stream_quality(struct rtpp_stream *st, struct rtpp_quality_stats *s);
+bool rtpp_session_learn(struct rtpp_session *sess, u8 family, int idx,
 			const union nf_inet_addr *addr, __be16 port,
-			unsigned long now, struct rtpp_endpoint *cur);
+			unsigned long now, struct rtpp_endpoint *cur,
+			bool *moved);
 void rtpp_switchboard_free_sessions(struct rtpp_switchboard *sb);
 
 #endif /* _RTPP_SESSION_H */

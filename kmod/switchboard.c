@@ -9,6 +9,7 @@
 #include <linux/bitmap.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
+#include "events.h"
 #include "session.h"
 #include "switchboard.h"
 
@@ -112,6 +113,7 @@ rtpp_switchboard_create(struct rtpp_net *rn, u8 family,
 	if (!rn->sb_count++)
 		rtpp_net_start_expiry(rn);
 	rn->gen++;
+	rtpp_event_switchboard(sb, RTPPROXY_EVENT_SWITCHBOARD_NEW);
 	return sb;
 
 err_free_used:
@@ -205,6 +207,7 @@ void rtpp_switchboard_put(struct rtpp_switchboard *sb)
 	mutex_lock(&rn->lock);
 	last = --sb->rules == 0;
 	if (last) {
+		rtpp_event_switchboard(sb, RTPPROXY_EVENT_SWITCHBOARD_DEL);
 		list_del_rcu(&sb->list);
 		rn->sb_count--;
 		/* Its sessions go with it, after a grace period. */

@@ -77,6 +77,17 @@ SwitchboardSelector SwitchboardGates::selector() const {
     return SwitchboardSelector{gate_a.addr, gate_a.port, gate_b.addr, gate_b.port};
 }
 
+bool SwitchboardSelector::matches(const SwitchboardGates& gates) const noexcept {
+    return (!addr_a || *addr_a == gates.gate_a.addr) && (!port_a || *port_a == gates.gate_a.port) &&
+           (!addr_b || *addr_b == gates.gate_b.addr) && (!port_b || *port_b == gates.gate_b.port);
+}
+
+bool LabelFilter::matches(std::string_view session_label) const noexcept {
+    // An empty filter is no request's (make_sessions_request refuses it): it matches nothing.
+    if (label.empty()) return false;
+    return prefix ? session_label.starts_with(label) : session_label == label;
+}
+
 std::string_view stream_name(std::size_t index) {
     static constexpr std::string_view names[kStreams] = {"rtp-a", "rtcp-a", "rtp-b", "rtcp-b"};
     return index < kStreams ? names[index] : "stream?";

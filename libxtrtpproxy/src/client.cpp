@@ -18,8 +18,9 @@ namespace xtrtpproxy {
 
 namespace {
 
-// Runs a request that may carry relay options or rate limits: a module too old for one refuses
-// it with an error that says little to whoever gave the option (explain_unknown_attribute).
+// Runs a request that may carry relay options, rate limits, a label or a label filter: a module
+// too old for one refuses it with an error that says little to whoever gave the option
+// (explain_unknown_attribute).
 template <class Run>
 void naming_refused_options(const Request& request, Run run) {
     try {
@@ -109,28 +110,38 @@ SessionEntry Client::session(const SwitchboardSelector& selector, std::uint32_t 
 }
 
 std::vector<SessionEntry> Client::sessions(const std::optional<SwitchboardSelector>& selector,
-                                           const std::optional<SessionRange>& range) {
+                                           const std::optional<SessionRange>& range,
+                                           const std::optional<LabelFilter>& label) {
+    std::vector<SessionEntry> entries;
     if (bulk_) {
-        Request request = make_session_table_request(socket_.family_id(), selector, range);
+        Request request = make_session_table_request(socket_.family_id(), selector, range, label);
         // Room for every session up front: growing a vector of 100,000 entries step by step
         // touches twice the memory, and page faults dominate under emulation. Pages of the
         // room a filter leaves unused are never touched.
         const std::size_t expected = info().sessions;
         try {
-            return retry_dump<SessionEntry>(
-                "session list", kDumpAttempts, [&](std::vector<SessionEntry>& items) {
-                    items.reserve(expected);
-                    return socket_.dump(request, "session list", [&](const nlmsghdr* nlh) {
-                        parse_session_table_reply(nlh, items);
+            // A module too old for the label filter refuses the dump request itself.
+            naming_refused_options(request, [&] {
+                entries = retry_dump<SessionEntry>(
+                    "session list", kDumpAttempts, [&](std::vector<SessionEntry>& items) {
+                        items.reserve(expected);
+                        return socket_.dump(request, "session list", [&](const nlmsghdr* nlh) {
+                            parse_session_table_reply(nlh, items);
+                        });
                     });
-                });
+            });
+            return entries;
         } catch (const KernelError& e) {
             if (e.code().value() != EOPNOTSUPP) throw;
             bulk_ = false;
         }
     }
-    Request request = make_sessions_request(socket_.family_id(), selector, range);
-    return dump_all<SessionEntry>(request, "session list", parse_session_reply);
+    // A module without the table is older than the labels too: it refuses a filter here.
+    Request request = make_sessions_request(socket_.family_id(), selector, range, label);
+    naming_refused_options(request, [&] {
+        entries = dump_all<SessionEntry>(request, "session list", parse_session_reply);
+    });
+    return entries;
 }
 
 std::uint32_t Client::reset(std::uint32_t bits,

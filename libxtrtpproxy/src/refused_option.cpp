@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-// Which relay option or rate limit a module too old for it refused: the extended ACK's offset,
-// mapped back to the attribute of the request it points at.
+// Which relay option, rate limit, label or label filter a module too old for it refused: the
+// extended ACK's offset, mapped back to the attribute of the request it points at.
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/netfilter/xt_RTPPROXY.h>
@@ -18,8 +18,9 @@ namespace xtrtpproxy {
 
 namespace {
 
-// Where an option's attribute lives: stream and session attributes share their numbers.
-enum class Nest { stream, session };
+// Where an option's attribute lives: top-level, session and stream attributes share their
+// numbers.
+enum class Nest { stream, session, top };
 
 struct OptionName {
     Nest nest;
@@ -28,7 +29,9 @@ struct OptionName {
     const char* attribute;  // for whoever reads the ABI header or a captured request
 };
 
-// In the order the requests carry them in, the stream nests first, each in the order of the ABI.
+// In the order the requests carry them in, the stream nests first, each in the order of the ABI;
+// then the filter of the session list dumps (no request has both). Its two attributes are one
+// option to whoever gave it.
 constexpr OptionName kOptionNames[] = {
     {Nest::stream, RTPPROXY_STREAM_A_RATE, "rate limit", "RTPPROXY_STREAM_A_RATE"},
     {Nest::stream, RTPPROXY_STREAM_A_BURST, "burst", "RTPPROXY_STREAM_A_BURST"},
@@ -37,6 +40,9 @@ constexpr OptionName kOptionNames[] = {
     {Nest::session, RTPPROXY_SESS_A_MARK, "mark", "RTPPROXY_SESS_A_MARK"},
     {Nest::session, RTPPROXY_SESS_A_MARK_MASK, "mark mask", "RTPPROXY_SESS_A_MARK_MASK"},
     {Nest::session, RTPPROXY_SESS_A_DUP_BELOW, "dup-below", "RTPPROXY_SESS_A_DUP_BELOW"},
+    {Nest::session, RTPPROXY_SESS_A_LABEL, "label", "RTPPROXY_SESS_A_LABEL"},
+    {Nest::top, RTPPROXY_A_LABEL, "label filter", "RTPPROXY_A_LABEL"},
+    {Nest::top, RTPPROXY_A_LABEL_PREFIX, "label filter", "RTPPROXY_A_LABEL_PREFIX"},
 };
 
 const OptionName* option_name(Nest nest, std::uint16_t type) {
@@ -61,11 +67,11 @@ void for_each_nested(const nlattr* nest, F f) {
     for_each_attr(mnl_attr_get_payload(nest), mnl_attr_get_payload_len(nest), f);
 }
 
-// Calls f(attr, nest) for every attribute of every session nest of the request and of the
-// session's stream nests: RTPPROXY_A_SESSION (alloc, update) and each nest of
-// RTPPROXY_A_SESSION_LIST (bulk alloc). The request is ours, so well-formed.
+// Calls f(attr, nest) for every top-level attribute of the request, every attribute of its
+// session nests and of the sessions' stream nests: RTPPROXY_A_SESSION (alloc, update) and each
+// nest of RTPPROXY_A_SESSION_LIST (bulk alloc). The request is ours, so well-formed.
 template <class F>
-void for_each_session_attr(const nlmsghdr* nlh, F f) {
+void for_each_request_attr(const nlmsghdr* nlh, F f) {
     const auto in_session = [&](const nlattr* session) {
         for_each_nested(session, [&](const nlattr* attr) {
             const std::uint16_t type = mnl_attr_get_type(attr);
@@ -76,6 +82,7 @@ void for_each_session_attr(const nlmsghdr* nlh, F f) {
     };
     for_each_attr(mnl_nlmsg_get_payload_offset(nlh, sizeof(genlmsghdr)),
                   mnl_nlmsg_get_payload_len(nlh) - sizeof(genlmsghdr), [&](const nlattr* top) {
+                      f(top, Nest::top);
                       if (mnl_attr_get_type(top) == RTPPROXY_A_SESSION)
                           in_session(top);
                       else if (mnl_attr_get_type(top) == RTPPROXY_A_SESSION_LIST)
@@ -84,18 +91,23 @@ void for_each_session_attr(const nlmsghdr* nlh, F f) {
 }
 
 // "the DSCP option (RTPPROXY_SESS_A_DSCP)", "the rate limit and DSCP options
-// (RTPPROXY_STREAM_A_RATE, RTPPROXY_SESS_A_DSCP)".
+// (RTPPROXY_STREAM_A_RATE, RTPPROXY_SESS_A_DSCP)", "the label filter option (RTPPROXY_A_LABEL,
+// RTPPROXY_A_LABEL_PREFIX)": each option once, every attribute.
 std::string describe(const std::vector<const OptionName*>& names) {
-    std::string options, attributes;
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        if (i > 0) {
-            options += i + 1 == names.size() ? " and " : ", ";
-            attributes += ", ";
-        }
-        options += names[i]->option;
-        attributes += names[i]->attribute;
+    std::vector<std::string> options;
+    std::string attributes;
+    for (const OptionName* name : names) {
+        if (std::find(options.begin(), options.end(), name->option) == options.end())
+            options.emplace_back(name->option);
+        if (!attributes.empty()) attributes += ", ";
+        attributes += name->attribute;
     }
-    return "the " + options + (names.size() == 1 ? " option (" : " options (") + attributes + ")";
+    std::string text;
+    for (std::size_t i = 0; i < options.size(); ++i) {
+        if (i > 0) text += i + 1 == options.size() ? " and " : ", ";
+        text += options[i];
+    }
+    return "the " + text + (options.size() == 1 ? " option (" : " options (") + attributes + ")";
 }
 
 }  // namespace
@@ -109,7 +121,7 @@ std::optional<ModuleTooOldError> explain_unknown_attribute(const KernelError& er
         return std::nullopt;
     const nlmsghdr* nlh = request.header();
     std::vector<const OptionName*> refused;
-    for_each_session_attr(nlh, [&](const nlattr* attr, Nest nest) {
+    for_each_request_attr(nlh, [&](const nlattr* attr, Nest nest) {
         const OptionName* name = option_name(nest, mnl_attr_get_type(attr));
         if (!name) return;
         const auto offset = static_cast<std::uint32_t>(reinterpret_cast<const char*>(attr) -
@@ -122,12 +134,16 @@ std::optional<ModuleTooOldError> explain_unknown_attribute(const KernelError& er
     if (refused.empty()) return std::nullopt;
     // The table's order, whatever the order of the sessions and streams they were found in.
     std::sort(refused.begin(), refused.end());
-    std::vector<std::uint16_t> session_types, stream_types;
+    std::vector<std::uint16_t> session_types, stream_types, top_types;
     for (const OptionName* name : refused)
-        (name->nest == Nest::session ? session_types : stream_types).push_back(name->type);
+        (name->nest == Nest::session  ? session_types
+         : name->nest == Nest::stream ? stream_types
+                                      : top_types)
+            .push_back(name->type);
     const std::string text =
         "the xt_RTPPROXY module is too old for " + describe(refused) + ": update it";
-    return ModuleTooOldError(error, text, std::move(session_types), std::move(stream_types));
+    return ModuleTooOldError(error, text, std::move(session_types), std::move(stream_types),
+                             std::move(top_types));
 }
 
 }  // namespace xtrtpproxy

@@ -15,9 +15,15 @@
 #include <string>
 #include <utility>
 
+#include "reply_parse.hpp"
 #include "xtrtpproxy/error.hpp"
 
 namespace xtrtpproxy {
+
+const nlattr* require(const nlattr* attr, const char* what) {
+    if (!attr) throw malformed_reply(std::string("missing ") + what);
+    return attr;
+}
 
 namespace {
 
@@ -46,6 +52,8 @@ constexpr auto kTopPolicy = make_policy<RTPPROXY_A_MAX + 1>({
     {RTPPROXY_A_AFFECTED, MNL_TYPE_U32},
     {RTPPROXY_A_RESET, MNL_TYPE_U32},
     {RTPPROXY_A_SESSION_REC_SIZE, MNL_TYPE_U32},
+    {RTPPROXY_A_EVENT, MNL_TYPE_U8},
+    {RTPPROXY_A_STREAM, MNL_TYPE_U8},
 });
 
 constexpr auto kSwitchboardPolicy = make_policy<RTPPROXY_SB_A_MAX + 1>({
@@ -84,6 +92,7 @@ constexpr auto kSessionPolicy = make_policy<RTPPROXY_SESS_A_MAX + 1>({
     {RTPPROXY_SESS_A_MARK, MNL_TYPE_U32},
     {RTPPROXY_SESS_A_MARK_MASK, MNL_TYPE_U32},
     {RTPPROXY_SESS_A_DUP_BELOW, MNL_TYPE_U16},
+    {RTPPROXY_SESS_A_LABEL, MNL_TYPE_BINARY},  // any length to libmnl: checked_label()
 });
 
 constexpr auto kStreamPolicy = make_policy<RTPPROXY_STREAM_A_MAX + 1>({
@@ -118,11 +127,18 @@ constexpr auto kCounterPolicy = make_policy<RTPPROXY_CNT_A_MAX + 1>({
     {RTPPROXY_CNT_A_DROP_LOOP, MNL_TYPE_U64},
     {RTPPROXY_CNT_A_DUPLICATED, MNL_TYPE_U64},
     {RTPPROXY_CNT_A_DROP_RATE, MNL_TYPE_U64},
+    {RTPPROXY_CNT_A_EVENTS_LOST, MNL_TYPE_U64},
 });
 
 constexpr auto kCtrlPolicy = make_policy<CTRL_ATTR_MAX + 1>({
     {CTRL_ATTR_FAMILY_ID, MNL_TYPE_U16},
     {CTRL_ATTR_VERSION, MNL_TYPE_U32},
+    {CTRL_ATTR_MCAST_GROUPS, MNL_TYPE_NESTED},
+});
+
+constexpr auto kCtrlGroupPolicy = make_policy<CTRL_ATTR_MCAST_GRP_MAX + 1>({
+    {CTRL_ATTR_MCAST_GRP_NAME, MNL_TYPE_NUL_STRING},
+    {CTRL_ATTR_MCAST_GRP_ID, MNL_TYPE_U32},
 });
 
 // tb[type] for every known attribute; unknown (newer) attributes are ignored.
@@ -178,11 +194,6 @@ Table<N> parse_message(const nlmsghdr* nlh, std::size_t header_len, const Policy
 std::uint64_t get_u64(const nlattr* attr) { return attr ? mnl_attr_get_u64(attr) : 0; }
 std::uint32_t get_u32(const nlattr* attr) { return attr ? mnl_attr_get_u32(attr) : 0; }
 
-const nlattr* require(const nlattr* attr, const char* what) {
-    if (!attr) throw malformed_reply(std::string("missing ") + what);
-    return attr;
-}
-
 Address get_addr(const nlattr* attr, const char* what) {
     const auto len = mnl_attr_get_payload_len(attr);
     if (len != 4 && len != 16)
@@ -210,6 +221,7 @@ Counters parse_counters(const nlattr* nest) {
     c.sessions_deleted = get_u64(tb[RTPPROXY_CNT_A_SESS_DELETED]);
     c.duplicated = get_u64(tb[RTPPROXY_CNT_A_DUPLICATED]);
     c.drop_rate = get_u64(tb[RTPPROXY_CNT_A_DROP_RATE]);
+    c.events_lost = get_u64(tb[RTPPROXY_CNT_A_EVENTS_LOST]);
     return c;
 }
 
@@ -232,38 +244,12 @@ SwitchboardGates parse_gates(const Table<N>& tb) {
     return gates;
 }
 
-// The switchboard of a session reply: family and gates only.
-SwitchboardGates parse_switchboard_gates(const nlattr* nest) {
-    return parse_gates(parse_nested(nest, kSwitchboardPolicy, "switchboard"));
-}
-
 // The DSCP of a session or switchboard attribute, or of a table record: a code point or
 // RTPPROXY_DSCP_SENDER.
 Dscp dscp_from_kernel(std::uint8_t value) {
     if (value > RTPPROXY_DSCP_MAX && value != RTPPROXY_DSCP_SENDER)
         throw malformed_reply("DSCP " + std::to_string(value));
     return Dscp{value};
-}
-
-Switchboard parse_switchboard(const nlattr* nest) {
-    const auto tb = parse_nested(nest, kSwitchboardPolicy, "switchboard");
-    Switchboard sb;
-    static_cast<SwitchboardGates&>(sb) = parse_gates(tb);
-    sb.max_sess = get_u32(tb[RTPPROXY_SB_A_MAX_SESS]);
-    sb.expires_timeout = get_u32(tb[RTPPROXY_SB_A_EXPIRES_TIMEOUT]);
-    sb.resurrection_timeout = get_u32(tb[RTPPROXY_SB_A_RESURRECTION_TIMEOUT]);
-    sb.rules = get_u32(tb[RTPPROXY_SB_A_RULES]);
-    sb.live = get_u32(tb[RTPPROXY_SB_A_SESSIONS_LIVE]);
-    sb.expired = get_u32(tb[RTPPROXY_SB_A_SESSIONS_EXPIRED]);
-    sb.age_ms = get_u64(tb[RTPPROXY_SB_A_AGE_MS]);
-    sb.counters = parse_counters(tb[RTPPROXY_SB_A_COUNTERS]);
-    if (const nlattr* dscp = tb[RTPPROXY_SB_A_DSCP])
-        sb.relay_defaults.dscp = dscp_from_kernel(mnl_attr_get_u8(dscp));
-    if (const nlattr* max_ttl = tb[RTPPROXY_SB_A_MAX_TTL])
-        sb.relay_defaults.max_ttl = mnl_attr_get_u8(max_ttl);
-    if (const nlattr* dup_below = tb[RTPPROXY_SB_A_DUP_BELOW])
-        sb.relay_defaults.dup_below = mnl_attr_get_u16(dup_below);
-    return sb;
 }
 
 Stream parse_stream(const nlattr* nest) {
@@ -307,6 +293,50 @@ RelayOptions parse_relay_options(const Table<N>& tb) {
     return relay;
 }
 
+// The label of a session attribute or of a table record: len bytes at data, of which the ABI
+// allows at most RTPPROXY_LABEL_MAX (a longer one is not the ABI's, and no label to hand on).
+std::string checked_label(const void* data, std::size_t len) {
+    if (len > RTPPROXY_LABEL_MAX)
+        throw malformed_reply("session label of " + std::to_string(len) + " bytes (at most " +
+                              std::to_string(RTPPROXY_LABEL_MAX) + ")");
+    return std::string(static_cast<const char*>(data), len);
+}
+
+constexpr std::size_t kGenlHeader = sizeof(genlmsghdr);
+
+}  // namespace
+
+// ---- shared with event.cpp (reply_parse.hpp) ----
+
+TopAttributes parse_top_attributes(const nlmsghdr* nlh, const char* what) {
+    return parse_message(nlh, kGenlHeader, kTopPolicy, what);
+}
+
+SwitchboardGates parse_switchboard_gates(const nlattr* nest) {
+    return parse_gates(parse_nested(nest, kSwitchboardPolicy, "switchboard"));
+}
+
+Switchboard parse_switchboard(const nlattr* nest) {
+    const auto tb = parse_nested(nest, kSwitchboardPolicy, "switchboard");
+    Switchboard sb;
+    static_cast<SwitchboardGates&>(sb) = parse_gates(tb);
+    sb.max_sess = get_u32(tb[RTPPROXY_SB_A_MAX_SESS]);
+    sb.expires_timeout = get_u32(tb[RTPPROXY_SB_A_EXPIRES_TIMEOUT]);
+    sb.resurrection_timeout = get_u32(tb[RTPPROXY_SB_A_RESURRECTION_TIMEOUT]);
+    sb.rules = get_u32(tb[RTPPROXY_SB_A_RULES]);
+    sb.live = get_u32(tb[RTPPROXY_SB_A_SESSIONS_LIVE]);
+    sb.expired = get_u32(tb[RTPPROXY_SB_A_SESSIONS_EXPIRED]);
+    sb.age_ms = get_u64(tb[RTPPROXY_SB_A_AGE_MS]);
+    sb.counters = parse_counters(tb[RTPPROXY_SB_A_COUNTERS]);
+    if (const nlattr* dscp = tb[RTPPROXY_SB_A_DSCP])
+        sb.relay_defaults.dscp = dscp_from_kernel(mnl_attr_get_u8(dscp));
+    if (const nlattr* max_ttl = tb[RTPPROXY_SB_A_MAX_TTL])
+        sb.relay_defaults.max_ttl = mnl_attr_get_u8(max_ttl);
+    if (const nlattr* dup_below = tb[RTPPROXY_SB_A_DUP_BELOW])
+        sb.relay_defaults.dup_below = mnl_attr_get_u16(dup_below);
+    return sb;
+}
+
 Session parse_session(const nlattr* nest) {
     const auto tb = parse_nested(nest, kSessionPolicy, "session");
     Session session;
@@ -321,12 +351,11 @@ Session parse_session(const nlattr* nest) {
         if (const nlattr* stream = tb[RTPPROXY_SESS_A_RTP_A + i])
             session.streams[i] = parse_stream(stream);
     session.relay = parse_relay_options(tb);
+    // Absent when the session has none, and from a module without labels.
+    if (const nlattr* attr = tb[RTPPROXY_SESS_A_LABEL])
+        session.label = checked_label(mnl_attr_get_payload(attr), mnl_attr_get_payload_len(attr));
     return session;
 }
-
-constexpr std::size_t kGenlHeader = sizeof(genlmsghdr);
-
-}  // namespace
 
 // ---- replies ----
 
@@ -335,7 +364,26 @@ FamilyInfo parse_family_reply(const nlmsghdr* nlh) {
     FamilyInfo family;
     family.id = mnl_attr_get_u16(require(tb[CTRL_ATTR_FAMILY_ID], "family id"));
     family.version = get_u32(tb[CTRL_ATTR_VERSION]);
+    // A list of nests, one per group, numbered from 1; absent for a family without groups.
+    if (const nlattr* groups = tb[CTRL_ATTR_MCAST_GROUPS]) {
+        const auto* end = static_cast<const char*>(mnl_attr_get_payload(groups)) +
+                          mnl_attr_get_payload_len(groups);
+        for (auto* group = static_cast<const nlattr*>(mnl_attr_get_payload(groups));
+             mnl_attr_ok(group, static_cast<int>(end - reinterpret_cast<const char*>(group)));
+             group = mnl_attr_next(group)) {
+            const auto g = parse_nested(group, kCtrlGroupPolicy, "multicast group");
+            family.multicast_groups.push_back(
+                {mnl_attr_get_str(require(g[CTRL_ATTR_MCAST_GRP_NAME], "multicast group name")),
+                 mnl_attr_get_u32(require(g[CTRL_ATTR_MCAST_GRP_ID], "multicast group id"))});
+        }
+    }
     return family;
+}
+
+std::optional<std::uint32_t> FamilyInfo::multicast_group(std::string_view name) const noexcept {
+    for (const auto& group : multicast_groups)
+        if (group.name == name) return group.id;
+    return std::nullopt;
 }
 
 Info parse_info_reply(const nlmsghdr* nlh) {
@@ -401,6 +449,20 @@ RelayOptions relay_from_record(const rtpproxy_session_rec& r, std::size_t rec_si
     return relay;
 }
 
+static_assert(RTPPROXY_SESSION_REC_V2_SIZE == offsetof(rtpproxy_session_rec, label_len));
+
+// rec_size bytes of r were the kernel's, the rest is zero: a record without labels
+// (RTPPROXY_SESSION_REC_V2_SIZE or less, an older module) has label_len 0, no label. A label
+// that runs past the record's end is as broken as one longer than the ABI allows.
+std::string label_from_record(const rtpproxy_session_rec& r, std::size_t rec_size) {
+    if (r.label_len == 0) return {};
+    if (r.label_len <= RTPPROXY_LABEL_MAX &&
+        offsetof(rtpproxy_session_rec, label) + r.label_len > rec_size)
+        throw malformed_reply("session label of " + std::to_string(r.label_len) +
+                              " bytes in a record of " + std::to_string(rec_size));
+    return checked_label(r.label, r.label_len);
+}
+
 }  // namespace
 
 void parse_session_table_reply(const nlmsghdr* nlh, std::vector<SessionEntry>& out) {
@@ -438,6 +500,7 @@ void parse_session_table_reply(const nlmsghdr* nlh, std::vector<SessionEntry>& o
             s.streams[i].burst = r.burst[i];
         }
         s.relay = relay_from_record(r, rec_size);
+        s.label = label_from_record(r, rec_size);
         out.push_back(entry);
     }
 }

@@ -147,8 +147,21 @@ void put_stream_params(Builder& b, std::size_t index, const StreamParams& stream
     b.nest_end(nest);
 }
 
+static_assert(kLabelMax == RTPPROXY_LABEL_MAX);
+
+// A label of a session or of a filter (what: for the message), checked here, where every
+// request with one is built: the kernel's refusal of a longer one would not say which.
+void put_label(Builder& b, std::uint16_t type, const std::string& label, const char* what) {
+    if (label.size() > kLabelMax)
+        throw std::invalid_argument(std::string(what) + " of " + std::to_string(label.size()) +
+                                    " bytes is longer than the kernel keeps (" +
+                                    std::to_string(kLabelMax) + " bytes, RTPPROXY_LABEL_MAX)");
+    b.put_bytes(type, std::as_bytes(std::span(label.data(), label.size())));
+}
+
 // Every session an alloc or update request carries, with the RTCP defaults derived: the kernel
 // derives nothing, and here is the one place that every caller of the library goes through.
+// The label last, in the order of the ABI: a module older than it names the label.
 void put_session_params(Builder& b, const SessionParams& given,
                         std::uint16_t type = RTPPROXY_A_SESSION) {
     const SessionParams params = with_rtcp_defaults(given);
@@ -156,7 +169,23 @@ void put_session_params(Builder& b, const SessionParams& given,
     for (std::size_t i = 0; i < kStreams; ++i)
         if (!params.streams[i].empty()) put_stream_params(b, i, params.streams[i]);
     put_relay_params(b, params.relay);
+    // Empty is sent too: it removes the label (update).
+    if (params.label) put_label(b, RTPPROXY_SESS_A_LABEL, *params.label, "session label");
     b.nest_end(session);
+}
+
+// The filter of the session list dumps, after the selector and the range.
+void put_label_filter(Builder& b, const std::optional<LabelFilter>& filter) {
+    if (!filter) return;
+    // The kernel takes 1..RTPPROXY_LABEL_MAX bytes: an empty prefix would match every session,
+    // which no filter does already, and an empty exact label would stand for the sessions
+    // without one, which the ABI has no way to ask for.
+    if (filter->label.empty())
+        throw std::invalid_argument("label filter is empty: it takes 1.." +
+                                    std::to_string(kLabelMax) +
+                                    " bytes (no filter lists every session)");
+    put_label(b, RTPPROXY_A_LABEL, filter->label, "label filter");
+    if (filter->prefix) b.put_flag(RTPPROXY_A_LABEL_PREFIX);
 }
 
 Request doit(std::uint16_t family_id, std::uint8_t cmd) {
@@ -231,11 +260,13 @@ Request make_session_request(std::uint16_t family_id, const SwitchboardSelector&
 
 Request make_sessions_request(std::uint16_t family_id,
                               const std::optional<SwitchboardSelector>& selector,
-                              const std::optional<SessionRange>& range) {
+                              const std::optional<SessionRange>& range,
+                              const std::optional<LabelFilter>& label) {
     Request request = dumpit(family_id, RTPPROXY_CMD_GET_SESSION);
     Builder b(request);
     if (selector) put_selector(b, *selector);
     put_range(b, range);
+    put_label_filter(b, label);
     return request;
 }
 
@@ -284,11 +315,13 @@ Request make_remove_many_request(std::uint16_t family_id, const SwitchboardSelec
 
 Request make_session_table_request(std::uint16_t family_id,
                                    const std::optional<SwitchboardSelector>& selector,
-                                   const std::optional<SessionRange>& range) {
+                                   const std::optional<SessionRange>& range,
+                                   const std::optional<LabelFilter>& label) {
     Request request = dumpit(family_id, RTPPROXY_CMD_GET_SESSION_TABLE);
     Builder b(request);
     if (selector) put_selector(b, *selector);
     put_range(b, range);
+    put_label_filter(b, label);
     return request;
 }
 

@@ -71,8 +71,7 @@ Socket::Socket(std::string_view family_name) : owner_(getpid()), rx_(kReceiveBuf
                 ENOENT, std::generic_category(),
                 "generic netlink family " + std::string(family_name) + " not found");
         }
-        family_id_ = family.id;
-        family_version_ = family.version;
+        family_ = std::move(family);
     } catch (...) {
         close();
         throw;
@@ -83,8 +82,7 @@ Socket::Socket(Socket&& other) noexcept
     : nl_(std::exchange(other.nl_, nullptr)),
       owner_(other.owner_),
       seq_(other.seq_),
-      family_id_(other.family_id_),
-      family_version_(other.family_version_),
+      family_(std::move(other.family_)),
       receive_timeout_(other.receive_timeout_),
       rx_(std::move(other.rx_)) {}
 
@@ -94,8 +92,7 @@ Socket& Socket::operator=(Socket&& other) noexcept {
         nl_ = std::exchange(other.nl_, nullptr);
         owner_ = other.owner_;
         seq_ = other.seq_;
-        family_id_ = other.family_id_;
-        family_version_ = other.family_version_;
+        family_ = std::move(other.family_);
         receive_timeout_ = other.receive_timeout_;
         rx_ = std::move(other.rx_);
     }

@@ -100,6 +100,7 @@ static const char* const class_names[NCLASSES] = {
     [RTPPROXY_CMD_NEW_SESSIONS] = "NEW_SESSIONS",
     [RTPPROXY_CMD_DEL_SESSIONS] = "DEL_SESSIONS",
     [RTPPROXY_CMD_GET_SESSION_TABLE] = "GET_SESSION_TABLE",
+    [RTPPROXY_CMD_EVENT] = "EVENT",
     [CL_BAD_CMD] = "BAD_CMD",
     [CL_SHORT] = "SHORT",
     [CL_NO_REQUEST] = "NO_REQUEST",
@@ -160,6 +161,7 @@ struct stats {
     uint64_t mode[NMODES];
     uint64_t attrs[NNESTS][MAX_ATTR_TYPE]; /* attributes written, by nest and type */
     uint64_t socket_opens;
+    uint64_t events, event_overruns; /* heard on the events group; ENOBUFS */
     uint64_t bulk_sent[NBULK_CMDS][NBULK_KINDS], bulk_ok[NBULK_CMDS][NBULK_KINDS];
     uint64_t worker_failures;
 };
@@ -205,6 +207,8 @@ static struct {
 };
 
 static uint16_t family_id;
+/* The events multicast group's id; 0: the module has none. */
+static uint32_t events_group;
 static bool sbs_from_kernel; /* the switchboard dump was allowed */
 
 static void die(const char* fmt, ...) {
@@ -406,6 +410,7 @@ enum hint {
     H_TTL,       /* 0 (no cap) ..255 */
     H_DUP_BELOW, /* payload bytes */
     H_RATE,      /* bytes a second, or of a burst */
+    H_LABEL,     /* opaque bytes, up to RTPPROXY_LABEL_MAX */
 };
 
 struct attr_spec {
@@ -433,6 +438,10 @@ static const struct attr_spec top_attrs[] = {
     {RTPPROXY_A_AFFECTED_LIST, K_ARRAY, H_COUNTS, 0},
     {RTPPROXY_A_SESSION_REC_SIZE, K_U32, H_REC_SIZE, 0},
     {RTPPROXY_A_SESSION_TABLE, K_ARRAY, H_RECORDS, 0},
+    {RTPPROXY_A_LABEL, K_ARRAY, H_LABEL, 0},
+    {RTPPROXY_A_LABEL_PREFIX, K_FLAG, H_NONE, 0},
+    {RTPPROXY_A_EVENT, K_U8, H_NONE, 0},
+    {RTPPROXY_A_STREAM, K_U8, H_NONE, 0},
 };
 
 static const struct attr_spec sb_attrs[] = {
@@ -473,6 +482,7 @@ static const struct attr_spec sess_attrs[] = {
     {RTPPROXY_SESS_A_MARK, K_U32, H_NONE, 0},
     {RTPPROXY_SESS_A_MARK_MASK, K_U32, H_NONE, 0},
     {RTPPROXY_SESS_A_DUP_BELOW, K_U16, H_DUP_BELOW, 0},
+    {RTPPROXY_SESS_A_LABEL, K_ARRAY, H_LABEL, 0},
 };
 
 static const struct attr_spec stream_attrs[] = {
@@ -509,6 +519,7 @@ static const struct attr_spec counter_attrs[] = {
     {RTPPROXY_CNT_A_DROP_LOOP, K_U64, H_NONE, 0},
     {RTPPROXY_CNT_A_DUPLICATED, K_U64, H_NONE, 0},
     {RTPPROXY_CNT_A_DROP_RATE, K_U64, H_NONE, 0},
+    {RTPPROXY_CNT_A_EVENTS_LOST, K_U64, H_NONE, 0},
 };
 
 /* The kernel takes session nests of any type in the list; the library writes RTPPROXY_A_SESSION. */
@@ -784,6 +795,24 @@ static void put_array(enum hint hint, bool plausible) {
 }
 
 /*
+ * A label's bytes: mostly a few call keys that share prefixes, so that
+ * dump filters find some sessions; else random bytes of the edge lengths,
+ * one past RTPPROXY_LABEL_MAX when not valid.
+ */
+static void put_label(bool valid) {
+    static const char* const keys[] = {"c1", "c1;a", "c1;a;b", "c2;a", "c"};
+    static const uint16_t lens[] = {0, 1, 2, 127, RTPPROXY_LABEL_MAX};
+
+    if (valid && chance(60)) {
+        const char* key = keys[below(ARRAY_SIZE(keys))];
+
+        put(key, strlen(key));
+        return;
+    }
+    put_random(valid ? lens[below(ARRAY_SIZE(lens))] : RTPPROXY_LABEL_MAX + 1 + below(63));
+}
+
+/*
  * Writes one attribute of the spec. quality: 0 valid, 1 boundary, 2 wrong
  * length, 3 random bytes.
  */
@@ -881,6 +910,8 @@ static void gen_value(int nest, const struct attr_spec* a, uint16_t type, unsign
             off = nla_open(nest, type);
             if (a->hint == H_RANGES)
                 put_range_list(sb, pick_range_form(quality != 0));
+            else if (a->hint == H_LABEL)
+                put_label(quality == 0);
             else
                 put_array(a->hint, quality == 0);
             nla_close(off);
@@ -1008,6 +1039,22 @@ static void gen_relay_opts(void) {
         nla_put_u32(NEST_SESS, RTPPROXY_SESS_A_MARK_MASK, chance(50) ? 0xff : (uint32_t)rnd64());
 }
 
+/* A session's label (0 bytes removes it), or a dump's label filter. */
+static void gen_label(int nest, uint16_t type) {
+    size_t off;
+
+    if (!chance(30) && !go_wrong()) return;
+    off = nla_open(nest, type);
+    put_label(!go_wrong());
+    nla_close(off);
+}
+
+/* A dump's label filter; the prefix flag alone or an empty label is refused. */
+static void gen_label_filter(void) {
+    gen_label(NEST_TOP, RTPPROXY_A_LABEL);
+    if (chance(15) || go_wrong()) nla_put_flag(NEST_TOP, RTPPROXY_A_LABEL_PREFIX);
+}
+
 static void gen_session(const struct switchboard* sb, bool update) {
     size_t sess = nla_open(NEST_TOP, RTPPROXY_A_SESSION | NLA_F_NESTED);
     int i;
@@ -1015,6 +1062,7 @@ static void gen_session(const struct switchboard* sb, bool update) {
     for (i = 0; i < RTPPROXY_STREAMS; i++)
         if (chance(i == 0 ? 90 : 60)) gen_stream(sb, i, update);
     gen_relay_opts();
+    gen_label(NEST_SESS, RTPPROXY_SESS_A_LABEL);
     if (go_wrong()) gen_tree(NEST_SESS, 2, 1);
     nla_close(sess);
 }
@@ -1178,6 +1226,7 @@ static void gen_body(int cmd, bool dump) {
             if (dump) {
                 if (chance(60)) gen_selector(sb, false);
                 if (chance(50)) gen_range(sb, false);
+                gen_label_filter();
             } else {
                 if (!go_wrong()) gen_selector(sb, true);
                 if (!go_wrong()) gen_range(sb, true);
@@ -1206,6 +1255,7 @@ static void gen_body(int cmd, bool dump) {
             /* The request of GET_SESSION's dump. */
             if (chance(60)) gen_selector(sb, false);
             if (chance(50)) gen_range(sb, false);
+            gen_label_filter();
             /* The record size is a reply attribute: no request may carry it. */
             if (go_wrong())
                 nla_put_u32(NEST_TOP, RTPPROXY_A_SESSION_REC_SIZE, valid_u32(H_REC_SIZE, sb));
@@ -1905,9 +1955,60 @@ static uint64_t now_ms(void) {
     return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/*
+ * A listener of the events, so that the fuzzed requests build and send them
+ * too; a small buffer it drains now and then, so that some overrun. Not
+ * joined when the fuzzer may not (a plain user): the requests are what
+ * counts then.
+ */
+static const struct nlattr* nla_find(const void* data, size_t len, uint16_t type);
+
+static int open_events_listener(void) {
+    int fd = open_socket(true);
+
+    setopt_int(fd, SOL_SOCKET, SO_RCVBUF, 16384);
+    if (!events_group ||
+        setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &events_group, sizeof(events_group))) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Reads what the listener holds; every event must be one the ABI names. */
+static void drain_events(int fd) {
+    ssize_t n;
+
+    while ((n = recv(fd, rxbuf, sizeof(rxbuf), 0)) != 0) {
+        const struct nlmsghdr* nlh = (const struct nlmsghdr*)rxbuf;
+        size_t left = n > 0 ? (size_t)n : 0;
+
+        if (n < 0) {
+            if (errno != ENOBUFS) return;
+            stats->event_overruns++;
+            continue;
+        }
+        for (; NLMSG_OK(nlh, left); nlh = NLMSG_NEXT(nlh, left)) {
+            const struct genlmsghdr* g = NLMSG_DATA(nlh);
+            const struct nlattr* ev;
+
+            if (nlh->nlmsg_type != family_id || g->cmd != RTPPROXY_CMD_EVENT)
+                die("events group: message type %u command %u is not an event", nlh->nlmsg_type,
+                    g->cmd);
+            ev = nla_find((const uint8_t*)g + GENL_HDRLEN,
+                          nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, RTPPROXY_A_EVENT);
+            if (!ev || NLA_PAYLOAD(ev) < 1 || !*(const uint8_t*)NLA_DATA(ev) ||
+                *(const uint8_t*)NLA_DATA(ev) > RTPPROXY_EVENT_MAX)
+                die("an event without a known RTPPROXY_A_EVENT");
+            stats->events++;
+        }
+    }
+}
+
 static void run_worker(unsigned int index, uint64_t count, struct stats* shared) {
     uint64_t next_report = count / 10;
     unsigned int i;
+    int events;
 
     /* Counted locally, added to the shared table once at the end. */
     memset(&local_stats, 0, sizeof(local_stats));
@@ -1916,12 +2017,14 @@ static void run_worker(unsigned int index, uint64_t count, struct stats* shared)
     next_seq = (uint32_t)rnd64();
     memset(seq_class, CL_UNKNOWN, sizeof(seq_class));
     for (i = 0; i < opt.sockets; i++) socks[i].fd = open_socket(false);
+    events = open_events_listener();
 
     while (sent_here < count) {
         if (chance(3))
             step_sequence(count - sent_here);
         else
             step_fuzz();
+        if (events >= 0 && chance(20)) drain_events(events);
         if (opt.progress && index == 0 && sent_here >= next_report) {
             fprintf(stderr, "nlfuzz: %" PRIu64 "/%" PRIu64 " messages\n", sent_here, count);
             next_report += count / 10;
@@ -1930,6 +2033,10 @@ static void run_worker(unsigned int index, uint64_t count, struct stats* shared)
     for (i = 0; i < opt.sockets; i++) {
         drain(&socks[i], DRAIN_ALL);
         close_socket(&socks[i]);
+    }
+    if (events >= 0) {
+        drain_events(events);
+        close(events);
     }
 
     /* Add up under no lock: each worker writes its own slot. */
@@ -1960,6 +2067,27 @@ static const struct nlattr* nla_find(const void* data, size_t len, uint16_t type
     return NULL;
 }
 
+/* CTRL_ATTR_MCAST_GROUPS: a nest per group, each with its name and id. */
+static void find_events_group(const struct nlattr* groups) {
+    const struct nlattr* g;
+    size_t left;
+
+    if (!groups) return;
+    g = (const struct nlattr*)NLA_DATA(groups);
+    left = NLA_PAYLOAD(groups);
+    while (left >= NLA_HDRLEN && g->nla_len >= NLA_HDRLEN && g->nla_len <= left) {
+        const struct nlattr* name = nla_find(NLA_DATA(g), NLA_PAYLOAD(g), CTRL_ATTR_MCAST_GRP_NAME);
+        const struct nlattr* id = nla_find(NLA_DATA(g), NLA_PAYLOAD(g), CTRL_ATTR_MCAST_GRP_ID);
+
+        if (name && id && NLA_PAYLOAD(id) >= 4 &&
+            !strncmp((const char*)NLA_DATA(name), XT_RTPPROXY_MCGRP_EVENTS, NLA_PAYLOAD(name)))
+            memcpy(&events_group, NLA_DATA(id), sizeof(events_group));
+        if (NLA_ALIGN((size_t)g->nla_len) >= left) break;
+        left -= NLA_ALIGN((size_t)g->nla_len);
+        g = (const struct nlattr*)((const uint8_t*)g + NLA_ALIGN((size_t)g->nla_len));
+    }
+}
+
 static void resolve_family(void) {
     int fd = open_socket(true);
     const struct nlmsghdr* nlh;
@@ -1985,6 +2113,9 @@ static void resolve_family(void) {
                   nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, CTRL_ATTR_FAMILY_ID);
     if (!id || NLA_PAYLOAD(id) < 2) die("the controller's reply has no family id");
     memcpy(&family_id, NLA_DATA(id), sizeof(family_id));
+    find_events_group(nla_find((const uint8_t*)NLMSG_DATA(nlh) + GENL_HDRLEN,
+                               nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN,
+                               CTRL_ATTR_MCAST_GROUPS));
     close(fd);
 }
 
@@ -2255,6 +2386,8 @@ static void report(const struct stats* s, uint64_t elapsed_ms) {
     printf("extack_replies=%" PRIu64 "\n", s->extack_replies);
     printf("recv_truncated=%" PRIu64 "\n", s->recv_truncated);
     printf("socket_opens=%" PRIu64 "\n", s->socket_opens);
+    printf("events=%" PRIu64 "\n", s->events);
+    printf("event_overruns=%" PRIu64 "\n", s->event_overruns);
     print_errnos("error", s->errors);
     print_errnos("send_error", s->send_errors);
     print_errnos("recv_error", s->recv_errors);

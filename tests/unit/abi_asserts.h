@@ -43,7 +43,16 @@ static_assert(RTPPROXY_CMD_AUDIT == 8, "cmd");
 static_assert(RTPPROXY_CMD_NEW_SESSIONS == 9, "cmd");
 static_assert(RTPPROXY_CMD_DEL_SESSIONS == 10, "cmd");
 static_assert(RTPPROXY_CMD_GET_SESSION_TABLE == 11, "cmd");
-static_assert(RTPPROXY_CMD_MAX == 11, "cmd max");
+static_assert(RTPPROXY_CMD_EVENT == 12, "cmd");
+static_assert(RTPPROXY_EVENT_SESSION_NEW == 1, "event");
+static_assert(RTPPROXY_EVENT_LEARNED == 2, "event");
+static_assert(RTPPROXY_EVENT_EXPIRED == 3, "event");
+static_assert(RTPPROXY_EVENT_RESURRECTED == 4, "event");
+static_assert(RTPPROXY_EVENT_DELETED == 5, "event");
+static_assert(RTPPROXY_EVENT_FREED == 6, "event");
+static_assert(RTPPROXY_EVENT_SWITCHBOARD_NEW == 7, "event");
+static_assert(RTPPROXY_EVENT_SWITCHBOARD_DEL == 8, "event");
+static_assert(RTPPROXY_CMD_MAX == 12, "cmd max");
 
 static_assert(RTPPROXY_A_PAD == 1, "attr");
 static_assert(RTPPROXY_A_VERSION == 2, "attr");
@@ -59,7 +68,11 @@ static_assert(RTPPROXY_A_RANGE_LIST == 14, "attr");
 static_assert(RTPPROXY_A_AFFECTED_LIST == 15, "attr");
 static_assert(RTPPROXY_A_SESSION_REC_SIZE == 16, "attr");
 static_assert(RTPPROXY_A_SESSION_TABLE == 17, "attr");
-static_assert(RTPPROXY_A_MAX == 17, "attr max");
+static_assert(RTPPROXY_A_LABEL == 18, "attr");
+static_assert(RTPPROXY_A_LABEL_PREFIX == 19, "attr");
+static_assert(RTPPROXY_A_EVENT == 20, "attr");
+static_assert(RTPPROXY_A_STREAM == 21, "attr");
+static_assert(RTPPROXY_A_MAX == 21, "attr max");
 
 /* The bulk records: fixed layouts, the same for 32- and 64-bit userspace. */
 static_assert(RTPPROXY_BULK_MAX == 128, "bulk max");
@@ -88,8 +101,25 @@ static_assert(offsetof(struct rtpproxy_session_rec, dups) == 296, "session recor
 /* What modules before the rate limits send ends with dups; rate and burst follow at once. */
 static_assert(offsetof(struct rtpproxy_session_rec, rate) == 296 + 4 * 8, "session record rate");
 static_assert(offsetof(struct rtpproxy_session_rec, burst) == 328 + 4 * 4, "session record burst");
-/* 344 + 4 * 4: the record ends with burst, without a hole before or after it. */
-static_assert(sizeof(struct rtpproxy_session_rec) == 360, "session record size");
+/* What modules before the labels send ends with burst, without a hole before or after it. */
+static_assert(RTPPROXY_SESSION_REC_V2_SIZE == 344 + 4 * 4, "session record v2 size");
+static_assert(offsetof(struct rtpproxy_session_rec, label_len) == RTPPROXY_SESSION_REC_V2_SIZE,
+              "session record label_len");
+static_assert(offsetof(struct rtpproxy_session_rec, label) == 364, "session record label");
+static_assert(RTPPROXY_LABEL_MAX == 128, "label size");
+static_assert(offsetof(struct rtpproxy_session_rec, __pad3) == 364 + 128, "session record pad3");
+/* What modules before the call quality send ends with the label. */
+static_assert(RTPPROXY_SESSION_REC_V3_SIZE == 496, "session record v3 size");
+static_assert(offsetof(struct rtpproxy_session_rec, clock_rate) == RTPPROXY_SESSION_REC_V3_SIZE,
+              "session record clock_rate");
+static_assert(offsetof(struct rtpproxy_session_rec, quality) == 504, "session record quality");
+static_assert(sizeof(struct rtpproxy_quality_rec) == 56, "quality record size");
+static_assert(offsetof(struct rtpproxy_quality_rec, expected) == 8, "quality record expected");
+static_assert(offsetof(struct rtpproxy_quality_rec, not_rtp) == 40, "quality record not_rtp");
+static_assert(offsetof(struct rtpproxy_quality_rec, jitter) == 48, "quality record jitter");
+static_assert(offsetof(struct rtpproxy_quality_rec, payload_type) == 52, "quality record pt");
+static_assert(offsetof(struct rtpproxy_quality_rec, flags) == 53, "quality record flags");
+static_assert(sizeof(struct rtpproxy_session_rec) == 504 + 2 * 56, "session record size");
 
 static_assert(RTPPROXY_RESET_GLOBAL == 1, "reset bit");
 static_assert(RTPPROXY_RESET_SWITCHBOARD == 2, "reset bit");
@@ -124,7 +154,9 @@ static_assert(RTPPROXY_SESS_A_MAX_TTL == 11, "sess attr");
 static_assert(RTPPROXY_SESS_A_MARK == 12, "sess attr");
 static_assert(RTPPROXY_SESS_A_MARK_MASK == 13, "sess attr");
 static_assert(RTPPROXY_SESS_A_DUP_BELOW == 14, "sess attr");
-static_assert(RTPPROXY_SESS_A_MAX == 14, "sess attr max");
+static_assert(RTPPROXY_SESS_A_LABEL == 15, "sess attr");
+static_assert(RTPPROXY_SESS_A_CLOCK_RATE == 16, "sess attr");
+static_assert(RTPPROXY_SESS_A_MAX == 16, "sess attr max");
 static_assert(RTPPROXY_DSCP_SENDER == 0xff, "dscp sender");
 static_assert(RTPPROXY_DSCP_MAX == 63, "dscp max");
 
@@ -143,7 +175,9 @@ static_assert(RTPPROXY_STREAM_A_CLEAR_ADDR == 12, "stream attr");
 static_assert(RTPPROXY_STREAM_A_DUPS == 13, "stream attr");
 static_assert(RTPPROXY_STREAM_A_RATE == 14, "stream attr");
 static_assert(RTPPROXY_STREAM_A_BURST == 15, "stream attr");
-static_assert(RTPPROXY_STREAM_A_MAX == 15, "stream attr max");
+static_assert(RTPPROXY_STREAM_A_SSRC == 16, "stream attr");
+static_assert(RTPPROXY_STREAM_A_NOT_RTP == 24, "stream attr");
+static_assert(RTPPROXY_STREAM_A_MAX == 24, "stream attr max");
 static_assert(RTPPROXY_MIN_BURST == 1500, "least burst");
 
 static_assert(RTPPROXY_CNT_A_PACKETS == 2, "counter attr");
@@ -152,6 +186,7 @@ static_assert(RTPPROXY_CNT_A_SESS_DELETED == 12, "counter attr");
 static_assert(RTPPROXY_CNT_A_DROP_LOOP == 13, "counter attr");
 static_assert(RTPPROXY_CNT_A_DUPLICATED == 14, "counter attr");
 static_assert(RTPPROXY_CNT_A_DROP_RATE == 15, "counter attr");
-static_assert(RTPPROXY_CNT_A_MAX == 15, "counter attr max");
+static_assert(RTPPROXY_CNT_A_EVENTS_LOST == 16, "counter attr");
+static_assert(RTPPROXY_CNT_A_MAX == 16, "counter attr max");
 
 #endif /* ABI_ASSERTS_H */

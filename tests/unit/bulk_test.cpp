@@ -16,6 +16,9 @@
 
 using namespace xtrtpproxy;
 using testutil::MessageBuffer;
+using testutil::put_gate;
+using testutil::put_table;
+using testutil::session_record;
 
 namespace {
 
@@ -34,44 +37,6 @@ SessionParams client_params(std::uint16_t port) {
     p.stream(StreamIndex::rtp_a).port = port;
     p.stream(StreamIndex::rtp_b).learn_timeout_ms = 5000;
     return p;
-}
-
-void put_gate(MessageBuffer& m, std::uint16_t type, const std::string& addr, std::uint16_t port) {
-    nlattr* nest = m.nest(type);
-    m.put_addr(RTPPROXY_GATE_A_ADDR, addr);
-    mnl_attr_put_u16(m.nlh(), RTPPROXY_GATE_A_PORT, port);
-    m.end_nest(nest);
-}
-
-// A table message as the kernel builds it: short switchboard, record size, the records padded
-// to rec_size bytes each (a newer kernel's larger records) or cut to it (an older one's).
-void put_table(MessageBuffer& m, int family, const std::string& gate_a, const std::string& gate_b,
-               const std::vector<rtpproxy_session_rec>& recs,
-               std::size_t rec_size = sizeof(rtpproxy_session_rec)) {
-    m.begin(kFamily, NLM_F_MULTI, 7, true, RTPPROXY_CMD_GET_SESSION_TABLE);
-    nlattr* sb = m.nest(RTPPROXY_A_SWITCHBOARD);
-    mnl_attr_put_u8(m.nlh(), RTPPROXY_SB_A_FAMILY, static_cast<std::uint8_t>(family));
-    put_gate(m, RTPPROXY_SB_A_GATE_A, gate_a, 20000);
-    put_gate(m, RTPPROXY_SB_A_GATE_B, gate_b, 30000);
-    m.end_nest(sb);
-    mnl_attr_put_u32(m.nlh(), RTPPROXY_A_SESSION_REC_SIZE, static_cast<std::uint32_t>(rec_size));
-    std::vector<std::byte> bytes(recs.size() * rec_size);
-    for (std::size_t i = 0; i < recs.size(); ++i)
-        std::memcpy(bytes.data() + i * rec_size, &recs[i], std::min(rec_size, sizeof(recs[i])));
-    mnl_attr_put(m.nlh(), RTPPROXY_A_SESSION_TABLE, bytes.size(), bytes.data());
-    m.end();
-}
-
-rtpproxy_session_rec record(std::uint32_t id) {
-    rtpproxy_session_rec r{};
-    r.id = id;
-    r.state = RTPPROXY_SESS_LIVE;
-    r.age_ms = 1000 + id;
-    r.idle_ms = 10 + id;
-    for (std::size_t i = 0; i < RTPPROXY_STREAMS; ++i)
-        r.stream[i].gate_port =
-            static_cast<std::uint16_t>((i < 2 ? 20000 : 30000) + 2 * id + (i & 1));
-    return r;
 }
 
 }  // namespace
@@ -156,7 +121,7 @@ TEST(BulkRequest, SessionTableIsADumpWithTheOptionalFilters) {
 }
 
 TEST(SessionTable, RecordsBecomeSessionEntries) {
-    auto a = record(3);
+    auto a = session_record(3);
     auto& rtp_a = a.stream[RTPPROXY_STREAM_RTP_A];
     const auto client = Address::parse("10.0.1.2");
     std::memcpy(rtp_a.addr, client.bytes().data(), 4);
@@ -170,7 +135,7 @@ TEST(SessionTable, RecordsBecomeSessionEntries) {
     auto& rtp_b = a.stream[RTPPROXY_STREAM_RTP_B];
     rtp_b.flags = RTPPROXY_STREAM_F_LEARNING;
     rtp_b.learn_ms = 4500;
-    auto b = record(9);
+    auto b = session_record(9);
     b.state = RTPPROXY_SESS_EXPIRED;
 
     MessageBuffer m;
@@ -207,7 +172,7 @@ TEST(SessionTable, RecordsBecomeSessionEntries) {
 }
 
 TEST(SessionTable, Ipv6ClientsUseAllSixteenBytes) {
-    auto r = record(0);
+    auto r = session_record(0);
     const auto client = Address::parse("fd00:1::2");
     std::memcpy(r.stream[0].addr, client.bytes().data(), 16);
     r.stream[0].port = 4000;
@@ -222,7 +187,7 @@ TEST(SessionTable, Ipv6ClientsUseAllSixteenBytes) {
 
 TEST(SessionTable, LargerRecordsOfANewerKernelAreReadByTheirKnownPrefix) {
     MessageBuffer m;
-    put_table(m, AF_INET, "10.0.1.1", "10.0.2.1", {record(1), record(2)},
+    put_table(m, AF_INET, "10.0.1.1", "10.0.2.1", {session_record(1), session_record(2)},
               sizeof(rtpproxy_session_rec) + 16);
     std::vector<SessionEntry> out;
     parse_session_table_reply(m.nlh(), out);
@@ -232,14 +197,14 @@ TEST(SessionTable, LargerRecordsOfANewerKernelAreReadByTheirKnownPrefix) {
 }
 
 TEST(SessionTable, RecordsCarryTheRelayOptionsAndDups) {
-    auto r = record(4);
+    auto r = session_record(4);
     r.dscp = 46;
     r.max_ttl = 8;
     r.dup_below = 128;
     r.mark = 0x100;
     r.mark_mask = 0xff00;
     for (std::size_t i = 0; i < RTPPROXY_STREAMS; ++i) r.dups[i] = 10 * (i + 1);
-    auto sender = record(5);
+    auto sender = session_record(5);
     sender.dscp = RTPPROXY_DSCP_SENDER;
     MessageBuffer m;
     put_table(m, AF_INET, "10.0.1.1", "10.0.2.1", {r, sender});
@@ -258,7 +223,8 @@ TEST(SessionTable, RecordsCarryTheRelayOptionsAndDups) {
 
 TEST(SessionTable, RecordsOfAModuleWithoutRelayOptionsReadAsTheDefaults) {
     // Whatever lies beyond a record's size is not the record's: set it to see it ignored.
-    std::vector<rtpproxy_session_rec> recs = {record(1), record(2), record(3)};
+    std::vector<rtpproxy_session_rec> recs = {session_record(1), session_record(2),
+                                              session_record(3)};
     for (auto& r : recs) {
         r.dscp = 46;
         r.max_ttl = 8;
@@ -281,7 +247,7 @@ TEST(SessionTable, RecordsOfAModuleWithoutRelayOptionsReadAsTheDefaults) {
 }
 
 TEST(SessionTable, RecordsCarryEachStreamsRateLimit) {
-    auto r = record(6);
+    auto r = session_record(6);
     for (std::size_t i = 0; i < RTPPROXY_STREAMS; ++i) {
         r.rate[i] = static_cast<std::uint32_t>(8000 * (i + 1));
         r.burst[i] = static_cast<std::uint32_t>(1500 + i);
@@ -289,7 +255,7 @@ TEST(SessionTable, RecordsCarryEachStreamsRateLimit) {
     r.rate[3] = 0;
     r.burst[3] = 0;
     MessageBuffer m;
-    put_table(m, AF_INET, "10.0.1.1", "10.0.2.1", {r, record(7)});
+    put_table(m, AF_INET, "10.0.1.1", "10.0.2.1", {r, session_record(7)});
     std::vector<SessionEntry> out;
     parse_session_table_reply(m.nlh(), out);
     ASSERT_EQ(out.size(), 2U);
@@ -304,7 +270,7 @@ TEST(SessionTable, RecordsCarryEachStreamsRateLimit) {
 
 TEST(SessionTable, RecordsOfAModuleWithoutRateLimitsReadAsNoLimit) {
     // Whatever lies beyond a record's size is not the record's: set it to see it ignored.
-    std::vector<rtpproxy_session_rec> recs = {record(1), record(2)};
+    std::vector<rtpproxy_session_rec> recs = {session_record(1), session_record(2)};
     for (auto& r : recs) {
         r.dscp = 46;
         r.dups[3] = 5;
@@ -337,7 +303,7 @@ TEST(SessionTable, RecordsOfAModuleWithoutRateLimitsReadAsNoLimit) {
 }
 
 TEST(SessionTable, BadDscpInARecordIsMalformed) {
-    auto r = record(1);
+    auto r = session_record(1);
     r.dscp = 64;
     MessageBuffer m;
     put_table(m, AF_INET, "10.0.1.1", "10.0.2.1", {r});
@@ -348,7 +314,7 @@ TEST(SessionTable, BadDscpInARecordIsMalformed) {
 
 TEST(SessionTable, AppendsToWhatIsThere) {
     MessageBuffer m;
-    put_table(m, AF_INET, "10.0.1.1", "10.0.2.1", {record(5)});
+    put_table(m, AF_INET, "10.0.1.1", "10.0.2.1", {session_record(5)});
     std::vector<SessionEntry> out(2);
     parse_session_table_reply(m.nlh(), out);
     ASSERT_EQ(out.size(), 3U);
@@ -379,7 +345,8 @@ TEST(SessionTable, RecordsSmallerThanKnownOrCutAreMalformed) {
 
     // A table that ends inside a record.
     MessageBuffer cut;
-    put_table(cut, AF_INET, "10.0.1.1", "10.0.2.1", {record(1)}, sizeof(rtpproxy_session_rec));
+    put_table(cut, AF_INET, "10.0.1.1", "10.0.2.1", {session_record(1)},
+              sizeof(rtpproxy_session_rec));
     auto* table =
         reinterpret_cast<nlattr*>(reinterpret_cast<char*>(cut.nlh()) + cut.nlh()->nlmsg_len -
                                   NLA_HDRLEN - sizeof(rtpproxy_session_rec));
@@ -402,7 +369,7 @@ TEST(SessionTable, MissingRecordSizeIsMalformed) {
     put_gate(m, RTPPROXY_SB_A_GATE_A, "10.0.1.1", 20000);
     put_gate(m, RTPPROXY_SB_A_GATE_B, "10.0.2.1", 30000);
     m.end_nest(sb);
-    const auto r = record(1);
+    const auto r = session_record(1);
     mnl_attr_put(m.nlh(), RTPPROXY_A_SESSION_TABLE, sizeof(r), &r);
     m.end();
     std::vector<SessionEntry> out;

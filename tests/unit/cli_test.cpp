@@ -83,6 +83,34 @@ TEST(Cli, BadRelayOptionsExitTwo) {
     }
 }
 
+TEST(Cli, BadLabelsExitTwo) {
+    for (const char* args :
+         {"update --label %", "update --label a%4", "update --label %zz", "list --label ''",
+          "list --label=", "list --label-prefix", "update --label a --label-prefix",
+          "delete --label a", "info --label a", "update --label a --label b"}) {
+        const RunResult r = run(args, true);
+        EXPECT_EQ(r.status, 2) << args;
+        EXPECT_EQ(r.out.rfind("iptrtpproxy: ", 0), 0U) << args << ": " << r.out;
+    }
+    const RunResult r = run("update --label " + std::string(129, 'x'), true);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.out.find("129 bytes long once decoded"), std::string::npos) << r.out;
+}
+
+TEST(Cli, BadMonitorCommandLinesExitTwo) {
+    for (const char* args :
+         {"monitor --rcvbuf 0", "monitor --rcvbuf 2G", "monitor --count 0", "monitor --count",
+          "monitor --label ''", "monitor --label-prefix", "monitor --sess-id-lo 1",
+          "monitor --audit", "monitor extra", "list --count 1", "info --rcvbuf 1k"}) {
+        const RunResult r = run(args, true);
+        EXPECT_EQ(r.status, 2) << args;
+        EXPECT_EQ(r.out.rfind("iptrtpproxy: ", 0), 0U) << args << ": " << r.out;
+    }
+    const RunResult help = run("-h monitor");
+    EXPECT_EQ(help.status, 0);
+    EXPECT_EQ(help.out.rfind("Usage: iptrtpproxy monitor ", 0), 0U) << help.out;
+}
+
 TEST(Cli, BadBatchCommandLinesExitTwo) {
     for (const char* args : {"-b", "--batch", "--force", "--force list", "-b f list", "-b f -b g",
                              "--batch=", "--batch=f --batch=g", "info -b f"}) {

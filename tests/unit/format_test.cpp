@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
+#include <set>
 #include <sstream>
+#include <utility>
 
 using namespace iptrtpproxy;
 using namespace xtrtpproxy;
@@ -29,7 +31,7 @@ TEST(Format, Info) {
     info.uptime_ms = 12345;
     info.switchboards = 1;
     info.sessions = 2;
-    info.counters = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
+    info.counters = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
     EXPECT_EQ(format_info(info),
               "version=0.1.0\n"
               "uptime-ms=12345\n"
@@ -48,7 +50,8 @@ TEST(Format, Info) {
               "sessions-expired=11\n"
               "sessions-deleted=12\n"
               "duplicated=13\n"
-              "drop-rate=14\n");
+              "drop-rate=14\n"
+              "events-lost=15\n");
 }
 
 TEST(Format, Switchboard) {
@@ -59,19 +62,21 @@ TEST(Format, Switchboard) {
     sb.rules = 3;
     sb.live = 2;
     sb.expired = 1;
-    sb.counters = {10, 1600, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    sb.counters = {10, 1600, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13};
     EXPECT_EQ(format_switchboard(sb),
               "record=switchboard addr-a=10.0.0.1 port-a=50000 addr-b=10.0.0.1 port-b=50200 "
               "max-sess=100 expires-timeout=60 resurrection-timeout=30 rules=3 live=2 expired=1 "
               "packets=10 bytes=1600 drop-no-session=1 drop-source=2 drop-expired=3 "
               "drop-malformed=4 drop-no-dest=5 drop-xmit=6 drop-loop=7 duplicated=11 "
-              "dscp=sender max-ttl=0 dup-below=0 drop-rate=12\n");
+              "dscp=sender max-ttl=0 dup-below=0 drop-rate=12 sessions-created=8 "
+              "sessions-expired=9 sessions-deleted=10 events-lost=13\n");
     // The rule's relay defaults.
     sb.relay_defaults.dscp = xtrtpproxy::Dscp{46};
     sb.relay_defaults.max_ttl = 8;
     sb.relay_defaults.dup_below = 128;
     EXPECT_TRUE(format_switchboard(sb).ends_with(
-        "drop-loop=7 duplicated=11 dscp=46 max-ttl=8 dup-below=128 drop-rate=12\n"));
+        "drop-loop=7 duplicated=11 dscp=46 max-ttl=8 dup-below=128 drop-rate=12 "
+        "sessions-created=8 sessions-expired=9 sessions-deleted=10 events-lost=13\n"));
 }
 
 TEST(Format, StreamMinimal) {
@@ -147,6 +152,31 @@ TEST(Format, SessionRelayOptionsAfterTheOlderKeys) {
     session.relay.dscp = Dscp{0};
     EXPECT_NE(format_session(session).find(" dscp=0 max-ttl=16 mark=0xdeadbeef/0xffffffff "),
               std::string::npos);
+}
+
+TEST(Format, SessionLabelLastOnlyWhenItHasOne) {
+    Session session;
+    session.id = 5;
+    session.state = SessionState::live;
+    EXPECT_EQ(format_session(session).find("label="), std::string::npos);
+    session.label = std::string("callid;a b=c%\0\xff", 15);
+    const std::string out = format_session(session);
+    EXPECT_EQ(out.substr(0, out.find('\n') + 1),
+              "  record=session id=5 state=live age-ms=0 idle-ms=0 dscp=sender max-ttl=0 "
+              "mark=0x0/0x0 dup-below=0 label=callid;a%20b%3Dc%25%00%FF\n");
+    // Not on the stream lines.
+    EXPECT_EQ(out.find("label=", out.find('\n')), std::string::npos);
+}
+
+TEST(Format, AllocLabelLastOnlyWhenItHasOne) {
+    SessionEntry entry{switchboard("10.0.0.1", 50000, "10.0.0.1", 50200), {}};
+    entry.session.id = 1;
+    EXPECT_EQ(format_alloc(entry).find("label="), std::string::npos);
+    entry.session.label = "callid;x y";
+    EXPECT_EQ(format_alloc(entry),
+              "sess-id=1 addr-a=10.0.0.1 gate-rtp-port-a=50002 gate-rtcp-port-a=50003 "
+              "addr-b=10.0.0.1 gate-rtp-port-b=50202 gate-rtcp-port-b=50203 "
+              "label=callid;x%20y\n");
 }
 
 TEST(Format, ListGroupsSessionsUnderTheirSwitchboard) {
@@ -245,8 +275,11 @@ TEST(Format, ListIsKeyValueOnly) {
     stream.always_learn = true;
     stream.learn_ms = 10;
     stream.last_ms = 20;
+    // A label of blanks and '=' is still one key=value word.
+    entry.session.label = " = a=b ";
     const std::string out = format_list({sb}, {entry}, true);
     expect_key_value_records(out);
+    EXPECT_NE(out.find(" label=%20%3D%20a%3Db%20\n"), std::string::npos) << out;
     EXPECT_NE(out.find(" learned=1 always-learn=1 "), std::string::npos) << out;
 }
 
@@ -259,5 +292,116 @@ TEST(Format, InfoIsOneKeyValuePerLine) {
         EXPECT_EQ(line.find(' '), std::string::npos) << line;
         EXPECT_NE(line.find('='), std::string::npos) << line;
     }
-    EXPECT_EQ(count, 18);
+    EXPECT_EQ(count, 19);
+}
+
+namespace {
+
+// A session event as the kernel tells it: learned on rtp-a, with a label to escape.
+Event session_event(EventKind kind) {
+    Event event;
+    event.kind = kind;
+    event.gates = switchboard("10.0.0.1", 20000, "10.0.0.2", 30000);
+    Session& session = event.session.emplace();
+    session.id = 3;
+    session.state = SessionState::live;
+    session.age_ms = 1500;
+    session.idle_ms = 20;
+    session.label = "c1;tag a=b";
+    for (std::size_t i = 0; i < kStreams; ++i)
+        session.streams[i].gate_port = static_cast<std::uint16_t>((i < 2 ? 20006 : 30006) + i % 2);
+    Stream& rtp_a = session.streams[0];
+    rtp_a.client = Endpoint{Address::parse("192.0.2.5"), 4000};
+    rtp_a.learned = true;
+    rtp_a.packets = 3;
+    rtp_a.bytes = 480;
+    rtp_a.last_ms = 20;
+    session.streams[2].client = Endpoint{Address::parse("198.51.100.7"), 6000};
+    session.streams[3].learn_ms = 800;
+    return event;
+}
+
+}  // namespace
+
+TEST(FormatEvent, SessionEventHasTheListKeysWithStreamPrefixes) {
+    EXPECT_EQ(format_event(session_event(EventKind::deleted), 0),
+              "event=deleted addr-a=10.0.0.1 port-a=20000 addr-b=10.0.0.2 port-b=30000 id=3 "
+              "state=live age-ms=1500 idle-ms=20 dscp=sender max-ttl=0 mark=0x0/0x0 dup-below=0 "
+              "label=c1;tag%20a%3Db "
+              "rtp-a-gate-port=20006 rtp-a-client=192.0.2.5:4000 rtp-a-learned=1 "
+              "rtp-a-always-learn=0 rtp-a-packets=3 rtp-a-bytes=480 rtp-a-drops=0 "
+              "rtp-a-last-ms=20 rtp-a-dups=0 rtp-a-rate=0 rtp-a-burst=0 "
+              "rtcp-a-gate-port=20007 rtcp-a-client=- rtcp-a-learned=0 rtcp-a-always-learn=0 "
+              "rtcp-a-packets=0 rtcp-a-bytes=0 rtcp-a-drops=0 rtcp-a-dups=0 rtcp-a-rate=0 "
+              "rtcp-a-burst=0 "
+              "rtp-b-gate-port=30006 rtp-b-client=198.51.100.7:6000 rtp-b-learned=0 "
+              "rtp-b-always-learn=0 rtp-b-packets=0 rtp-b-bytes=0 rtp-b-drops=0 rtp-b-dups=0 "
+              "rtp-b-rate=0 rtp-b-burst=0 "
+              "rtcp-b-gate-port=30007 rtcp-b-client=- rtcp-b-learn-ms=800 rtcp-b-learned=0 "
+              "rtcp-b-always-learn=0 rtcp-b-packets=0 rtcp-b-bytes=0 rtcp-b-drops=0 "
+              "rtcp-b-dups=0 rtcp-b-rate=0 rtcp-b-burst=0\n");
+}
+
+TEST(FormatEvent, EverySessionEventByItsName) {
+    for (const auto& [kind, name] : {std::pair{EventKind::session_new, "session-new"},
+                                     {EventKind::expired, "expired"},
+                                     {EventKind::resurrected, "resurrected"},
+                                     {EventKind::deleted, "deleted"},
+                                     {EventKind::freed, "freed"}}) {
+        const std::string line = format_event(session_event(kind), 0);
+        EXPECT_EQ(line.rfind(std::string("event=") + name + " addr-a=10.0.0.1 ", 0), 0U) << line;
+        EXPECT_EQ(line.find(" stream="), std::string::npos) << line;
+    }
+}
+
+TEST(FormatEvent, LearnedNamesItsStreamFirst) {
+    Event event = session_event(EventKind::learned);
+    event.stream = StreamIndex::rtp_a;
+    const std::string line = format_event(event, 0);
+    EXPECT_EQ(line.rfind("event=learned stream=rtp-a addr-a=10.0.0.1 port-a=20000 ", 0), 0U)
+        << line;
+    EXPECT_NE(line.find(" rtp-a-client=192.0.2.5:4000 "), std::string::npos) << line;
+    event.stream = StreamIndex::rtcp_b;
+    EXPECT_EQ(format_event(event, 0).rfind("event=learned stream=rtcp-b ", 0), 0U);
+}
+
+TEST(FormatEvent, SwitchboardEventHasTheListRecordsKeys) {
+    Switchboard sb = switchboard("fd00::1", 40000, "fd00::2", 42000);
+    sb.max_sess = 4;
+    sb.rules = 0;
+    sb.counters.sessions_created = 1;
+    sb.counters.events_lost = 2;
+    Event event;
+    event.kind = EventKind::switchboard_del;
+    event.gates = sb;
+    event.switchboard = sb;
+    const std::string record = format_switchboard(sb);
+    EXPECT_EQ(format_event(event, 0),
+              "event=switchboard-del" + record.substr(std::string("record=switchboard").size()));
+    EXPECT_NE(format_event(event, 0).find(" sessions-created=1 "), std::string::npos);
+    event.kind = EventKind::switchboard_new;
+    EXPECT_EQ(format_event(event, 0).rfind("event=switchboard-new addr-a=fd00::1 port-a=40000 ", 0),
+              0U);
+}
+
+TEST(FormatEvent, LostTellsTheBufferThatRanFull) {
+    EXPECT_EQ(format_event(Event{}, 4096), "event=lost rcvbuf=4096\n");
+    // Only a lost line has it.
+    EXPECT_EQ(format_event(session_event(EventKind::freed), 4096).find("rcvbuf"),
+              std::string::npos);
+}
+
+TEST(FormatEvent, IsKeyValueOnly) {
+    Event event = session_event(EventKind::learned);
+    event.stream = StreamIndex::rtp_b;
+    event.session->label = std::string(" =\n\0", 4);
+    std::istringstream words(format_event(event, 0));
+    std::string word;
+    std::set<std::string> keys;
+    while (words >> word) {
+        const auto eq = word.find('=');
+        ASSERT_TRUE(eq != std::string::npos && eq > 0) << word;
+        EXPECT_TRUE(keys.insert(word.substr(0, eq)).second) << "key twice: " << word;
+    }
+    EXPECT_TRUE(keys.count("label"));
 }

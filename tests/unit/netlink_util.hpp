@@ -6,8 +6,11 @@
 #include <gtest/gtest.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
+#include <linux/netfilter/xt_RTPPROXY.h>
 #include <linux/netlink.h>
+#include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
@@ -143,6 +146,55 @@ class MessageBuffer {
     std::size_t used_ = 0;
     nlmsghdr* nlh_ = nullptr;
 };
+
+// A gate nest of a reply.
+inline void put_gate(MessageBuffer& m, std::uint16_t type, const std::string& addr,
+                     std::uint16_t port) {
+    nlattr* nest = m.nest(type);
+    m.put_addr(RTPPROXY_GATE_A_ADDR, addr);
+    mnl_attr_put_u16(m.nlh(), RTPPROXY_GATE_A_PORT, port);
+    m.end_nest(nest);
+}
+
+// The family and gates of an IPv4 switchboard nest (session replies).
+inline void put_ipv4_gates(MessageBuffer& m) {
+    mnl_attr_put_u8(m.nlh(), RTPPROXY_SB_A_FAMILY, AF_INET);
+    put_gate(m, RTPPROXY_SB_A_GATE_A, "10.0.1.1", 2);
+    put_gate(m, RTPPROXY_SB_A_GATE_B, "10.0.1.1", 4);
+}
+
+// A table message as the kernel builds it: short switchboard, record size, the records padded
+// to rec_size bytes each (a newer kernel's larger records) or cut to it (an older one's). The
+// parsers do not look at the family id.
+inline void put_table(MessageBuffer& m, int family, const std::string& gate_a,
+                      const std::string& gate_b, const std::vector<rtpproxy_session_rec>& recs,
+                      std::size_t rec_size = sizeof(rtpproxy_session_rec)) {
+    m.begin(0x1d, NLM_F_MULTI, 7, true, RTPPROXY_CMD_GET_SESSION_TABLE);
+    nlattr* sb = m.nest(RTPPROXY_A_SWITCHBOARD);
+    mnl_attr_put_u8(m.nlh(), RTPPROXY_SB_A_FAMILY, static_cast<std::uint8_t>(family));
+    put_gate(m, RTPPROXY_SB_A_GATE_A, gate_a, 20000);
+    put_gate(m, RTPPROXY_SB_A_GATE_B, gate_b, 30000);
+    m.end_nest(sb);
+    mnl_attr_put_u32(m.nlh(), RTPPROXY_A_SESSION_REC_SIZE, static_cast<std::uint32_t>(rec_size));
+    std::vector<std::byte> bytes(recs.size() * rec_size);
+    for (std::size_t i = 0; i < recs.size(); ++i)
+        std::memcpy(bytes.data() + i * rec_size, &recs[i], std::min(rec_size, sizeof(recs[i])));
+    mnl_attr_put(m.nlh(), RTPPROXY_A_SESSION_TABLE, bytes.size(), bytes.data());
+    m.end();
+}
+
+// A live session's record with the gate ports of session id in put_table's gates.
+inline rtpproxy_session_rec session_record(std::uint32_t id) {
+    rtpproxy_session_rec r{};
+    r.id = id;
+    r.state = RTPPROXY_SESS_LIVE;
+    r.age_ms = 1000 + id;
+    r.idle_ms = 10 + id;
+    for (std::size_t i = 0; i < RTPPROXY_STREAMS; ++i)
+        r.stream[i].gate_port =
+            static_cast<std::uint16_t>((i < 2 ? 20000 : 30000) + 2 * id + (i & 1));
+    return r;
+}
 
 // Where attr starts in the request, as the kernel's NLMSGERR_ATTR_OFFS counts.
 inline std::uint32_t offset_of(const xtrtpproxy::Request& request, const nlattr* attr) {

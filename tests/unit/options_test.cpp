@@ -285,6 +285,66 @@ TEST(Options, RateLimitsAreForAllocAndUpdate) {
     EXPECT_NO_THROW(parse({"update", "--rtp-rate-a", "8000"}));
 }
 
+TEST(Options, LabelOfAllocAndUpdate) {
+    auto opts = parse({"alloc", "--rtp-learning-timeout-a", "5000", "--label", "callid%3Bx%20y"});
+    EXPECT_EQ(opts.params.label, std::optional<std::string>("callid;x y"));
+    EXPECT_FALSE(opts.label_filter);
+    opts = parse({"update", "--sess-id-lo", "3", "--label", "a=b%00"});
+    EXPECT_EQ(opts.params.label, std::optional<std::string>(std::string("a=b\0", 4)));
+    // Without --label the sessions' stays; an empty one removes it, also as --label= (a batch
+    // line has no quotes).
+    EXPECT_FALSE(parse({"update", "--sess-id-lo", "3"}).params.label);
+    EXPECT_EQ(parse({"update", "--label", ""}).params.label, std::optional<std::string>(""));
+    EXPECT_EQ(parse({"update", "--label="}).params.label, std::optional<std::string>(""));
+    EXPECT_EQ(parse({"update", "--label=x%3D"}).params.label, std::optional<std::string>("x="));
+    // A label alone is no client.
+    EXPECT_EQ(usage_error({"alloc", "--label", "x"})
+                  .rfind("alloc needs a client address or a learning timeout", 0),
+              0U);
+    EXPECT_NE(usage_error({"update", "--label", "%x"}).find("not followed by two hex digits"),
+              std::string::npos);
+    EXPECT_NE(usage_error({"update", "--label", std::string(129, 'x')}).find("129 bytes"),
+              std::string::npos);
+}
+
+TEST(Options, LabelFilterOfList) {
+    auto opts = parse({"list", "--label", "callid%3Babc"});
+    ASSERT_TRUE(opts.label_filter);
+    EXPECT_EQ(*opts.label_filter, (xtrtpproxy::LabelFilter{"callid;abc", false}));
+    EXPECT_FALSE(opts.params.label);
+    opts = parse({"list", "--label-prefix", "--label", "callid%3B", "--no-session"});
+    EXPECT_EQ(*opts.label_filter, (xtrtpproxy::LabelFilter{"callid;", true}));
+    EXPECT_FALSE(parse({"list"}).label_filter);
+    // With the print-and-reset options too.
+    opts = parse({"list", "--label", "x", "--reset-packet-stat"});
+    EXPECT_EQ(*opts.label_filter, (xtrtpproxy::LabelFilter{"x", false}));
+    EXPECT_EQ(opts.reset_bits, RTPPROXY_RESET_SESSIONS);
+
+    EXPECT_EQ(usage_error({"list", "--label", ""}),
+              "--label for list takes a label of 1..128 bytes, not an empty one");
+    EXPECT_EQ(usage_error({"list", "--label="}),
+              "--label for list takes a label of 1..128 bytes, not an empty one");
+    EXPECT_EQ(usage_error({"list", "--label-prefix"}), "--label-prefix needs --label");
+    EXPECT_NE(usage_error({"list", "--label", "a%"}).find("not followed by two hex digits"),
+              std::string::npos);
+}
+
+TEST(Options, LabelOptionsOfTheOtherCommands) {
+    for (const char* command : {"info", "delete"})
+        EXPECT_EQ(usage_error({command, "--label", "x"}),
+                  "option '--label' is not accepted by '" + std::string(command) + "'");
+    for (const char* command : {"info", "delete"})
+        EXPECT_EQ(usage_error({command, "--label-prefix"}),
+                  "option '--label-prefix' is not accepted by '" + std::string(command) + "'");
+    for (const char* command : {"alloc", "update"})
+        EXPECT_EQ(usage_error({command, "--label", "x", "--label-prefix"}),
+                  "option '--label-prefix' is not accepted by '" + std::string(command) + "'");
+    for (const char* command : {"alloc", "update", "list"})
+        EXPECT_NE(help_text(command).find("--label"), std::string::npos) << command;
+    EXPECT_NE(help_text("list").find("--label-prefix"), std::string::npos);
+    EXPECT_EQ(help_text("update").find("--label-prefix"), std::string::npos);
+}
+
 TEST(Options, ListVerbosity) {
     auto opts = parse({"list", "--no-switchboard"});
     EXPECT_TRUE(opts.no_switchboard);
@@ -305,12 +365,77 @@ TEST(Options, OtherOptions) {
 }
 
 TEST(Options, SubcommandTable) {
-    ASSERT_EQ(subcommands().size(), 5U);
-    for (const char* name : {"info", "list", "alloc", "update", "delete"}) {
+    ASSERT_EQ(subcommands().size(), 6U);
+    for (const char* name : {"info", "list", "alloc", "update", "delete", "monitor"}) {
         const Subcommand* sub = find_subcommand(name);
         ASSERT_NE(sub, nullptr) << name;
         EXPECT_NE(sub->handler, nullptr);
         EXPECT_FALSE(sub->help.empty());
     }
     EXPECT_EQ(find_subcommand("lis"), nullptr);
+}
+
+TEST(Options, MonitorTakesTheSelectorAndTheLabelFilter) {
+    auto opts = parse({"monitor", "--addr-a", "10.0.0.1", "--port-a", "20000", "--label", "c1%3B",
+                       "--label-prefix"});
+    EXPECT_EQ(opts.command, "monitor");
+    EXPECT_EQ(opts.selector.addr_a, Address::parse("10.0.0.1"));
+    EXPECT_EQ(opts.selector.port_a, 20000);
+    ASSERT_TRUE(opts.label_filter);
+    EXPECT_EQ(*opts.label_filter, (xtrtpproxy::LabelFilter{"c1;", true}));
+    EXPECT_FALSE(opts.params.label);
+    EXPECT_FALSE(opts.rcvbuf);
+    EXPECT_FALSE(opts.count);
+    opts = parse({"monitor"});
+    EXPECT_TRUE(opts.selector.empty());
+    EXPECT_FALSE(opts.label_filter);
+    EXPECT_EQ(usage_error({"monitor", "--label", ""}),
+              "--label for monitor takes a label of 1..128 bytes, not an empty one");
+    EXPECT_EQ(usage_error({"monitor", "--label-prefix"}), "--label-prefix needs --label");
+}
+
+TEST(Options, MonitorRcvbufAndCount) {
+    EXPECT_EQ(parse({"monitor", "--rcvbuf", "4096"}).rcvbuf, 4096U);
+    EXPECT_EQ(parse({"monitor", "--rcvbuf", "64k"}).rcvbuf, 64000U);
+    EXPECT_EQ(parse({"monitor", "--rcvbuf", "64M"}).rcvbuf, 64000000U);
+    EXPECT_EQ(parse({"monitor", "--rcvbuf", "1073741823"}).rcvbuf, 1073741823U);
+    EXPECT_EQ(usage_error({"monitor", "--rcvbuf", "1074M"}),
+              "size 1074M for --rcvbuf is out of range (1..1073741823)");
+    EXPECT_EQ(usage_error({"monitor", "--rcvbuf", "0"}),
+              "size 0 for --rcvbuf is out of range (1..1073741823)");
+    for (const char* bad : {"", "M", "4G", "1.5M", "-1", "64m", "4kM"})
+        EXPECT_EQ(usage_error({"monitor", "--rcvbuf", bad}),
+                  std::string("invalid size '") + bad + "' for --rcvbuf")
+            << bad;
+    EXPECT_EQ(parse({"monitor", "--count", "1"}).count, 1U);
+    EXPECT_EQ(parse({"monitor", "--count", "18446744073709551615"}).count, 18446744073709551615ULL);
+    EXPECT_EQ(usage_error({"monitor", "--count", "0"}),
+              "count 0 for --count is out of range (1..18446744073709551615)");
+    EXPECT_EQ(usage_error({"monitor", "--count", "1k"}), "invalid count '1k' for --count");
+    // A rate's k, not monitor's M.
+    EXPECT_EQ(usage_error({"update", "--rtp-rate-a", "1M"}), "invalid rate '1M' for --rtp-rate-a");
+}
+
+TEST(Options, MonitorOptionsAreMonitorsAndMonitorTakesNoOthers) {
+    for (const char* command : {"info", "list", "alloc", "update", "delete"}) {
+        EXPECT_EQ(usage_error({command, "--rcvbuf", "4096"}),
+                  "option '--rcvbuf' is not accepted by '" + std::string(command) + "'");
+        EXPECT_EQ(usage_error({command, "--count", "1"}),
+                  "option '--count' is not accepted by '" + std::string(command) + "'");
+    }
+    for (const std::vector<std::string>& args : {std::vector<std::string>{"--sess-id-lo", "1"},
+                                                 {"--reset-global-stat"},
+                                                 {"--audit"},
+                                                 {"--no-session"},
+                                                 {"--rtp-learning-timeout-a", "10"},
+                                                 {"--dscp", "46"}}) {
+        std::vector<std::string> line{"monitor"};
+        line.insert(line.end(), args.begin(), args.end());
+        EXPECT_EQ(usage_error(line), "option '" + args[0] + "' is not accepted by 'monitor'");
+    }
+    const std::string help = help_text("monitor");
+    for (const char* option : {"--addr-a", "--label", "--label-prefix", "--rcvbuf", "--count"})
+        EXPECT_NE(help.find(option), std::string::npos) << option;
+    EXPECT_EQ(help.find("--sess-id-lo"), std::string::npos);
+    EXPECT_EQ(help_text("list").find("--rcvbuf"), std::string::npos);
 }

@@ -174,23 +174,12 @@ TEST(RateParams, TakePartInEquality) {
 
 namespace {
 
-// The family and gates of an IPv4 switchboard nest.
-void put_gates(MessageBuffer& m) {
-    mnl_attr_put_u8(m.nlh(), RTPPROXY_SB_A_FAMILY, AF_INET);
-    for (std::uint16_t gate : {RTPPROXY_SB_A_GATE_A, RTPPROXY_SB_A_GATE_B}) {
-        nlattr* nest = m.nest(gate);
-        m.put_addr(RTPPROXY_GATE_A_ADDR, "10.0.1.1");
-        mnl_attr_put_u16(m.nlh(), RTPPROXY_GATE_A_PORT, gate == RTPPROXY_SB_A_GATE_A ? 2 : 4);
-        m.end_nest(nest);
-    }
-}
-
 // A GET_SESSION (or alloc) reply whose streams get put_stream(m, index) after their counters.
 template <class PutStream>
 void put_session_reply(MessageBuffer& m, PutStream put_stream) {
     m.begin(kFamily, 0, 1, true, RTPPROXY_CMD_GET_SESSION);
     nlattr* sb = m.nest(RTPPROXY_A_SWITCHBOARD);
-    put_gates(m);
+    testutil::put_ipv4_gates(m);
     m.end_nest(sb);
     nlattr* session = m.nest(RTPPROXY_A_SESSION);
     mnl_attr_put_u32(m.nlh(), RTPPROXY_SESS_A_ID, 0);
@@ -272,7 +261,7 @@ TEST(RateReply, SwitchboardDropRateCounter) {
     MessageBuffer m;
     m.begin(kFamily, NLM_F_MULTI, 1, true, RTPPROXY_CMD_GET_SWITCHBOARD);
     nlattr* sb = m.nest(RTPPROXY_A_SWITCHBOARD);
-    put_gates(m);
+    testutil::put_ipv4_gates(m);
     nlattr* counters = m.nest(RTPPROXY_SB_A_COUNTERS);
     m.put_u64(RTPPROXY_CNT_A_DROP_RATE, 9);
     m.end_nest(counters);

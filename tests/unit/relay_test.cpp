@@ -161,24 +161,13 @@ TEST(RelayParams, TakePartInEquality) {
 
 namespace {
 
-// The family and gates of an IPv4 switchboard nest.
-void put_gates(MessageBuffer& m) {
-    mnl_attr_put_u8(m.nlh(), RTPPROXY_SB_A_FAMILY, AF_INET);
-    for (std::uint16_t gate : {RTPPROXY_SB_A_GATE_A, RTPPROXY_SB_A_GATE_B}) {
-        nlattr* nest = m.nest(gate);
-        m.put_addr(RTPPROXY_GATE_A_ADDR, "10.0.1.1");
-        mnl_attr_put_u16(m.nlh(), RTPPROXY_GATE_A_PORT, gate == RTPPROXY_SB_A_GATE_A ? 2 : 4);
-        m.end_nest(nest);
-    }
-}
-
 // A GET_SESSION (or alloc) reply whose session nest gets put_options(m) after its state, and,
 // with dups, what a module with relay options says of each stream.
 template <class PutOptions>
 void put_session_reply(MessageBuffer& m, PutOptions put_options, bool dups) {
     m.begin(kFamily, 0, 1, true, RTPPROXY_CMD_GET_SESSION);
     nlattr* sb = m.nest(RTPPROXY_A_SWITCHBOARD);
-    put_gates(m);
+    testutil::put_ipv4_gates(m);
     m.end_nest(sb);
     nlattr* session = m.nest(RTPPROXY_A_SESSION);
     mnl_attr_put_u32(m.nlh(), RTPPROXY_SESS_A_ID, 0);
@@ -282,7 +271,7 @@ TEST(RelayReply, SwitchboardDuplicatedCounter) {
     MessageBuffer m;
     m.begin(kFamily, NLM_F_MULTI, 1, true, RTPPROXY_CMD_GET_SWITCHBOARD);
     nlattr* sb = m.nest(RTPPROXY_A_SWITCHBOARD);
-    put_gates(m);
+    testutil::put_ipv4_gates(m);
     nlattr* counters = m.nest(RTPPROXY_SB_A_COUNTERS);
     m.put_u64(RTPPROXY_CNT_A_DUPLICATED, 9);
     m.end_nest(counters);
@@ -295,7 +284,7 @@ TEST(RelayReply, SwitchboardRelayDefaults) {
     MessageBuffer m;
     m.begin(kFamily, NLM_F_MULTI, 1, true, RTPPROXY_CMD_GET_SWITCHBOARD);
     nlattr* sb = m.nest(RTPPROXY_A_SWITCHBOARD);
-    put_gates(m);
+    testutil::put_ipv4_gates(m);
     mnl_attr_put_u8(m.nlh(), RTPPROXY_SB_A_DSCP, 46);
     mnl_attr_put_u8(m.nlh(), RTPPROXY_SB_A_MAX_TTL, 8);
     mnl_attr_put_u16(m.nlh(), RTPPROXY_SB_A_DUP_BELOW, 128);
@@ -310,7 +299,7 @@ TEST(RelayReply, SwitchboardRelayDefaults) {
     MessageBuffer old;
     old.begin(kFamily, NLM_F_MULTI, 1, true, RTPPROXY_CMD_GET_SWITCHBOARD);
     sb = old.nest(RTPPROXY_A_SWITCHBOARD);
-    put_gates(old);
+    testutil::put_ipv4_gates(old);
     old.end_nest(sb);
     old.end();
     EXPECT_EQ(parse_switchboard_reply(old.nlh()).relay_defaults, RelayDefaults{});
@@ -319,7 +308,7 @@ TEST(RelayReply, SwitchboardRelayDefaults) {
     MessageBuffer bad;
     bad.begin(kFamily, NLM_F_MULTI, 1, true, RTPPROXY_CMD_GET_SWITCHBOARD);
     sb = bad.nest(RTPPROXY_A_SWITCHBOARD);
-    put_gates(bad);
+    testutil::put_ipv4_gates(bad);
     mnl_attr_put_u8(bad.nlh(), RTPPROXY_SB_A_DSCP, 64);
     bad.end_nest(sb);
     bad.end();

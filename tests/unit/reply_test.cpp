@@ -13,6 +13,7 @@
 using namespace xtrtpproxy;
 using testutil::catch_system_error;
 using testutil::MessageBuffer;
+using testutil::put_gate;
 
 namespace {
 
@@ -22,13 +23,6 @@ void put_counters(MessageBuffer& m, std::uint16_t type, std::uint64_t base) {
     nlattr* nest = m.nest(type);
     for (std::uint16_t attr = RTPPROXY_CNT_A_PACKETS; attr <= RTPPROXY_CNT_A_MAX; ++attr)
         m.put_u64(attr, base + attr);
-    m.end_nest(nest);
-}
-
-void put_gate(MessageBuffer& m, std::uint16_t type, const std::string& addr, std::uint16_t port) {
-    nlattr* nest = m.nest(type);
-    m.put_addr(RTPPROXY_GATE_A_ADDR, addr);
-    mnl_attr_put_u16(m.nlh(), RTPPROXY_GATE_A_PORT, port);
     m.end_nest(nest);
 }
 
@@ -118,6 +112,9 @@ TEST(Reply, Info) {
     EXPECT_EQ(info.counters.sessions_created, RTPPROXY_CNT_A_SESS_CREATED);
     EXPECT_EQ(info.counters.sessions_expired, RTPPROXY_CNT_A_SESS_EXPIRED);
     EXPECT_EQ(info.counters.sessions_deleted, RTPPROXY_CNT_A_SESS_DELETED);
+    EXPECT_EQ(info.counters.duplicated, RTPPROXY_CNT_A_DUPLICATED);
+    EXPECT_EQ(info.counters.drop_rate, RTPPROXY_CNT_A_DROP_RATE);
+    EXPECT_EQ(info.counters.events_lost, RTPPROXY_CNT_A_EVENTS_LOST);
 }
 
 TEST(Reply, CountersOfAKernelWithoutDropLoop) {
@@ -165,6 +162,7 @@ TEST(Reply, SwitchboardIpv4WithCounters) {
     EXPECT_EQ(sb.counters.drop_xmit, 1000U + RTPPROXY_CNT_A_DROP_XMIT);
     EXPECT_EQ(sb.counters.drop_loop, 1000U + RTPPROXY_CNT_A_DROP_LOOP);
     EXPECT_EQ(sb.counters.sessions_deleted, 1000U + RTPPROXY_CNT_A_SESS_DELETED);
+    EXPECT_EQ(sb.counters.events_lost, 1000U + RTPPROXY_CNT_A_EVENTS_LOST);
 }
 
 TEST(Reply, SwitchboardIpv6) {

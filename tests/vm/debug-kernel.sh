@@ -36,7 +36,10 @@ if [ "${1:-}" = --print ]; then
 	print
 	exit
 fi
-if print >/dev/null; then
+# The kernel is built again (incrementally) when this script changed: its
+# configuration is in it.
+recipe=$(sha256sum <"$0")
+if print >/dev/null && [ "$(cat "$cache/recipe" 2>/dev/null)" = "$recipe" ]; then
 	print
 	exit 0
 fi
@@ -78,9 +81,9 @@ on=(MODULES MODULE_UNLOAD NAMESPACES NET_NS USER_NS VETH BRIDGE IPV6
 	IP6_NF_IPTABLES IP6_NF_FILTER IP6_NF_MANGLE IP6_NF_RAW
 	NF_TABLES NF_TABLES_INET NF_TABLES_IPV4 NF_TABLES_IPV6 NF_TABLES_NETDEV NFT_COMPAT NFT_CT
 	NETFILTER_INGRESS NET_INGRESS NET_SCH_INGRESS
-	# t_hardening: an IPsec policy, a VXLAN tunnel, trace events and a kprobe;
-	# t_userns: a memory cgroup.
-	XFRM XFRM_USER VXLAN FTRACE KPROBES KPROBE_EVENTS CGROUPS MEMCG
+	# t_hardening: an IPsec policy, a VXLAN tunnel, trace events, a kprobe
+	# and nft's named counters; t_userns: a memory cgroup.
+	XFRM XFRM_USER VXLAN FTRACE KPROBES KPROBE_EVENTS CGROUPS MEMCG NFT_OBJREF
 	NET_9P NET_9P_VIRTIO 9P_FS 9P_FS_POSIX_ACL OVERLAY_FS VIRTIO_PCI TMPFS DEVTMPFS BLK_DEV_INITRD RD_GZIP
 	DEBUG_INFO_NONE
 	# The point of this kernel.
@@ -98,7 +101,7 @@ scripts/config --set-val DEBUG_KMEMLEAK_MEM_POOL_SIZE 16000
 make -s olddefconfig
 missing=()
 for opt in KASAN DEBUG_KMEMLEAK PROVE_RCU PROVE_LOCKING NFT_COMPAT IP_NF_MANGLE IP6_NF_MANGLE 9P_FS OVERLAY_FS VETH \
-	XFRM_USER VXLAN KPROBE_EVENTS MEMCG; do
+	XFRM_USER VXLAN KPROBE_EVENTS MEMCG NFT_OBJREF; do
 	grep -q "^CONFIG_$opt=y" .config || missing+=("$opt")
 done
 ((${#missing[@]} == 0)) || {
@@ -112,4 +115,5 @@ rm -rf "${cache:?}/lib"
 make -s INSTALL_MOD_PATH="$cache" modules_install
 cp arch/x86/boot/bzImage "$cache/bzImage"
 echo "$kver" >"$cache/kernelrelease"
+echo "$recipe" >"$cache/recipe"
 print

@@ -41,13 +41,14 @@ use() {
 }
 
 # pair: allocates a learning session in each switchboard; sets s1/s2 (ids)
-# and s1a, s1b, s2a, s2b (their RTP gate ports).
+# and s1a, s1b, s2a, s2b (their RTP gate ports). Windows of 15 minutes: on
+# the debug kernel (make test-debug-kernel) one step takes minutes.
 pair() {
 	local out
-	out=$(rtpp alloc "${sb1[@]}" --rtp-learning-timeout-a 60000 --rtp-learning-timeout-b 60000)
+	out=$(rtpp alloc "${sb1[@]}" --rtp-learning-timeout-a 900000 --rtp-learning-timeout-b 900000)
 	s1=$(alloc_field "$out" sess-id) s1a=$(alloc_field "$out" gate-rtp-port-a)
 	s1b=$(alloc_field "$out" gate-rtp-port-b)
-	out=$(rtpp alloc "${sb2[@]}" --rtp-learning-timeout-a 60000 --rtp-learning-timeout-b 60000)
+	out=$(rtpp alloc "${sb2[@]}" --rtp-learning-timeout-a 900000 --rtp-learning-timeout-b 900000)
 	s2=$(alloc_field "$out" sess-id) s2a=$(alloc_field "$out" gate-rtp-port-a)
 	s2b=$(alloc_field "$out" gate-rtp-port-b)
 }

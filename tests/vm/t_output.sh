@@ -22,7 +22,7 @@ relay_check traffic clientb "$CLIENT_B:6000" "$GATE_B:52000" clienta "$CLIENT_A:
 step "info: KEY=VALUE lines, these keys, in this order"
 rtpp info >"$TMP/info"
 cat "$TMP/info"
-expect_eq "keys" "version uptime-ms switchboards sessions packets bytes drop-no-session drop-source drop-expired drop-malformed drop-no-dest drop-xmit drop-loop sessions-created sessions-expired sessions-deleted duplicated drop-rate" \
+expect_eq "keys" "version uptime-ms switchboards sessions packets bytes drop-no-session drop-source drop-expired drop-malformed drop-no-dest drop-xmit drop-loop sessions-created sessions-expired sessions-deleted duplicated drop-rate events-lost" \
 	"$(awk -F= '{ printf "%s%s", sep, $1; sep = " " }' "$TMP/info")"
 expect_match "version" '[0-9]+\.[0-9]+\.[0-9]+.*' "$(info_get version)"
 while IFS='=' read -r key value; do
@@ -34,9 +34,9 @@ step "list: switchboard, session and stream lines"
 rtpp list >"$TMP/list"
 cat "$TMP/list"
 n='[0-9]+'
-sbline="record=switchboard addr-a=$GATE_A port-a=50000 addr-b=$GATE_B port-b=52000 max-sess=4 expires-timeout=3600 resurrection-timeout=30 rules=1 live=1 expired=0 packets=1 bytes=172 drop-no-session=0 drop-source=0 drop-expired=0 drop-malformed=0 drop-no-dest=0 drop-xmit=0 drop-loop=0 duplicated=0 dscp=sender max-ttl=0 dup-below=0 drop-rate=0"
+sbline="record=switchboard addr-a=$GATE_A port-a=50000 addr-b=$GATE_B port-b=52000 max-sess=4 expires-timeout=3600 resurrection-timeout=30 rules=1 live=1 expired=0 packets=1 bytes=172 drop-no-session=0 drop-source=0 drop-expired=0 drop-malformed=0 drop-no-dest=0 drop-xmit=0 drop-loop=0 duplicated=0 dscp=sender max-ttl=0 dup-below=0 drop-rate=0 sessions-created=1 sessions-expired=0 sessions-deleted=0 events-lost=0"
 expect_eq "first switchboard" "$sbline" "$(grep "^record=switchboard addr-a=$GATE_A " "$TMP/list")"
-expect_match "second switchboard" "record=switchboard addr-a=$GATE port-a=40000 addr-b=$GATE port-b=40004 max-sess=2 expires-timeout=7200 resurrection-timeout=5 rules=1 live=1 expired=0 packets=0 bytes=0( drop-[a-z-]+=0){7} duplicated=0 dscp=sender max-ttl=0 dup-below=0 drop-rate=0" \
+expect_match "second switchboard" "record=switchboard addr-a=$GATE port-a=40000 addr-b=$GATE port-b=40004 max-sess=2 expires-timeout=7200 resurrection-timeout=5 rules=1 live=1 expired=0 packets=0 bytes=0( drop-[a-z-]+=0){7} duplicated=0 dscp=sender max-ttl=0 dup-below=0 drop-rate=0 sessions-created=1 sessions-expired=0 sessions-deleted=0 events-lost=0" \
 	"$(grep "^record=switchboard addr-a=$GATE " "$TMP/list")"
 expect_match "session line" "  record=session id=0 state=live age-ms=$n idle-ms=$n dscp=sender max-ttl=0 mark=0x0/0x0 dup-below=0" "$(list_session 0 "${sb[@]}" | head -n 1)"
 expect_match "fixed stream, with traffic" "    record=stream stream=rtp-b gate-port=52000 client=$CLIENT_B:6000 learned=0 always-learn=0 packets=1 bytes=172 drops=0 last-ms=$n dups=0 rate=0 burst=0" \

@@ -59,9 +59,9 @@ class Client {
     std::vector<Switchboard> switchboards(const SwitchboardSelector& selector = {});
     // The selector must match exactly one switchboard. The RTCP fields params leaves empty are
     // derived from RTP (with_rtcp_defaults, types.hpp), here and in update and alloc_batch.
-    // A module older than a relay option (RelayParams) or a rate limit (StreamParams::rate) of
-    // params refuses it: these three then throw (or, in a batch, give) ModuleTooOldError
-    // (error.hpp), which names the option.
+    // A module older than a relay option (RelayParams), a rate limit (StreamParams::rate) or the
+    // label (SessionParams::label) of params refuses it: these three then throw (or, in a batch,
+    // give) ModuleTooOldError (error.hpp), which names the option.
     SessionEntry alloc(const SwitchboardSelector& selector, const SessionParams& params);
     // Returns the number of sessions changed. Without range: every live session.
     std::uint32_t update(const SwitchboardSelector& selector,
@@ -70,8 +70,11 @@ class Client {
     std::uint32_t remove(const std::optional<SwitchboardSelector>& selector = {},
                          const std::optional<SessionRange>& range = {});
     SessionEntry session(const SwitchboardSelector& selector, std::uint32_t id);
+    // With label, only the sessions it matches (LabelFilter, types.hpp); a module older than the
+    // labels refuses it with ModuleTooOldError.
     std::vector<SessionEntry> sessions(const std::optional<SwitchboardSelector>& selector = {},
-                                       const std::optional<SessionRange>& range = {});
+                                       const std::optional<SessionRange>& range = {},
+                                       const std::optional<LabelFilter>& label = {});
     // bits: RTPPROXY_RESET_*. Returns the number of switchboards touched.
     std::uint32_t reset(std::uint32_t bits,
                         const std::optional<SwitchboardSelector>& selector = {});

@@ -64,26 +64,32 @@ class KernelError : public std::system_error {
 class ModuleTooOldError : public KernelError {
   public:
     // attributes: the session attributes (RTPPROXY_SESS_A_*) it names, stream_attributes the
-    // stream attributes (RTPPROXY_STREAM_A_*, of whichever stream); text says which.
+    // stream attributes (RTPPROXY_STREAM_A_*, of whichever stream), top_attributes the
+    // top-level ones (RTPPROXY_A_*); text says which.
     ModuleTooOldError(const KernelError& answer, const std::string& text,
                       std::vector<std::uint16_t> attributes,
-                      std::vector<std::uint16_t> stream_attributes = {})
+                      std::vector<std::uint16_t> stream_attributes = {},
+                      std::vector<std::uint16_t> top_attributes = {})
         : KernelError(answer, text),
           attributes_(std::move(attributes)),
-          stream_attributes_(std::move(stream_attributes)) {}
+          stream_attributes_(std::move(stream_attributes)),
+          top_attributes_(std::move(top_attributes)) {}
 
     // The option the kernel pointed at, or, when it gave no offset, every one the request had:
-    // a relay option (RelayParams) here, a rate limit (StreamParams::rate) in
-    // stream_attributes(). Session and stream attributes are numbered apart: the same number is
-    // another option in each.
+    // a relay option (RelayParams) or the label (SessionParams::label) here, a rate limit
+    // (StreamParams::rate) in stream_attributes(), the label filter of a session list
+    // (LabelFilter) in top_attributes(). Top-level, session and stream attributes are numbered
+    // apart: the same number is another option in each.
     const std::vector<std::uint16_t>& attributes() const noexcept { return attributes_; }
     const std::vector<std::uint16_t>& stream_attributes() const noexcept {
         return stream_attributes_;
     }
+    const std::vector<std::uint16_t>& top_attributes() const noexcept { return top_attributes_; }
 
   private:
     std::vector<std::uint16_t> attributes_;
     std::vector<std::uint16_t> stream_attributes_;
+    std::vector<std::uint16_t> top_attributes_;
 };
 
 // The exception for a failed request: KernelError(error, what).

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -22,9 +23,11 @@ class Request {
   public:
     // The largest single request (alloc with four IPv6 streams) is well below this.
     static constexpr std::size_t kCapacity = 1024;
-    // A bulk alloc of RTPPROXY_BULK_MAX sessions with four IPv6 streams each and every option
-    // fits (about 36 KiB); the session list's nest, whose length is 16 bits, stays below 64 KiB.
-    static constexpr std::size_t kBulkCapacity = 48 * 1024;
+    // A bulk alloc of RTPPROXY_BULK_MAX sessions with four IPv6 streams each, every option and
+    // a label of RTPPROXY_LABEL_MAX bytes fits: 432 bytes a session, 54 KiB in all. The session
+    // list's nest, whose length is 16 bits, stays below 64 KiB: it would take 151 such
+    // sessions to reach it, so one message still carries RTPPROXY_BULK_MAX.
+    static constexpr std::size_t kBulkCapacity = 56 * 1024;
 
     // A generic netlink request for family_id, with NLM_F_REQUEST | flags, in a buffer of
     // capacity bytes.
@@ -48,18 +51,28 @@ class Request {
     std::vector<std::uint32_t> storage_;
 };
 
-// Generic netlink controller: resolve a family's id.
+// Generic netlink controller: resolve a family's id and its multicast groups' ids.
 Request make_get_family_request(std::string_view name);
+struct MulticastGroup {
+    std::string name;
+    std::uint32_t id = 0;
+};
 struct FamilyInfo {
     std::uint16_t id = 0;
     std::uint32_t version = 0;
+    std::vector<MulticastGroup> multicast_groups;  // CTRL_ATTR_MCAST_GROUPS, none if absent
+
+    // The id of the group of that name; nothing when the family has none of that name.
+    std::optional<std::uint32_t> multicast_group(std::string_view name) const noexcept;
 };
 FamilyInfo parse_family_reply(const nlmsghdr* nlh);
 
 // Requests of the xt_rtpproxy family. An absent optional selector or range is not sent. Doit
 // requests ask for no ACK: their reply, or an error, ends them. The session params of alloc,
 // update and the bulk alloc go out with_rtcp_defaults (types.hpp), which throws
-// std::invalid_argument when they cannot be derived.
+// std::invalid_argument when they cannot be derived; so does a label longer than kLabelMax.
+// The session list dumps take an optional label filter (LabelFilter, types.hpp), which throws
+// std::invalid_argument when its label is empty or longer than kLabelMax.
 Request make_info_request(std::uint16_t family_id);
 Request make_switchboards_request(std::uint16_t family_id, const SwitchboardSelector& selector);
 Request make_alloc_request(std::uint16_t family_id, const SwitchboardSelector& selector,
@@ -73,7 +86,8 @@ Request make_session_request(std::uint16_t family_id, const SwitchboardSelector&
                              std::uint32_t id);
 Request make_sessions_request(std::uint16_t family_id,
                               const std::optional<SwitchboardSelector>& selector,
-                              const std::optional<SessionRange>& range);
+                              const std::optional<SessionRange>& range,
+                              const std::optional<LabelFilter>& label = std::nullopt);
 Request make_reset_request(std::uint16_t family_id, std::uint32_t bits,
                            const std::optional<SwitchboardSelector>& selector);
 Request make_audit_request(std::uint16_t family_id,
@@ -85,7 +99,8 @@ Request make_remove_many_request(std::uint16_t family_id, const SwitchboardSelec
                                  std::span<const SessionRange> ranges);
 Request make_session_table_request(std::uint16_t family_id,
                                    const std::optional<SwitchboardSelector>& selector,
-                                   const std::optional<SessionRange>& range);
+                                   const std::optional<SessionRange>& range,
+                                   const std::optional<LabelFilter>& label = std::nullopt);
 
 // Replies. Each throws std::system_error(EBADMSG) on a reply that breaks the ABI.
 Info parse_info_reply(const nlmsghdr* nlh);
@@ -101,11 +116,13 @@ void parse_session_table_reply(const nlmsghdr* nlh, std::vector<SessionEntry>& o
 std::vector<std::uint32_t> parse_affected_list_reply(const nlmsghdr* nlh);
 
 // An error of an alloc, update or bulk alloc request, told in terms of the relay options
-// (RelayParams) and the rate limits (StreamParams::rate) when a module older than them refused
-// one: its strict validation answers EINVAL "Unknown attribute type" with the offset of the
-// attribute, which is mapped back to the attribute of request, in a session nest or in one of
-// its stream nests. Without an offset, every such option the request had is named. Nothing when
-// the error is of another kind or points at another attribute.
+// (RelayParams), the rate limits (StreamParams::rate) and the label (SessionParams::label) when
+// a module older than them refused one, and of a session list dump in terms of its label
+// filter (LabelFilter): a module's strict validation answers EINVAL "Unknown attribute type"
+// with the offset of the attribute, which is mapped back to the attribute of request, at the
+// top level, in a session nest or in one of its stream nests. Without an offset, every such
+// option the request had is named. Nothing when the error is of another kind or points at
+// another attribute.
 std::optional<ModuleTooOldError> explain_unknown_attribute(const KernelError& error,
                                                            const Request& request);
 

@@ -43,8 +43,10 @@ class Socket {
     Socket& operator=(Socket&& other) noexcept;
     ~Socket();
 
-    std::uint16_t family_id() const noexcept { return family_id_; }
-    std::uint32_t family_version() const noexcept { return family_version_; }
+    std::uint16_t family_id() const noexcept { return family_.id; }
+    std::uint32_t family_version() const noexcept { return family_.version; }
+    // What the controller said of the family, its multicast groups included (Monitor joins one).
+    const FamilyInfo& family() const noexcept { return family_; }
     // The descriptor, for an event loop's poll; reading or writing it directly would take
     // replies from under the calls below. -1 once moved from.
     int fd() const noexcept;
@@ -82,8 +84,7 @@ class Socket {
     // id and read each other's replies.
     pid_t owner_ = 0;
     std::uint32_t seq_ = 0;
-    std::uint16_t family_id_ = 0;
-    std::uint32_t family_version_ = 0;
+    FamilyInfo family_;
     std::chrono::milliseconds receive_timeout_{0};
     std::vector<std::byte> rx_;
 };

@@ -57,6 +57,8 @@ struct Endpoint {
     friend bool operator==(const Endpoint&, const Endpoint&) = default;
 };
 
+struct SwitchboardGates;
+
 // Which switchboard(s) a request is for: every field given must match; none matches all.
 struct SwitchboardSelector {
     std::optional<Address> addr_a;
@@ -65,6 +67,9 @@ struct SwitchboardSelector {
     std::optional<std::uint16_t> port_b;
 
     bool empty() const noexcept { return !addr_a && !port_a && !addr_b && !port_b; }
+    // As the kernel matches a request's selector: for what it hears of all switchboards at once
+    // (Monitor, monitor.hpp).
+    bool matches(const SwitchboardGates& gates) const noexcept;
     friend bool operator==(const SwitchboardSelector&, const SwitchboardSelector&) = default;
 };
 
@@ -88,6 +93,9 @@ struct Counters {
     // Packets beyond their stream's rate limit (StreamParams::rate), dropped; they count in the
     // stream's drops too. 0 from a kernel without rate limits.
     std::uint64_t drop_rate = 0;
+    // Events (Monitor, monitor.hpp) that some listener missed, its receive buffer full, or that
+    // could not be built: once per event however many missed it. 0 from a kernel without events.
+    std::uint64_t events_lost = 0;
 
     friend bool operator==(const Counters&, const Counters&) = default;
 };
@@ -200,6 +208,9 @@ struct Switchboard : SwitchboardGates {
     RelayDefaults relay_defaults;  // what its new sessions start with
 };
 
+// The longest session label (RTPPROXY_LABEL_MAX), in bytes.
+inline constexpr std::size_t kLabelMax = 128;
+
 struct Session {
     std::uint32_t id = 0;
     SessionState state = SessionState::unknown;
@@ -207,6 +218,9 @@ struct Session {
     std::uint64_t idle_ms = 0;
     std::array<Stream, kStreams> streams{};
     RelayOptions relay;
+    // The bytes SessionParams::label gave it, as they were given; empty when it has none (and
+    // from a module without labels).
+    std::string label;
 
     const Stream& stream(StreamIndex index) const {
         return streams[static_cast<std::size_t>(index)];
@@ -277,6 +291,13 @@ struct RelayParams {
 struct SessionParams {
     std::array<StreamParams, kStreams> streams{};
     RelayParams relay;
+    // Opaque bytes of the caller's, at most kLabelMax, that the kernel keeps with the session
+    // and returns in every reply about it: a control daemon's call key (Call-ID, tags), so that
+    // after a restart it finds its sessions again (LabelFilter) instead of keeping its own
+    // record of them. Absent: alloc sets none, update keeps the sessions'; empty: update
+    // removes it. A longer one makes the request throw std::invalid_argument. A module older
+    // than the labels refuses a request with one: ModuleTooOldError (error.hpp) names it.
+    std::optional<std::string> label;
 
     StreamParams& stream(StreamIndex index) { return streams[static_cast<std::size_t>(index)]; }
     const StreamParams& stream(StreamIndex index) const {
@@ -285,6 +306,21 @@ struct SessionParams {
     // True if some stream has an address or a learning timeout, as alloc requires.
     bool has_client_or_learning() const noexcept;
     friend bool operator==(const SessionParams&, const SessionParams&) = default;
+};
+
+// Which sessions a session list returns by their label (SessionParams::label): those whose label
+// is exactly label, or with prefix those whose label begins with it. label has 1..kLabelMax
+// bytes; an empty or longer one makes the request throw std::invalid_argument. A module older
+// than the labels refuses the filter: ModuleTooOldError (error.hpp) names it.
+struct LabelFilter {
+    std::string label;
+    bool prefix = false;
+
+    // As the kernel matches a session's label: for what it hears of all sessions at once
+    // (Monitor, monitor.hpp). A session without a label (an empty one) never matches.
+    bool matches(std::string_view session_label) const noexcept;
+
+    friend bool operator==(const LabelFilter&, const LabelFilter&) = default;
 };
 
 // Fills every RTCP field left empty from its RTP stream: the same address, the RTP port + 1 and

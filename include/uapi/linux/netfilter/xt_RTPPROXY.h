@@ -80,7 +80,8 @@
  *
  * RTPPROXY_CMD_GET_SESSION: doit (RTPPROXY_A_SWITCHBOARD selector matching
  *  exactly one, RTPPROXY_A_SESS_ID_LO is the id) or dumpit (optional
- *  selector, optional id range). One reply message per session:
+ *  selector, optional id range, optional label filter: RTPPROXY_A_LABEL,
+ *  with RTPPROXY_A_LABEL_PREFIX). One reply message per session:
  *    RTPPROXY_A_SWITCHBOARD: NLA_NESTED (FAMILY, GATE_A, GATE_B only)
  *    RTPPROXY_A_SESSION: NLA_NESTED
  *       RTPPROXY_SESS_A_ID: NLA_U32
@@ -88,6 +89,7 @@
  *       RTPPROXY_SESS_A_AGE_MS: NLA_U64 (since alloc)
  *       RTPPROXY_SESS_A_IDLE_MS: NLA_U64 (since the last relayed packet, or
  *          since alloc / resurrection)
+ *       RTPPROXY_SESS_A_LABEL: NLA_BINARY (absent when the session has none)
  *       RTPPROXY_SESS_A_RTP_A, _RTCP_A, _RTP_B, _RTCP_B: NLA_NESTED, each
  *          RTPPROXY_STREAM_A_GATE_PORT: NLA_U16 (port of the gate the client
  *             sends to and receives from)
@@ -101,6 +103,9 @@
  *             the session and dropped)
  *          RTPPROXY_STREAM_A_LAST_MS: NLA_U64 (since the last relayed packet;
  *             absent when none)
+ *          RTP streams only: the call quality (RTPPROXY_STREAM_A_SSRC ...
+ *             RTPPROXY_STREAM_A_NOT_RTP; SSRC and PAYLOAD_TYPE once an RTP
+ *             datagram came)
  *
  * RTPPROXY_CMD_RESET_COUNTERS: doit, needs CAP_NET_ADMIN. Request:
  *    RTPPROXY_A_RESET: NLA_U32 (RTPPROXY_RESET_* bits, at least one)
@@ -134,7 +139,8 @@
  *  Reply: RTPPROXY_A_AFFECTED: NLA_U32 (in all) and
  *    RTPPROXY_A_AFFECTED_LIST: NLA_BINARY, __u32 per range, in request order.
  *
- * RTPPROXY_CMD_GET_SESSION_TABLE: dumpit; request as GET_SESSION's dump.
+ * RTPPROXY_CMD_GET_SESSION_TABLE: dumpit; request as GET_SESSION's dump
+ *  (label filter included).
  *  What GET_SESSION's dump says, in fixed-size records, many per message
  *  and every message about one switchboard:
  *    RTPPROXY_A_SWITCHBOARD: NLA_NESTED (FAMILY, GATE_A, GATE_B only)
@@ -143,6 +149,23 @@
  *    RTPPROXY_A_SESSION_TABLE: NLA_BINARY, records of that size back to
  *       back (struct rtpproxy_session_rec); they are only 4-byte aligned
  *       in the message, so copy each out before reading its __u64 fields
+ *
+ * Events (added later): the family's multicast group
+ *  XT_RTPPROXY_MCGRP_EVENTS tells what happens to sessions and switchboards,
+ *  as ip monitor and conntrack -E tell theirs. Joining it needs
+ *  CAP_NET_ADMIN in the user namespace owning the network namespace; a
+ *  listener hears its own namespace only. Each event is one message of
+ *  RTPPROXY_CMD_EVENT (never a request: the kernel answers EOPNOTSUPP):
+ *    RTPPROXY_A_EVENT: NLA_U8 (enum rtpproxy_event)
+ *    RTPPROXY_A_SWITCHBOARD: NLA_NESTED: for session events FAMILY, GATE_A
+ *       and GATE_B; for switchboard events as GET_SWITCHBOARD's
+ *    RTPPROXY_A_SESSION: NLA_NESTED, session events: as GET_SESSION's, with
+ *       the label and each stream's counters as they are when it happens
+ *    RTPPROXY_A_STREAM: NLA_U8 (enum rtpproxy_stream_idx), LEARNED only
+ *  A listener that does not read as fast as events come loses some: its
+ *  next receive fails with ENOBUFS (netlink's own overrun report), and the
+ *  module counts each event some listener missed (RTPPROXY_CNT_A_EVENTS_LOST).
+ *  Nothing is built while nobody listens.
  *
  * Selectors: an RTPPROXY_A_SWITCHBOARD nest in a request with any of
  *  RTPPROXY_SB_A_GATE_A / _GATE_B, each with any of RTPPROXY_GATE_A_ADDR /
@@ -236,9 +259,45 @@ enum rtpproxy_cmd {
 	RTPPROXY_CMD_NEW_SESSIONS,
 	RTPPROXY_CMD_DEL_SESSIONS,
 	RTPPROXY_CMD_GET_SESSION_TABLE,
+	RTPPROXY_CMD_EVENT,
 	__RTPPROXY_CMD_MAX
 };
 #define RTPPROXY_CMD_MAX (__RTPPROXY_CMD_MAX - 1)
+
+/* The multicast group of the events (RTPPROXY_CMD_EVENT). */
+#define XT_RTPPROXY_MCGRP_EVENTS	"events"
+
+/**
+ * enum rtpproxy_event - what an event message tells (RTPPROXY_A_EVENT)
+ * @RTPPROXY_EVENT_SESSION_NEW: a session was allocated (NEW_SESSION,
+ *	NEW_SESSIONS)
+ * @RTPPROXY_EVENT_LEARNED: a learning stream took a packet's source as its
+ *	client, and that changed its client (a first one, or always-learn
+ *	seeing a new source); RTPPROXY_A_STREAM says which
+ * @RTPPROXY_EVENT_RESURRECTED: SET_SESSION with an id range made a session
+ *	that had been idle for the expires timeout live again
+ * @RTPPROXY_EVENT_EXPIRED: a session went idle for the expires timeout
+ * @RTPPROXY_EVENT_DELETED: DEL_SESSION or DEL_SESSIONS freed a session: its
+ *	last counters
+ * @RTPPROXY_EVENT_FREED: an expired session's slot was freed after the
+ *	resurrection timeout: its last counters
+ * @RTPPROXY_EVENT_SWITCHBOARD_NEW: a first rule made a switchboard
+ * @RTPPROXY_EVENT_SWITCHBOARD_DEL: its last rule went: the switchboard and
+ *	all its sessions are freed (no event for each of them); its last
+ *	counters
+ */
+enum rtpproxy_event {
+	RTPPROXY_EVENT_SESSION_NEW = 1,
+	RTPPROXY_EVENT_LEARNED,
+	RTPPROXY_EVENT_EXPIRED,
+	RTPPROXY_EVENT_RESURRECTED,
+	RTPPROXY_EVENT_DELETED,
+	RTPPROXY_EVENT_FREED,
+	RTPPROXY_EVENT_SWITCHBOARD_NEW,
+	RTPPROXY_EVENT_SWITCHBOARD_DEL,
+	__RTPPROXY_EVENT_MAX
+};
+#define RTPPROXY_EVENT_MAX (__RTPPROXY_EVENT_MAX - 1)
 
 /**
  * enum rtpproxy_attr - top-level attributes
@@ -267,6 +326,13 @@ enum rtpproxy_cmd {
  *	(NLA_U32)
  * @RTPPROXY_A_SESSION_TABLE: sessions (NLA_BINARY: struct
  *	rtpproxy_session_rec array)
+ * @RTPPROXY_A_LABEL: session dumps list only the sessions with this label,
+ *	1..RTPPROXY_LABEL_MAX bytes (NLA_BINARY)
+ * @RTPPROXY_A_LABEL_PREFIX: with RTPPROXY_A_LABEL: the sessions whose label
+ *	begins with it (NLA_FLAG)
+ * @RTPPROXY_A_EVENT: what an event tells (NLA_U8: enum rtpproxy_event)
+ * @RTPPROXY_A_STREAM: the stream an event is about (NLA_U8: enum
+ *	rtpproxy_stream_idx)
  */
 enum rtpproxy_attr {
 	RTPPROXY_A_UNSPEC,
@@ -287,6 +353,10 @@ enum rtpproxy_attr {
 	RTPPROXY_A_AFFECTED_LIST,
 	RTPPROXY_A_SESSION_REC_SIZE,
 	RTPPROXY_A_SESSION_TABLE,
+	RTPPROXY_A_LABEL,
+	RTPPROXY_A_LABEL_PREFIX,
+	RTPPROXY_A_EVENT,
+	RTPPROXY_A_STREAM,
 	__RTPPROXY_A_LAST
 };
 #define RTPPROXY_A_MAX (__RTPPROXY_A_LAST - 1)
@@ -391,9 +461,18 @@ enum rtpproxy_sess_state {
  * @RTPPROXY_SESS_A_DUP_BELOW: RTP and RTCP datagrams with fewer UDP payload
  *	bytes than this are sent twice (NLA_U16; 0: none, the default;
  *	rtpproxy's -2 is 128)
+ * @RTPPROXY_SESS_A_CLOCK_RATE: the RTP clock of the session's streams in Hz,
+ *	RTPPROXY_MIN_CLOCK_RATE..RTPPROXY_MAX_CLOCK_RATE (NLA_U32), for the
+ *	jitter (RTPPROXY_STREAM_A_JITTER); 8000 unless given (G.711, G.729;
+ *	48000 for Opus, 90000 for video)
+ * @RTPPROXY_SESS_A_LABEL: opaque bytes of the session's owner, up to
+ *	RTPPROXY_LABEL_MAX (NLA_BINARY), kept and returned as given: a control
+ *	daemon's call key (Call-ID, tags), from which its state can be rebuilt.
+ *	NEW_SESSION and SET_SESSION set it; 0 bytes removes it. Replies carry
+ *	it when the session has one
  *
- * In SET_SESSION, each of the relay options above that is present replaces
- * the session's; the others stay.
+ * In SET_SESSION, each of the relay options above (and the label) that is
+ * present replaces the session's; the others stay.
  */
 enum rtpproxy_sess_attr {
 	RTPPROXY_SESS_A_UNSPEC,
@@ -411,9 +490,18 @@ enum rtpproxy_sess_attr {
 	RTPPROXY_SESS_A_MARK,
 	RTPPROXY_SESS_A_MARK_MASK,
 	RTPPROXY_SESS_A_DUP_BELOW,
+	RTPPROXY_SESS_A_LABEL,
+	RTPPROXY_SESS_A_CLOCK_RATE,
 	__RTPPROXY_SESS_A_LAST
 };
 #define RTPPROXY_SESS_A_MAX (__RTPPROXY_SESS_A_LAST - 1)
+
+/* RTPPROXY_SESS_A_CLOCK_RATE */
+#define RTPPROXY_MIN_CLOCK_RATE		1000
+#define RTPPROXY_MAX_CLOCK_RATE		1000000
+
+/* RTPPROXY_SESS_A_LABEL, RTPPROXY_A_LABEL: the longest label. */
+#define RTPPROXY_LABEL_MAX		128
 
 /* RTPPROXY_STREAM_A_BURST: the least burst, one full-size datagram. */
 #define RTPPROXY_MIN_BURST		1500
@@ -478,6 +566,39 @@ struct rtpproxy_stream_rec {
 	__u64 last_ms;
 };
 
+/* struct rtpproxy_quality_rec flags */
+#define RTPPROXY_QUALITY_F_SEEN		(1U << 0) /* an RTP datagram came */
+
+/**
+ * struct rtpproxy_quality_rec - an RTP stream's call quality in struct
+ *	rtpproxy_session_rec; each field means what the rtpproxy_stream_attr
+ *	of the same name does
+ * @ssrc: with RTPPROXY_QUALITY_F_SEEN
+ * @ssrc_changes: times the SSRC changed
+ * @expected: RTP datagrams expected from the sequence numbers
+ * @lost: of those, not received
+ * @duplicates: received again
+ * @reordered: received after a later one
+ * @not_rtp: datagrams that were not RTP
+ * @jitter: interarrival jitter, RTP clock units
+ * @payload_type: with RTPPROXY_QUALITY_F_SEEN, of the last RTP datagram
+ * @flags: RTPPROXY_QUALITY_F_* bits
+ * @__pad: 0
+ */
+struct rtpproxy_quality_rec {
+	__u32 ssrc;
+	__u32 ssrc_changes;
+	__u64 expected;
+	__u64 lost;
+	__u64 duplicates;
+	__u64 reordered;
+	__u64 not_rtp;
+	__u32 jitter;
+	__u8 payload_type;
+	__u8 flags;
+	__u16 __pad;
+};
+
 /**
  * struct rtpproxy_session_rec - a session in RTPPROXY_A_SESSION_TABLE
  * @id: session id
@@ -498,6 +619,19 @@ struct rtpproxy_stream_rec {
  * @dups: per stream, copies sent beyond the first (RTPPROXY_STREAM_A_DUPS)
  * @rate: per stream, as RTPPROXY_STREAM_A_RATE
  * @burst: per stream, as RTPPROXY_STREAM_A_BURST
+ *
+ * Appended after RTPPROXY_SESSION_REC_V2_SIZE bytes (modules without labels
+ * send records of that size):
+ * @label_len: bytes of @label used, 0 when the session has none
+ * @label: as RTPPROXY_SESS_A_LABEL, the rest 0
+ * @__pad3: 0
+ *
+ * Appended after RTPPROXY_SESSION_REC_V3_SIZE bytes (modules without call
+ * quality send records of that size):
+ * @clock_rate: as RTPPROXY_SESS_A_CLOCK_RATE
+ * @__pad4: 0
+ * @quality: the call quality of the RTP streams, [0] of RTPPROXY_STREAM_RTP_A,
+ *	[1] of RTPPROXY_STREAM_RTP_B
  */
 struct rtpproxy_session_rec {
 	__u32 id;
@@ -515,12 +649,24 @@ struct rtpproxy_session_rec {
 	__u64 dups[RTPPROXY_STREAMS];
 	__u32 rate[RTPPROXY_STREAMS];
 	__u32 burst[RTPPROXY_STREAMS];
+	__u32 label_len;
+	__u8 label[RTPPROXY_LABEL_MAX];
+	__u32 __pad3;
+	__u32 clock_rate;
+	__u32 __pad4;
+	struct rtpproxy_quality_rec quality[2];
 };
 
 /* The record before the relay options: what older modules send. */
 #define RTPPROXY_SESSION_REC_V1_SIZE	(4 + 4 + 8 + 8 + \
 					 RTPPROXY_STREAMS * \
 					 sizeof(struct rtpproxy_stream_rec))
+/* The record before the labels: what modules with relay options send. */
+#define RTPPROXY_SESSION_REC_V2_SIZE	(RTPPROXY_SESSION_REC_V1_SIZE + 16 + \
+					 RTPPROXY_STREAMS * (8 + 4 + 4))
+/* The record before the call quality: what modules with labels send. */
+#define RTPPROXY_SESSION_REC_V3_SIZE	(RTPPROXY_SESSION_REC_V2_SIZE + 4 + \
+					 RTPPROXY_LABEL_MAX + 4)
 
 /**
  * enum rtpproxy_stream_attr - a client endpoint (RTPPROXY_SESS_A_RTP_A...)
@@ -549,6 +695,28 @@ struct rtpproxy_session_rec {
  * @RTPPROXY_STREAM_A_BURST: the bytes it may send at once beyond the rate
  *	(NLA_U32, with RTPPROXY_STREAM_A_RATE; default: a fifth of a second at
  *	the rate, at least RTPPROXY_MIN_BURST)
+ *
+ * The call quality of an RTP stream, replies only, from the 12-byte RTP
+ * header of every datagram accepted from the client (before the rate limit
+ * judges it; the payload is not read), as RFC 3550 counts them:
+ * @RTPPROXY_STREAM_A_SSRC: the SSRC of the last RTP datagram (NLA_U32)
+ * @RTPPROXY_STREAM_A_SSRC_CHANGES: times it changed (NLA_U32); each new
+ *	SSRC starts its own sequence, added to what came before
+ * @RTPPROXY_STREAM_A_PAYLOAD_TYPE: of the last RTP datagram (NLA_U8)
+ * @RTPPROXY_STREAM_A_EXPECTED: datagrams expected from the sequence numbers
+ *	(the extended highest less the first, plus one: A.3) (NLA_U64)
+ * @RTPPROXY_STREAM_A_LOST: expected and not received, not below 0 (NLA_U64)
+ * @RTPPROXY_STREAM_A_DUPLICATES: sequence numbers received again, among
+ *	the last 64 (NLA_U64)
+ * @RTPPROXY_STREAM_A_REORDERED: received after a later one, up to 100
+ *	behind (NLA_U64); they are not lost
+ * @RTPPROXY_STREAM_A_JITTER: the interarrival jitter of A.8 in clock units
+ *	of RTPPROXY_SESS_A_CLOCK_RATE (NLA_U32)
+ * @RTPPROXY_STREAM_A_NOT_RTP: datagrams relayed that are not RTP: shorter
+ *	than their header, version other than 2, or RTCP on the RTP port (RFC
+ *	5761: packet types 192..223) (NLA_U64)
+ * RTPPROXY_RESET_SESSIONS zeroes the counts; the SSRC, the sequence and the
+ * jitter estimate go on.
  */
 enum rtpproxy_stream_attr {
 	RTPPROXY_STREAM_A_UNSPEC,
@@ -567,6 +735,15 @@ enum rtpproxy_stream_attr {
 	RTPPROXY_STREAM_A_DUPS,
 	RTPPROXY_STREAM_A_RATE,
 	RTPPROXY_STREAM_A_BURST,
+	RTPPROXY_STREAM_A_SSRC,
+	RTPPROXY_STREAM_A_SSRC_CHANGES,
+	RTPPROXY_STREAM_A_PAYLOAD_TYPE,
+	RTPPROXY_STREAM_A_EXPECTED,
+	RTPPROXY_STREAM_A_LOST,
+	RTPPROXY_STREAM_A_DUPLICATES,
+	RTPPROXY_STREAM_A_REORDERED,
+	RTPPROXY_STREAM_A_JITTER,
+	RTPPROXY_STREAM_A_NOT_RTP,
 	__RTPPROXY_STREAM_A_LAST
 };
 #define RTPPROXY_STREAM_A_MAX (__RTPPROXY_STREAM_A_LAST - 1)
@@ -603,6 +780,9 @@ enum rtpproxy_stream_attr {
  *	(RTPPROXY_SESS_A_DUP_BELOW); not counted in PACKETS or BYTES
  * @RTPPROXY_CNT_A_DROP_RATE: packets beyond their stream's rate limit
  *	(RTPPROXY_STREAM_A_RATE)
+ * @RTPPROXY_CNT_A_EVENTS_LOST: events (RTPPROXY_CMD_EVENT) that a listener
+ *	missed because its receive buffer was full, or that could not be
+ *	built; counted once per event however many listeners missed it
  */
 enum rtpproxy_counter_attr {
 	RTPPROXY_CNT_A_UNSPEC,
@@ -621,6 +801,7 @@ enum rtpproxy_counter_attr {
 	RTPPROXY_CNT_A_DROP_LOOP,
 	RTPPROXY_CNT_A_DUPLICATED,
 	RTPPROXY_CNT_A_DROP_RATE,
+	RTPPROXY_CNT_A_EVENTS_LOST,
 	__RTPPROXY_CNT_A_LAST
 };
 #define RTPPROXY_CNT_A_MAX (__RTPPROXY_CNT_A_LAST - 1)
