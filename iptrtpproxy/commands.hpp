@@ -17,7 +17,7 @@ namespace iptrtpproxy {
 enum OptionGroup : unsigned {
     kSwitchboardOptions = 1U << 0,  // --addr-a/-b, --port-a/-b
     kRangeOptions = 1U << 1,        // --sess-id-lo/-hi
-    kClientOptions = 1U << 2,       // --rtp-*/--rtcp-*, --always-learn
+    kClientOptions = 1U << 2,       // --rtp-*/--rtcp-*, --always-learn, --clock-rate
     kListOptions = 1U << 3,         // --no-switchboard, --no-session
     kOtherOptions = 1U << 4,        // resets, --audit
     kRelayOptions = 1U << 5,        // --dscp, --tos, --max-ttl, --mark, --dup-small

@@ -55,6 +55,25 @@ void append_hex(std::string& out, std::uint32_t value) {
     out.append(buf, end);
 }
 
+// "0x" and 8 lower-case hex digits: an SSRC is 32 random bits, and a fixed width lines them up
+// and reads as the packet dumps of tcpdump and Wireshark write them.
+void append_hex8(std::string& out, std::uint32_t value) {
+    char buf[8];
+    const auto end = std::to_chars(buf, buf + sizeof(buf), value, 16).ptr;
+    out += "0x";
+    out.append(8 - static_cast<std::size_t>(end - buf), '0');
+    out.append(buf, end);
+}
+
+// Jitter in RTP clock units as milliseconds with one decimal, rounded: integer arithmetic, so
+// that the same counts always print the same text. clock_rate is not 0.
+void append_jitter_ms(std::string& out, std::uint32_t jitter, std::uint32_t clock_rate) {
+    const std::uint64_t tenths = (std::uint64_t{jitter} * 10000 + clock_rate / 2) / clock_rate;
+    append_num(out, tenths / 10);
+    out += '.';
+    append_num(out, tenths % 10);
+}
+
 // "sender" or the code point, as --dscp takes it.
 std::string dscp_text(xtrtpproxy::Dscp dscp) {
     return dscp.is_sender() ? "sender" : std::to_string(dscp.value);
@@ -133,9 +152,37 @@ void append_switchboard_keys(std::string& out, const xtrtpproxy::Switchboard& sb
     key_num("events-lost", c.events_lost);
 }
 
-// The keys of list's stream record after its stream=NAME, each with prefix.
-void append_stream_keys(std::string& out, std::string_view prefix,
-                        const xtrtpproxy::Stream& stream) {
+// The call quality keys of an RTP stream's record, each with prefix; jitter-ms only with the
+// session's clock rate (0: a module that does not say).
+void append_quality_keys(std::string& out, std::string_view prefix,
+                         const xtrtpproxy::Quality& quality, std::uint32_t clock_rate) {
+    const auto key_num = [&](std::string_view name, std::uint64_t value) {
+        append_key(out, prefix, name);
+        append_num(out, value);
+    };
+    // The SSRC and the payload type are the last RTP datagram's: none before the first.
+    if (quality.ssrc) {
+        append_key(out, prefix, "ssrc");
+        append_hex8(out, *quality.ssrc);
+    }
+    key_num("ssrc-changes", quality.ssrc_changes);
+    if (quality.payload_type) key_num("pt", *quality.payload_type);
+    key_num("expected", quality.expected);
+    key_num("lost", quality.lost);
+    key_num("duplicates", quality.duplicates);
+    key_num("reordered", quality.reordered);
+    key_num("jitter", quality.jitter);
+    if (clock_rate) {
+        append_key(out, prefix, "jitter-ms");
+        append_jitter_ms(out, quality.jitter, clock_rate);
+    }
+    key_num("not-rtp", quality.not_rtp);
+}
+
+// The keys of list's stream record after its stream=NAME, each with prefix; clock_rate is the
+// session's, for the jitter.
+void append_stream_keys(std::string& out, std::string_view prefix, const xtrtpproxy::Stream& stream,
+                        std::uint32_t clock_rate) {
     const auto key_num = [&](std::string_view name, std::uint64_t value) {
         append_key(out, prefix, name);
         append_num(out, value);
@@ -156,12 +203,15 @@ void append_stream_keys(std::string& out, std::string_view prefix,
     key_num("dups", stream.dups);
     key_num("rate", stream.rate);
     key_num("burst", stream.burst);
+    // The RTP streams' only: the kernel judges no RTCP.
+    if (stream.quality) append_quality_keys(out, prefix, *stream.quality, clock_rate);
 }
 
-void append_stream(std::string& out, std::size_t index, const xtrtpproxy::Stream& stream) {
+void append_stream(std::string& out, std::size_t index, const xtrtpproxy::Stream& stream,
+                   std::uint32_t clock_rate) {
     out += "    record=stream stream=";
     out += xtrtpproxy::stream_name(index);
-    append_stream_keys(out, "", stream);
+    append_stream_keys(out, "", stream, clock_rate);
     out += '\n';
 }
 
@@ -189,6 +239,11 @@ void append_session_keys(std::string& out, const xtrtpproxy::Session& session) {
     append_hex(out, relay.mark.mask);
     append_key(out, "", "dup-below");
     append_num(out, relay.dup_below);
+    // From a module with call quality only, which always has one.
+    if (session.clock_rate) {
+        append_key(out, "", "clock-rate");
+        append_num(out, session.clock_rate);
+    }
     append_label(out, session.label);
 }
 
@@ -197,7 +252,7 @@ void append_session(std::string& out, const xtrtpproxy::Session& session) {
     append_session_keys(out, session);
     out += '\n';
     for (std::size_t i = 0; i < xtrtpproxy::kStreams; ++i)
-        append_stream(out, i, session.streams[i]);
+        append_stream(out, i, session.streams[i], session.clock_rate);
 }
 
 }  // namespace
@@ -209,9 +264,10 @@ std::string format_switchboard(const xtrtpproxy::Switchboard& sb) {
     return out;
 }
 
-std::string format_stream(std::size_t index, const xtrtpproxy::Stream& stream) {
+std::string format_stream(std::size_t index, const xtrtpproxy::Stream& stream,
+                          std::uint32_t clock_rate) {
     std::string out;
-    append_stream(out, index, stream);
+    append_stream(out, index, stream, clock_rate);
     return out;
 }
 
@@ -241,7 +297,7 @@ std::string format_event(const xtrtpproxy::Event& event, std::size_t receive_buf
         for (std::size_t i = 0; i < xtrtpproxy::kStreams; ++i) {
             std::string prefix(xtrtpproxy::stream_name(i));
             prefix += '-';
-            append_stream_keys(out, prefix, event.session->streams[i]);
+            append_stream_keys(out, prefix, event.session->streams[i], event.session->clock_rate);
         }
     }
     out += '\n';

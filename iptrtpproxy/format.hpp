@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -16,8 +17,10 @@ namespace iptrtpproxy {
 std::string format_info(const xtrtpproxy::Info& info);
 // One "record=switchboard ..." line, newline included.
 std::string format_switchboard(const xtrtpproxy::Switchboard& sb);
-// "    record=stream stream=rtp-a gate-port=..." line of stream index, newline included.
-std::string format_stream(std::size_t index, const xtrtpproxy::Stream& stream);
+// "    record=stream stream=rtp-a gate-port=..." line of stream index, newline included;
+// clock_rate is its session's (Session::clock_rate), for jitter-ms (0: unknown, none).
+std::string format_stream(std::size_t index, const xtrtpproxy::Stream& stream,
+                          std::uint32_t clock_rate = 0);
 // "  record=session ..." line followed by its four stream lines.
 std::string format_session(const xtrtpproxy::Session& session);
 // Every switchboard, each followed by its sessions unless with_sessions is false. Sessions of

@@ -88,7 +88,8 @@ Descriptions::Descriptions() {
         ("rtp-rate-a", text("bytes[/burst]"), "limit client A's RTP to bytes of payload a second (0: no limit)")
         ("rtcp-rate-a", text("bytes[/burst]"), "the same for client A's RTCP (its own, not derived from RTP)")
         ("rtp-rate-b", text("bytes[/burst]"), "limit client B's RTP to bytes of payload a second (0: no limit)")
-        ("rtcp-rate-b", text("bytes[/burst]"), "the same for client B's RTCP (its own, not derived from RTP)");
+        ("rtcp-rate-b", text("bytes[/burst]"), "the same for client B's RTCP (its own, not derived from RTP)")
+        ("clock-rate", text("hz"), "RTP clock of the session in Hz, for the jitter (alloc: 8000)");
     add_relay_options(relay);
     label.add_options()
         ("label", text("text"),
@@ -295,6 +296,11 @@ Options parse_options(const std::vector<std::string>& args) {
     } catch (const std::invalid_argument& e) {
         throw UsageError(e.what());
     }
+    // The kernel's range: beyond it the kernel would refuse the request (exit 1).
+    if (const auto clock_rate = values.text("clock-rate"))
+        opts.params.clock_rate = static_cast<std::uint32_t>(
+            parse_number("clock-rate", *clock_rate, xtrtpproxy::kMinClockRate,
+                         xtrtpproxy::kMaxClockRate, "clock rate"));
     opts.params.relay = parse_relay_options(values);
     parse_label(values, *subcommand, opts);
     if (opts.command == "alloc" && !opts.params.has_client_or_learning())

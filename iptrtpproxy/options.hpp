@@ -45,7 +45,8 @@ struct Options {
 // Parses the arguments after the program name. Throws UsageError for anything the man page
 // does not allow: unknown commands or options, options the command does not take, bad
 // addresses, ports, ids or timeouts (learning: at most RTPPROXY_MAX_LEARN_TIMEOUT_MS), bad
-// rates or bursts (parse_rate_limit, option_values.hpp), incomplete client endpoints,
+// rates or bursts (parse_rate_limit, option_values.hpp), a clock rate outside
+// xtrtpproxy::kMinClockRate..kMaxClockRate, incomplete client endpoints,
 // sess-id-hi < sess-id-lo, bad or conflicting relay options (relay_options.hpp), bad labels
 // (label_text.hpp; an empty one for list and monitor), --label-prefix without --label, a
 // --rcvbuf of 0 or above xtrtpproxy::Monitor::kMaxReceiveBuffer, a --count of 0. What needs

@@ -485,11 +485,14 @@ void *rtpp_table_start(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 	if (rtpp_put_switchboard(skb, sb, false) ||
 	    nla_put_u32(skb, RTPPROXY_A_SESSION_REC_SIZE, rec))
 		goto cancel;
-	room = skb_tailroom(skb) - NLA_HDRLEN;
+	/* An attribute's length is 16 bits. */
+	room = min_t(int, skb_tailroom(skb), U16_MAX) - NLA_HDRLEN;
 	if (room < (int)rec)
 		goto cancel;
 	if (!*n)
 		*n = room / rec;
+	if (*n * rec > (size_t)room)
+		goto cancel;
 	*table = nla_reserve(skb, RTPPROXY_A_SESSION_TABLE, *n * rec);
 	if (!*table)
 		goto cancel;

@@ -318,9 +318,9 @@ int rtpp_nl_new_sessions(struct sk_buff *skb, struct genl_info *info)
 	}
 	nla_for_each_nested(item, list, rem)
 		n++;
-	if (rem || !n || n > RTPPROXY_BULK_MAX) {
+	if (rem || !n || n > RTPPROXY_NEW_BULK_MAX) {
 		NL_SET_ERR_MSG_ATTR(info->extack, list,
-				    "session list must hold 1 to RTPPROXY_BULK_MAX well-formed sessions");
+				    "session list must hold 1 to RTPPROXY_NEW_BULK_MAX well-formed sessions");
 		return -EINVAL;
 	}
 	params = kvmalloc_array(n, sizeof(*params), RTPP_GFP_NS);

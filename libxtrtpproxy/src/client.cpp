@@ -18,9 +18,9 @@ namespace xtrtpproxy {
 
 namespace {
 
-// Runs a request that may carry relay options, rate limits, a label or a label filter: a module
-// too old for one refuses it with an error that says little to whoever gave the option
-// (explain_unknown_attribute).
+// Runs a request that may carry relay options, rate limits, a label, a clock rate or a label
+// filter: a module too old for one refuses it with an error that says little to whoever gave
+// the option (explain_unknown_attribute).
 template <class Run>
 void naming_refused_options(const Request& request, Run run) {
     try {
@@ -207,18 +207,18 @@ std::vector<BatchResult<std::uint32_t>> Client::remove_each(const SwitchboardSel
 
 namespace {
 
-// Runs one_bulk(chunk, results) per chunk of RTPPROXY_BULK_MAX items while the kernel has the
+// Runs one_bulk(chunk, results) per chunk of at most per_message items while the kernel has the
 // bulk commands. A chunk the kernel refuses changed nothing: each_item redoes it item by item
 // for their own results; EOPNOTSUPP says the kernel lacks the commands (bulk = false). Any other
 // failure (of the socket) is every item's result of that chunk.
 template <class T, class Item, class Bulk, class Each>
-std::vector<BatchResult<T>> in_bulk(std::span<const Item> items, bool& bulk, Bulk one_bulk,
-                                    Each each_item) {
+std::vector<BatchResult<T>> in_bulk(std::span<const Item> items, std::size_t per_message,
+                                    bool& bulk, Bulk one_bulk, Each each_item) {
     std::vector<BatchResult<T>> results;
     results.reserve(items.size());
     for (std::size_t done = 0; done < items.size();) {
         const auto chunk =
-            items.subspan(done, std::min<std::size_t>(RTPPROXY_BULK_MAX, items.size() - done));
+            items.subspan(done, std::min<std::size_t>(per_message, items.size() - done));
         done += chunk.size();
         if (bulk) {
             try {
@@ -243,8 +243,9 @@ std::vector<BatchResult<T>> in_bulk(std::span<const Item> items, bool& bulk, Bul
 std::vector<BatchResult<SessionEntry>> Client::alloc_batch(const SwitchboardSelector& selector,
                                                            std::span<const SessionParams> params) {
     std::vector<SessionEntry> entries;
+    // RTPPROXY_NEW_BULK_MAX: the reply's records fit one attribute.
     return in_bulk<SessionEntry>(
-        params, bulk_,
+        params, RTPPROXY_NEW_BULK_MAX, bulk_,
         [&](std::span<const SessionParams> chunk, std::vector<BatchResult<SessionEntry>>& out) {
             Request request = make_alloc_many_request(socket_.family_id(), selector, chunk);
             entries.clear();
@@ -261,7 +262,7 @@ std::vector<BatchResult<SessionEntry>> Client::alloc_batch(const SwitchboardSele
 std::vector<BatchResult<std::uint32_t>> Client::remove_batch(const SwitchboardSelector& selector,
                                                              std::span<const SessionRange> ranges) {
     return in_bulk<std::uint32_t>(
-        ranges, bulk_,
+        ranges, RTPPROXY_BULK_MAX, bulk_,
         [&](std::span<const SessionRange> chunk, std::vector<BatchResult<std::uint32_t>>& out) {
             Request request = make_remove_many_request(socket_.family_id(), selector, chunk);
             std::vector<std::uint32_t> counts;

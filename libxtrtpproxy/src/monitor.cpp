@@ -79,7 +79,12 @@ Monitor::Monitor(std::string_view family_name, std::string_view group_name,
     socket_.set_receive_timeout(std::chrono::milliseconds{0});
     if (receive_buffer) set_receive_buffer(fd(), *receive_buffer);
     // NETLINK_NO_ENOBUFS is never set: the overrun report is how a listener learns that it
-    // missed events (EventKind::lost).
+    // missed events (EventKind::lost). NETLINK_BROADCAST_ERROR tells the kernel too, so that
+    // the module counts what this listener missed (Counters::events_lost): without it netlink
+    // reports a full listener to nobody but the listener.
+    const int on = 1;
+    if (setsockopt(fd(), SOL_NETLINK, NETLINK_BROADCAST_ERROR, &on, sizeof(on)) < 0)
+        throw_last_errno("cannot ask for the event socket's overruns to be reported");
     if (setsockopt(fd(), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group_id_, sizeof(group_id_)) < 0) {
         const int error = errno;
         if (error == EPERM)

@@ -93,6 +93,7 @@ constexpr auto kSessionPolicy = make_policy<RTPPROXY_SESS_A_MAX + 1>({
     {RTPPROXY_SESS_A_MARK_MASK, MNL_TYPE_U32},
     {RTPPROXY_SESS_A_DUP_BELOW, MNL_TYPE_U16},
     {RTPPROXY_SESS_A_LABEL, MNL_TYPE_BINARY},  // any length to libmnl: checked_label()
+    {RTPPROXY_SESS_A_CLOCK_RATE, MNL_TYPE_U32},
 });
 
 constexpr auto kStreamPolicy = make_policy<RTPPROXY_STREAM_A_MAX + 1>({
@@ -110,6 +111,16 @@ constexpr auto kStreamPolicy = make_policy<RTPPROXY_STREAM_A_MAX + 1>({
     {RTPPROXY_STREAM_A_DUPS, MNL_TYPE_U64},
     {RTPPROXY_STREAM_A_RATE, MNL_TYPE_U32},
     {RTPPROXY_STREAM_A_BURST, MNL_TYPE_U32},
+    // The call quality, read by parse_quality().
+    {RTPPROXY_STREAM_A_SSRC, MNL_TYPE_U32},
+    {RTPPROXY_STREAM_A_SSRC_CHANGES, MNL_TYPE_U32},
+    {RTPPROXY_STREAM_A_PAYLOAD_TYPE, MNL_TYPE_U8},
+    {RTPPROXY_STREAM_A_EXPECTED, MNL_TYPE_U64},
+    {RTPPROXY_STREAM_A_LOST, MNL_TYPE_U64},
+    {RTPPROXY_STREAM_A_DUPLICATES, MNL_TYPE_U64},
+    {RTPPROXY_STREAM_A_REORDERED, MNL_TYPE_U64},
+    {RTPPROXY_STREAM_A_JITTER, MNL_TYPE_U32},
+    {RTPPROXY_STREAM_A_NOT_RTP, MNL_TYPE_U64},
 });
 
 constexpr auto kCounterPolicy = make_policy<RTPPROXY_CNT_A_MAX + 1>({
@@ -190,9 +201,6 @@ Table<N> parse_message(const nlmsghdr* nlh, std::size_t header_len, const Policy
     const int ret = mnl_attr_parse(nlh, static_cast<unsigned int>(header_len), table_cb<N>, &parse);
     return check_table(parse, ret, what);
 }
-
-std::uint64_t get_u64(const nlattr* attr) { return attr ? mnl_attr_get_u64(attr) : 0; }
-std::uint32_t get_u32(const nlattr* attr) { return attr ? mnl_attr_get_u32(attr) : 0; }
 
 Address get_addr(const nlattr* attr, const char* what) {
     const auto len = mnl_attr_get_payload_len(attr);
@@ -275,6 +283,7 @@ Stream parse_stream(const nlattr* nest) {
     // Absent from a module without rate limits: 0, no limit.
     stream.rate = get_u32(tb[RTPPROXY_STREAM_A_RATE]);
     stream.burst = get_u32(tb[RTPPROXY_STREAM_A_BURST]);
+    stream.quality = parse_quality(tb);
     return stream;
 }
 
@@ -354,6 +363,8 @@ Session parse_session(const nlattr* nest) {
     // Absent when the session has none, and from a module without labels.
     if (const nlattr* attr = tb[RTPPROXY_SESS_A_LABEL])
         session.label = checked_label(mnl_attr_get_payload(attr), mnl_attr_get_payload_len(attr));
+    // Absent from a module without call quality: 0, unknown.
+    session.clock_rate = get_u32(tb[RTPPROXY_SESS_A_CLOCK_RATE]);
     return session;
 }
 
@@ -501,6 +512,7 @@ void parse_session_table_reply(const nlmsghdr* nlh, std::vector<SessionEntry>& o
         }
         s.relay = relay_from_record(r, rec_size);
         s.label = label_from_record(r, rec_size);
+        quality_from_record(r, rec_size, s);
         out.push_back(entry);
     }
 }

@@ -159,9 +159,22 @@ void put_label(Builder& b, std::uint16_t type, const std::string& label, const c
     b.put_bytes(type, std::as_bytes(std::span(label.data(), label.size())));
 }
 
+static_assert(kMinClockRate == RTPPROXY_MIN_CLOCK_RATE && kMaxClockRate == RTPPROXY_MAX_CLOCK_RATE);
+
+// Checked here, where every request with one is built: the kernel's policy refuses one out of
+// range with a message that names the attribute, not the value.
+void put_clock_rate(Builder& b, std::uint32_t clock_rate) {
+    if (clock_rate < kMinClockRate || clock_rate > kMaxClockRate)
+        throw std::invalid_argument("clock rate " + std::to_string(clock_rate) +
+                                    " Hz is out of range (" + std::to_string(kMinClockRate) + ".." +
+                                    std::to_string(kMaxClockRate) + ")");
+    b.put_u32(RTPPROXY_SESS_A_CLOCK_RATE, clock_rate);
+}
+
 // Every session an alloc or update request carries, with the RTCP defaults derived: the kernel
 // derives nothing, and here is the one place that every caller of the library goes through.
-// The label last, in the order of the ABI: a module older than it names the label.
+// The label and the clock rate last, in the order of the ABI: a module older than one of them
+// names the first it does not know.
 void put_session_params(Builder& b, const SessionParams& given,
                         std::uint16_t type = RTPPROXY_A_SESSION) {
     const SessionParams params = with_rtcp_defaults(given);
@@ -171,6 +184,7 @@ void put_session_params(Builder& b, const SessionParams& given,
     put_relay_params(b, params.relay);
     // Empty is sent too: it removes the label (update).
     if (params.label) put_label(b, RTPPROXY_SESS_A_LABEL, *params.label, "session label");
+    if (params.clock_rate) put_clock_rate(b, *params.clock_rate);
     b.nest_end(session);
 }
 

@@ -673,7 +673,8 @@ static uint32_t valid_u32(enum hint hint, const struct switchboard* sb) {
 /* How many entries a bulk list has: the edges of 1..RTPPROXY_BULK_MAX and beyond. */
 enum bulk_size { BS_EMPTY, BS_ONE, BS_FEW, BS_MANY, BS_MAX_LESS, BS_MAX, BS_MAX_MORE, NBULK_SIZES };
 
-static unsigned int bulk_count(enum bulk_size size) {
+/* The edges of 1..max: RTPPROXY_BULK_MAX ranges, RTPPROXY_NEW_BULK_MAX sessions. */
+static unsigned int bulk_count(enum bulk_size size, unsigned int max) {
     switch (size) {
         case BS_EMPTY:
             return 0;
@@ -682,22 +683,22 @@ static unsigned int bulk_count(enum bulk_size size) {
         case BS_FEW:
             return 2 + below(7);
         case BS_MANY:
-            return 9 + below(RTPPROXY_BULK_MAX - 10);
+            return 9 + below(max - 10);
         case BS_MAX_LESS:
-            return RTPPROXY_BULK_MAX - 1;
+            return max - 1;
         case BS_MAX:
-            return RTPPROXY_BULK_MAX;
+            return max;
         default:
-            return RTPPROXY_BULK_MAX + 1 + (chance(80) ? 0 : below(64));
+            return max + 1 + (chance(80) ? 0 : below(64));
     }
 }
 
 /* A size for a request that should work (1..BULK_MAX), or any size. */
-static unsigned int pick_bulk_count(bool valid) {
+static unsigned int pick_bulk_count(bool valid, unsigned int max) {
     static const unsigned int valid_weights[NBULK_SIZES] = {0, 30, 40, 15, 5, 10, 0};
     static const unsigned int any_weights[NBULK_SIZES] = {15, 15, 20, 15, 10, 10, 15};
 
-    return bulk_count((enum bulk_size)pick(valid ? valid_weights : any_weights, NBULK_SIZES));
+    return bulk_count((enum bulk_size)pick(valid ? valid_weights : any_weights, NBULK_SIZES), max);
 }
 
 /* What is wrong with a list of ranges. */
@@ -729,10 +730,10 @@ static void put_range_list(const struct switchboard* sb, enum range_form form) {
             r[n++] = (struct rtpproxy_range){0, UINT32_MAX};
             break;
         case RF_TOO_MANY:
-            n = bulk_count(BS_MAX_MORE);
+            n = bulk_count(BS_MAX_MORE, RTPPROXY_BULK_MAX);
             break;
         default:
-            n = pick_bulk_count(true);
+            n = pick_bulk_count(true, RTPPROXY_BULK_MAX);
             break;
     }
     if (form != RF_WHOLE) {
@@ -1243,7 +1244,7 @@ static void gen_body(int cmd, bool dump) {
             break;
         case RTPPROXY_CMD_NEW_SESSIONS:
             if (!go_wrong()) gen_selector(sb, !near_valid || chance(80));
-            gen_session_list(sb, pick_bulk_count(!near_valid), near_valid);
+            gen_session_list(sb, pick_bulk_count(!near_valid, RTPPROXY_NEW_BULK_MAX), near_valid);
             break;
         case RTPPROXY_CMD_DEL_SESSIONS:
             if (!go_wrong()) gen_selector(sb, !near_valid || chance(80));
@@ -1638,7 +1639,7 @@ static enum bulk_kind bulk_kind_of(const uint8_t* attrs, size_t len, int cmd) {
         cmd == RTPPROXY_CMD_NEW_SESSIONS ? RTPPROXY_A_SESSION_LIST : RTPPROXY_A_RANGE_LIST;
     const struct nlattr *nla, *list = NULL;
     long rem = (long)len;
-    unsigned int n = 0;
+    unsigned int n = 0, max;
 
     for (nla = (const struct nlattr*)attrs;
          rem >= (long)NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN && nla->nla_len <= rem;
@@ -1658,10 +1659,8 @@ static enum bulk_kind bulk_kind_of(const uint8_t* attrs, size_t len, int cmd) {
             n++;
         if (rem) return BK_OTHER;
     }
-    return !n                       ? BK_EMPTY
-           : n == RTPPROXY_BULK_MAX ? BK_MAX
-           : n > RTPPROXY_BULK_MAX  ? BK_OVER
-                                    : BK_OTHER;
+    max = cmd == RTPPROXY_CMD_DEL_SESSIONS ? RTPPROXY_BULK_MAX : RTPPROXY_NEW_BULK_MAX;
+    return !n ? BK_EMPTY : n == max ? BK_MAX : n > max ? BK_OVER : BK_OTHER;
 }
 
 /*

@@ -76,6 +76,7 @@ static_assert(RTPPROXY_A_MAX == 21, "attr max");
 
 /* The bulk records: fixed layouts, the same for 32- and 64-bit userspace. */
 static_assert(RTPPROXY_BULK_MAX == 128, "bulk max");
+static_assert(RTPPROXY_NEW_BULK_MAX == 64, "bulk alloc max");
 static_assert(sizeof(struct rtpproxy_range) == 8, "range size");
 static_assert(sizeof(struct rtpproxy_stream_rec) == 64, "stream record size");
 static_assert(offsetof(struct rtpproxy_stream_rec, port) == 16, "stream record port");

@@ -83,6 +83,22 @@ TEST(Cli, BadRelayOptionsExitTwo) {
     }
 }
 
+TEST(Cli, BadClockRatesExitTwo) {
+    for (const char* args :
+         {"update --clock-rate 999", "update --clock-rate 1000001", "update --clock-rate 48k",
+          "update --clock-rate", "list --clock-rate 8000", "monitor --clock-rate 8000",
+          "alloc --clock-rate 8000"}) {
+        const RunResult r = run(args, true);
+        EXPECT_EQ(r.status, 2) << args;
+        EXPECT_EQ(r.out.rfind("iptrtpproxy: ", 0), 0U) << args << ": " << r.out;
+    }
+    const RunResult r = run("alloc --rtp-learning-timeout-a 5 --clock-rate 999", true);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.out.find("clock rate 999 for --clock-rate is out of range (1000..1000000)"),
+              std::string::npos)
+        << r.out;
+}
+
 TEST(Cli, BadLabelsExitTwo) {
     for (const char* args :
          {"update --label %", "update --label a%4", "update --label %zz", "list --label ''",

@@ -7,6 +7,7 @@
 
 #include <set>
 #include <sstream>
+#include <tuple>
 #include <utility>
 
 using namespace iptrtpproxy;
@@ -179,6 +180,117 @@ TEST(Format, AllocLabelLastOnlyWhenItHasOne) {
               "label=callid;x%20y\n");
 }
 
+namespace {
+
+// An RTP stream's quality after some datagrams, SSRC 0x1234: its text is padded to 8 digits.
+Quality some_quality() {
+    Quality q;
+    q.ssrc = 0x1234;
+    q.ssrc_changes = 1;
+    q.payload_type = 8;
+    q.expected = 1000;
+    q.lost = 12;
+    q.duplicates = 3;
+    q.reordered = 4;
+    q.jitter = 13;
+    q.not_rtp = 5;
+    return q;
+}
+
+}  // namespace
+
+TEST(Format, RtpStreamQualityAfterTheOlderKeys) {
+    Stream stream;
+    stream.gate_port = 50006;
+    stream.packets = 1005;
+    stream.quality = some_quality();
+    // 13 units at 8 kHz: 1.625 ms.
+    EXPECT_EQ(format_stream(0, stream, 8000),
+              "    record=stream stream=rtp-a gate-port=50006 client=- learned=0 always-learn=0 "
+              "packets=1005 bytes=0 drops=0 dups=0 rate=0 burst=0 ssrc=0x00001234 "
+              "ssrc-changes=1 pt=8 expected=1000 lost=12 duplicates=3 reordered=4 jitter=13 "
+              "jitter-ms=1.6 not-rtp=5\n");
+    stream.quality->ssrc = 0xdeadbeef;
+    EXPECT_NE(format_stream(2, stream, 8000).find(" ssrc=0xdeadbeef "), std::string::npos);
+    stream.quality->ssrc = 0;
+    EXPECT_NE(format_stream(2, stream, 8000).find(" ssrc=0x00000000 "), std::string::npos);
+}
+
+TEST(Format, RtpStreamBeforeItsFirstRtpDatagramHasNoSsrcAndNoPayloadType) {
+    Stream stream;
+    stream.quality = Quality{};
+    stream.quality->not_rtp = 2;
+    EXPECT_TRUE(format_stream(2, stream, 48000)
+                    .ends_with(" rate=0 burst=0 ssrc-changes=0 expected=0 lost=0 duplicates=0 "
+                               "reordered=0 jitter=0 jitter-ms=0.0 not-rtp=2\n"));
+}
+
+TEST(Format, JitterInMillisecondsOnlyWithTheClockRate) {
+    Stream stream;
+    stream.quality = some_quality();
+    EXPECT_NE(format_stream(0, stream, 0).find(" jitter=13 not-rtp=5\n"), std::string::npos);
+    EXPECT_EQ(format_stream(0, stream, 0).find("jitter-ms"), std::string::npos);
+    // jitter * 1000 / clock rate, rounded to one decimal.
+    for (const auto& [jitter, rate, text] : {std::tuple{160U, 8000U, "20.0"},
+                                             {13U, 8000U, "1.6"},
+                                             {12U, 8000U, "1.5"},
+                                             {1U, 48000U, "0.0"},
+                                             {45U, 90000U, "0.5"},
+                                             {4U, 90000U, "0.0"},
+                                             {5U, 90000U, "0.1"},
+                                             {0U, 1000U, "0.0"},
+                                             {4294967295U, 1000U, "4294967295.0"},
+                                             {4294967295U, 1000000U, "4294967.3"}}) {
+        stream.quality->jitter = jitter;
+        const std::string line = format_stream(0, stream, rate);
+        EXPECT_NE(
+            line.find(" jitter=" + std::to_string(jitter) + " jitter-ms=" + text + " not-rtp="),
+            std::string::npos)
+            << line;
+    }
+}
+
+TEST(Format, SessionClockRateAfterDupBelowBeforeTheLabelAndOnlyTheRtpStreamsQuality) {
+    Session session;
+    session.id = 6;
+    session.state = SessionState::live;
+    session.clock_rate = 48000;
+    session.label = "c1";
+    session.streams[0].quality = some_quality();
+    session.streams[2].quality = Quality{};
+    session.streams[2].quality->jitter = 960;
+    const std::string out = format_session(session);
+    EXPECT_EQ(out.substr(0, out.find('\n') + 1),
+              "  record=session id=6 state=live age-ms=0 idle-ms=0 dscp=sender max-ttl=0 "
+              "mark=0x0/0x0 dup-below=0 clock-rate=48000 label=c1\n");
+    // The session's clock rate reaches its streams' jitter-ms: 13 and 960 units at 48 kHz.
+    EXPECT_NE(out.find(" stream=rtp-a gate-port=0 client=- learned=0 always-learn=0 packets=0 "
+                       "bytes=0 drops=0 dups=0 rate=0 burst=0 ssrc=0x00001234 ssrc-changes=1 pt=8 "
+                       "expected=1000 lost=12 duplicates=3 reordered=4 jitter=13 jitter-ms=0.3 "
+                       "not-rtp=5\n"),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find(" stream=rtp-b gate-port=0 client=- learned=0 always-learn=0 packets=0 "
+                       "bytes=0 drops=0 dups=0 rate=0 burst=0 ssrc-changes=0 expected=0 lost=0 "
+                       "duplicates=0 reordered=0 jitter=960 jitter-ms=20.0 not-rtp=0\n"),
+              std::string::npos)
+        << out;
+    // The RTCP streams have none of the keys.
+    for (const char* stream : {"rtcp-a", "rtcp-b"}) {
+        const auto line = out.find(std::string(" stream=") + stream + " ");
+        ASSERT_NE(line, std::string::npos) << stream;
+        EXPECT_TRUE(out.substr(line, out.find('\n', line) - line).ends_with(" rate=0 burst=0"))
+            << out;
+    }
+    // A module without call quality: no clock rate, no quality.
+    session.clock_rate = 0;
+    for (auto& stream : session.streams) stream.quality.reset();
+    const std::string old = format_session(session);
+    EXPECT_EQ(old.find("clock-rate="), std::string::npos) << old;
+    EXPECT_EQ(old.find("jitter"), std::string::npos) << old;
+    EXPECT_EQ(old.find("ssrc"), std::string::npos) << old;
+}
+
 TEST(Format, ListGroupsSessionsUnderTheirSwitchboard) {
     const Switchboard one = switchboard("10.0.0.1", 50000, "10.0.0.1", 50200);
     const Switchboard two = switchboard("10.0.0.1", 40000, "10.0.0.2", 40000);
@@ -277,6 +389,8 @@ TEST(Format, ListIsKeyValueOnly) {
     stream.last_ms = 20;
     // A label of blanks and '=' is still one key=value word.
     entry.session.label = " = a=b ";
+    entry.session.clock_rate = 90000;
+    stream.quality = some_quality();
     const std::string out = format_list({sb}, {entry}, true);
     expect_key_value_records(out);
     EXPECT_NE(out.find(" label=%20%3D%20a%3Db%20\n"), std::string::npos) << out;
@@ -321,6 +435,21 @@ Event session_event(EventKind kind) {
     return event;
 }
 
+// The same from a module with call quality: rtp-a after 3 RTP datagrams, rtp-b before any.
+Event quality_event(EventKind kind) {
+    Event event = session_event(kind);
+    Session& session = *event.session;
+    session.clock_rate = 8000;
+    Quality& rtp_a = session.streams[0].quality.emplace();
+    rtp_a.ssrc = 0xabc;
+    rtp_a.payload_type = 0;
+    rtp_a.expected = 4;
+    rtp_a.lost = 1;
+    rtp_a.jitter = 80;
+    session.streams[2].quality.emplace();
+    return event;
+}
+
 }  // namespace
 
 TEST(FormatEvent, SessionEventHasTheListKeysWithStreamPrefixes) {
@@ -337,6 +466,30 @@ TEST(FormatEvent, SessionEventHasTheListKeysWithStreamPrefixes) {
               "rtp-b-gate-port=30006 rtp-b-client=198.51.100.7:6000 rtp-b-learned=0 "
               "rtp-b-always-learn=0 rtp-b-packets=0 rtp-b-bytes=0 rtp-b-drops=0 rtp-b-dups=0 "
               "rtp-b-rate=0 rtp-b-burst=0 "
+              "rtcp-b-gate-port=30007 rtcp-b-client=- rtcp-b-learn-ms=800 rtcp-b-learned=0 "
+              "rtcp-b-always-learn=0 rtcp-b-packets=0 rtcp-b-bytes=0 rtcp-b-drops=0 "
+              "rtcp-b-dups=0 rtcp-b-rate=0 rtcp-b-burst=0\n");
+}
+
+TEST(FormatEvent, TheClockRateAndTheRtpStreamsQualityWithTheirPrefixes) {
+    EXPECT_EQ(format_event(quality_event(EventKind::freed), 0),
+              "event=freed addr-a=10.0.0.1 port-a=20000 addr-b=10.0.0.2 port-b=30000 id=3 "
+              "state=live age-ms=1500 idle-ms=20 dscp=sender max-ttl=0 mark=0x0/0x0 dup-below=0 "
+              "clock-rate=8000 label=c1;tag%20a%3Db "
+              "rtp-a-gate-port=20006 rtp-a-client=192.0.2.5:4000 rtp-a-learned=1 "
+              "rtp-a-always-learn=0 rtp-a-packets=3 rtp-a-bytes=480 rtp-a-drops=0 "
+              "rtp-a-last-ms=20 rtp-a-dups=0 rtp-a-rate=0 rtp-a-burst=0 rtp-a-ssrc=0x00000abc "
+              "rtp-a-ssrc-changes=0 rtp-a-pt=0 rtp-a-expected=4 rtp-a-lost=1 "
+              "rtp-a-duplicates=0 rtp-a-reordered=0 rtp-a-jitter=80 rtp-a-jitter-ms=10.0 "
+              "rtp-a-not-rtp=0 "
+              "rtcp-a-gate-port=20007 rtcp-a-client=- rtcp-a-learned=0 rtcp-a-always-learn=0 "
+              "rtcp-a-packets=0 rtcp-a-bytes=0 rtcp-a-drops=0 rtcp-a-dups=0 rtcp-a-rate=0 "
+              "rtcp-a-burst=0 "
+              "rtp-b-gate-port=30006 rtp-b-client=198.51.100.7:6000 rtp-b-learned=0 "
+              "rtp-b-always-learn=0 rtp-b-packets=0 rtp-b-bytes=0 rtp-b-drops=0 rtp-b-dups=0 "
+              "rtp-b-rate=0 rtp-b-burst=0 rtp-b-ssrc-changes=0 rtp-b-expected=0 rtp-b-lost=0 "
+              "rtp-b-duplicates=0 rtp-b-reordered=0 rtp-b-jitter=0 rtp-b-jitter-ms=0.0 "
+              "rtp-b-not-rtp=0 "
               "rtcp-b-gate-port=30007 rtcp-b-client=- rtcp-b-learn-ms=800 rtcp-b-learned=0 "
               "rtcp-b-always-learn=0 rtcp-b-packets=0 rtcp-b-bytes=0 rtcp-b-drops=0 "
               "rtcp-b-dups=0 rtcp-b-rate=0 rtcp-b-burst=0\n");
@@ -392,7 +545,7 @@ TEST(FormatEvent, LostTellsTheBufferThatRanFull) {
 }
 
 TEST(FormatEvent, IsKeyValueOnly) {
-    Event event = session_event(EventKind::learned);
+    Event event = quality_event(EventKind::learned);
     event.stream = StreamIndex::rtp_b;
     event.session->label = std::string(" =\n\0", 4);
     std::istringstream words(format_event(event, 0));
@@ -404,4 +557,5 @@ TEST(FormatEvent, IsKeyValueOnly) {
         EXPECT_TRUE(keys.insert(word.substr(0, eq)).second) << "key twice: " << word;
     }
     EXPECT_TRUE(keys.count("label"));
+    EXPECT_TRUE(keys.count("rtp-b-jitter-ms"));
 }

@@ -147,6 +147,7 @@ TEST(LabelRequest, BulkMaximumOfIpv6SessionsWithEveryOptionAndTheLongestLabelFit
     p.relay.mark = Mark{0x10, 0xff};
     p.relay.dup_below = 128;
     p.label = std::string(kLabelMax, '\xff');
+    p.clock_rate = kMaxClockRate;
     SwitchboardSelector sel;
     sel.addr_a = Address::parse("fd00:1::1");
     sel.port_a = 20000;
@@ -161,6 +162,10 @@ TEST(LabelRequest, BulkMaximumOfIpv6SessionsWithEveryOptionAndTheLongestLabelFit
     const auto items = testutil::nested_list(list);
     ASSERT_EQ(items.size(), std::size_t{RTPPROXY_BULK_MAX});
     EXPECT_EQ(payload(nested_attrs(items.back()).at(RTPPROXY_SESS_A_LABEL)), *p.label);
+    EXPECT_EQ(mnl_attr_get_u32(nested_attrs(items.back()).at(RTPPROXY_SESS_A_CLOCK_RATE)),
+              kMaxClockRate);
+    // What the comment of kBulkCapacity counts a session as.
+    EXPECT_EQ(mnl_attr_get_len(items.back()), 440U);
 }
 
 TEST(LabelFilterRequest, NoFilterSendsNone) {

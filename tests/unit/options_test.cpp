@@ -285,6 +285,43 @@ TEST(Options, RateLimitsAreForAllocAndUpdate) {
     EXPECT_NO_THROW(parse({"update", "--rtp-rate-a", "8000"}));
 }
 
+TEST(Options, ClockRateOfAllocAndUpdate) {
+    EXPECT_EQ(parse({"alloc", "--rtp-learning-timeout-a", "5", "--clock-rate", "48000"})
+                  .params.clock_rate,
+              48000U);
+    EXPECT_EQ(parse({"update", "--sess-id-lo", "1", "--clock-rate", "90000"}).params.clock_rate,
+              90000U);
+    // The kernel's range, both ends included.
+    EXPECT_EQ(parse({"update", "--clock-rate", "1000"}).params.clock_rate, 1000U);
+    EXPECT_EQ(parse({"update", "--clock-rate", "1000000"}).params.clock_rate, 1000000U);
+    // Not given: the kernel's 8000 (alloc) or the sessions' own (update).
+    EXPECT_FALSE(parse({"alloc", "--rtp-learning-timeout-a", "5"}).params.clock_rate);
+    EXPECT_FALSE(parse({"update"}).params.clock_rate);
+    EXPECT_EQ(usage_error({"update", "--clock-rate", "999"}),
+              "clock rate 999 for --clock-rate is out of range (1000..1000000)");
+    EXPECT_EQ(usage_error({"update", "--clock-rate", "1000001"}),
+              "clock rate 1000001 for --clock-rate is out of range (1000..1000000)");
+    EXPECT_EQ(usage_error({"update", "--clock-rate", "0"}),
+              "clock rate 0 for --clock-rate is out of range (1000..1000000)");
+    EXPECT_EQ(usage_error({"update", "--clock-rate", "99999999999999999999"}),
+              "clock rate 99999999999999999999 for --clock-rate is out of range (1000..1000000)");
+    for (const char* bad : {"", "48k", "8000Hz", "0x1f40", "-8000", "8000.0"})
+        EXPECT_EQ(usage_error({"update", "--clock-rate", bad}),
+                  std::string("invalid clock rate '") + bad + "' for --clock-rate")
+            << bad;
+    EXPECT_FALSE(usage_error({"update", "--clock-rate"}).empty());
+    // A clock rate is no client.
+    EXPECT_EQ(usage_error({"alloc", "--clock-rate", "8000"})
+                  .rfind("alloc needs a client address or a learning timeout", 0),
+              0U);
+    for (const char* command : {"info", "list", "delete", "monitor"})
+        EXPECT_EQ(usage_error({command, "--clock-rate", "8000"}),
+                  "option '--clock-rate' is not accepted by '" + std::string(command) + "'");
+    for (const char* command : {"alloc", "update"})
+        EXPECT_NE(help_text(command).find("--clock-rate"), std::string::npos) << command;
+    EXPECT_EQ(help_text("list").find("--clock-rate"), std::string::npos);
+}
+
 TEST(Options, LabelOfAllocAndUpdate) {
     auto opts = parse({"alloc", "--rtp-learning-timeout-a", "5000", "--label", "callid%3Bx%20y"});
     EXPECT_EQ(opts.params.label, std::optional<std::string>("callid;x y"));

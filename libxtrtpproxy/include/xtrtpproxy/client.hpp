@@ -59,9 +59,10 @@ class Client {
     std::vector<Switchboard> switchboards(const SwitchboardSelector& selector = {});
     // The selector must match exactly one switchboard. The RTCP fields params leaves empty are
     // derived from RTP (with_rtcp_defaults, types.hpp), here and in update and alloc_batch.
-    // A module older than a relay option (RelayParams), a rate limit (StreamParams::rate) or the
-    // label (SessionParams::label) of params refuses it: these three then throw (or, in a batch,
-    // give) ModuleTooOldError (error.hpp), which names the option.
+    // A module older than a relay option (RelayParams), a rate limit (StreamParams::rate), the
+    // label (SessionParams::label) or the clock rate (SessionParams::clock_rate) of params
+    // refuses it: these three then throw (or, in a batch, give) ModuleTooOldError (error.hpp),
+    // which names the option.
     SessionEntry alloc(const SwitchboardSelector& selector, const SessionParams& params);
     // Returns the number of sessions changed. Without range: every live session.
     std::uint32_t update(const SwitchboardSelector& selector,
@@ -82,7 +83,8 @@ class Client {
     std::uint32_t audit(const std::optional<SwitchboardSelector>& selector = {});
 
     // Many allocs or deletes in one switchboard, each with its own result. They go to the
-    // kernel RTPPROXY_BULK_MAX to a message (NEW_SESSIONS, DEL_SESSIONS); a message the kernel
+    // kernel RTPPROXY_NEW_BULK_MAX allocs (NEW_SESSIONS) or RTPPROXY_BULK_MAX deletes
+    // (DEL_SESSIONS) to a message; a message the kernel
     // refuses, which then changed nothing, is sent again as one request per item, so that each
     // item gets its own result; so is everything on a kernel without the bulk commands.
     std::vector<BatchResult<SessionEntry>> alloc_batch(const SwitchboardSelector& selector,

@@ -23,10 +23,10 @@ class Request {
   public:
     // The largest single request (alloc with four IPv6 streams) is well below this.
     static constexpr std::size_t kCapacity = 1024;
-    // A bulk alloc of RTPPROXY_BULK_MAX sessions with four IPv6 streams each, every option and
-    // a label of RTPPROXY_LABEL_MAX bytes fits: 432 bytes a session, 54 KiB in all. The session
-    // list's nest, whose length is 16 bits, stays below 64 KiB: it would take 151 such
-    // sessions to reach it, so one message still carries RTPPROXY_BULK_MAX.
+    // A bulk alloc of RTPPROXY_BULK_MAX sessions with four IPv6 streams each, every option, a
+    // label of RTPPROXY_LABEL_MAX bytes and a clock rate fits: 440 bytes a session, 55 KiB in
+    // all. The session list's nest, whose length is 16 bits, stays below 64 KiB: it would take
+    // 149 such sessions to reach it, so one message still carries RTPPROXY_BULK_MAX.
     static constexpr std::size_t kBulkCapacity = 56 * 1024;
 
     // A generic netlink request for family_id, with NLM_F_REQUEST | flags, in a buffer of
@@ -70,7 +70,8 @@ FamilyInfo parse_family_reply(const nlmsghdr* nlh);
 // Requests of the xt_rtpproxy family. An absent optional selector or range is not sent. Doit
 // requests ask for no ACK: their reply, or an error, ends them. The session params of alloc,
 // update and the bulk alloc go out with_rtcp_defaults (types.hpp), which throws
-// std::invalid_argument when they cannot be derived; so does a label longer than kLabelMax.
+// std::invalid_argument when they cannot be derived; so does a label longer than kLabelMax, and
+// a clock rate outside kMinClockRate..kMaxClockRate.
 // The session list dumps take an optional label filter (LabelFilter, types.hpp), which throws
 // std::invalid_argument when its label is empty or longer than kLabelMax.
 Request make_info_request(std::uint16_t family_id);
@@ -92,7 +93,8 @@ Request make_reset_request(std::uint16_t family_id, std::uint32_t bits,
                            const std::optional<SwitchboardSelector>& selector);
 Request make_audit_request(std::uint16_t family_id,
                            const std::optional<SwitchboardSelector>& selector);
-// The bulk commands (see the ABI header): at most RTPPROXY_BULK_MAX sessions or ranges each.
+// The bulk commands (see the ABI header): at most RTPPROXY_NEW_BULK_MAX sessions or
+// RTPPROXY_BULK_MAX ranges each.
 Request make_alloc_many_request(std::uint16_t family_id, const SwitchboardSelector& selector,
                                 std::span<const SessionParams> params);
 Request make_remove_many_request(std::uint16_t family_id, const SwitchboardSelector& selector,
@@ -116,13 +118,13 @@ void parse_session_table_reply(const nlmsghdr* nlh, std::vector<SessionEntry>& o
 std::vector<std::uint32_t> parse_affected_list_reply(const nlmsghdr* nlh);
 
 // An error of an alloc, update or bulk alloc request, told in terms of the relay options
-// (RelayParams), the rate limits (StreamParams::rate) and the label (SessionParams::label) when
-// a module older than them refused one, and of a session list dump in terms of its label
-// filter (LabelFilter): a module's strict validation answers EINVAL "Unknown attribute type"
-// with the offset of the attribute, which is mapped back to the attribute of request, at the
-// top level, in a session nest or in one of its stream nests. Without an offset, every such
-// option the request had is named. Nothing when the error is of another kind or points at
-// another attribute.
+// (RelayParams), the rate limits (StreamParams::rate), the label (SessionParams::label) and the
+// clock rate (SessionParams::clock_rate) when a module older than them refused one, and of a
+// session list dump in terms of its label filter (LabelFilter): a module's strict validation
+// answers EINVAL "Unknown attribute type" with the offset of the attribute, which is mapped
+// back to the attribute of request, at the top level, in a session nest or in one of its
+// stream nests. Without an offset, every such option the request had is named. Nothing when
+// the error is of another kind or points at another attribute.
 std::optional<ModuleTooOldError> explain_unknown_attribute(const KernelError& error,
                                                            const Request& request);
 

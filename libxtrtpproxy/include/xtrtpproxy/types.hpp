@@ -131,6 +131,31 @@ inline constexpr std::size_t kStreams = 4;
 // "rtp-a", "rtcp-a", "rtp-b", "rtcp-b".
 std::string_view stream_name(std::size_t index);
 
+// The call quality of an RTP stream, as the kernel counts it from the 12-byte RTP header of
+// every datagram accepted from the client (RFC 3550 A.1, A.3 and A.8; the payload is not read),
+// before the rate limit judges it. The counts start again at 0 with RTPPROXY_RESET_SESSIONS
+// (Client::reset); the SSRC, the sequence and the jitter estimate go on.
+struct Quality {
+    // Of the last RTP datagram; absent until one came.
+    std::optional<std::uint32_t> ssrc;
+    // Times the SSRC changed: each new one starts a sequence of its own, added to the counts of
+    // the ones before.
+    std::uint32_t ssrc_changes = 0;
+    std::optional<std::uint8_t> payload_type;  // of the last RTP datagram; absent until one came
+    // From the sequence numbers: the extended highest less the first, plus one.
+    std::uint64_t expected = 0;
+    std::uint64_t lost = 0;        // expected and not received, never below 0
+    std::uint64_t duplicates = 0;  // sequence numbers received again, among the last 64
+    std::uint64_t reordered = 0;   // received after a later one, up to 100 behind; not lost
+    // Datagrams relayed that are not RTP: shorter than their header, a version other than 2,
+    // or RTCP multiplexed on the RTP port (RFC 5761). They count in nothing else here.
+    std::uint64_t not_rtp = 0;
+    // The interarrival jitter in RTP clock units of Session::clock_rate.
+    std::uint32_t jitter = 0;
+
+    friend bool operator==(const Quality&, const Quality&) = default;
+};
+
 // One of the four client endpoints of a session.
 struct Stream {
     std::uint16_t gate_port = 0;
@@ -147,6 +172,9 @@ struct Stream {
     // size in bytes; a kernel without rate limits reports 0 for both.
     std::uint32_t rate = 0;
     std::uint32_t burst = 0;
+    // The RTP streams' (rtp-a, rtp-b); absent for the RTCP streams, which the kernel does not
+    // judge, and from a module without call quality.
+    std::optional<Quality> quality;
 };
 
 // The DSCP relayed packets leave with: a code point 0..63, or the one each packet arrived with.
@@ -210,6 +238,9 @@ struct Switchboard : SwitchboardGates {
 
 // The longest session label (RTPPROXY_LABEL_MAX), in bytes.
 inline constexpr std::size_t kLabelMax = 128;
+// The RTP clock rates a session takes, in Hz (RTPPROXY_MIN_CLOCK_RATE, _MAX_CLOCK_RATE).
+inline constexpr std::uint32_t kMinClockRate = 1000;
+inline constexpr std::uint32_t kMaxClockRate = 1000000;
 
 struct Session {
     std::uint32_t id = 0;
@@ -221,6 +252,9 @@ struct Session {
     // The bytes SessionParams::label gave it, as they were given; empty when it has none (and
     // from a module without labels).
     std::string label;
+    // The RTP clock of its streams in Hz (SessionParams::clock_rate), the unit of their
+    // Quality::jitter; 0 from a module without call quality.
+    std::uint32_t clock_rate = 0;
 
     const Stream& stream(StreamIndex index) const {
         return streams[static_cast<std::size_t>(index)];
@@ -298,6 +332,12 @@ struct SessionParams {
     // removes it. A longer one makes the request throw std::invalid_argument. A module older
     // than the labels refuses a request with one: ModuleTooOldError (error.hpp) names it.
     std::optional<std::string> label;
+    // The RTP clock of the session's streams in Hz, kMinClockRate..kMaxClockRate, for their
+    // jitter (Quality::jitter): 8000 for G.711 and G.729, 48000 for Opus, 90000 for video.
+    // Absent: alloc takes the kernel's 8000, update keeps the sessions'. One out of range makes
+    // the request throw std::invalid_argument. A module older than the call quality refuses a
+    // request with one: ModuleTooOldError (error.hpp) names it.
+    std::optional<std::uint32_t> clock_rate;
 
     StreamParams& stream(StreamIndex index) { return streams[static_cast<std::size_t>(index)]; }
     const StreamParams& stream(StreamIndex index) const {

@@ -123,7 +123,7 @@
  * per netlink message and per attribute, not the session itself.
  *
  * RTPPROXY_CMD_NEW_SESSIONS: doit, needs CAP_NET_ADMIN. Allocates up to
- *  RTPPROXY_BULK_MAX sessions in one switchboard, all or none. Request:
+ *  RTPPROXY_NEW_BULK_MAX sessions in one switchboard, all or none. Request:
  *    RTPPROXY_A_SWITCHBOARD: NLA_NESTED selector (must match exactly one)
  *    RTPPROXY_A_SESSION_LIST: NLA_NESTED, one nest per session (any type),
  *       each with the content of NEW_SESSION's RTPPROXY_A_SESSION
@@ -163,9 +163,10 @@
  *       the label and each stream's counters as they are when it happens
  *    RTPPROXY_A_STREAM: NLA_U8 (enum rtpproxy_stream_idx), LEARNED only
  *  A listener that does not read as fast as events come loses some: its
- *  next receive fails with ENOBUFS (netlink's own overrun report), and the
- *  module counts each event some listener missed (RTPPROXY_CNT_A_EVENTS_LOST).
- *  Nothing is built while nobody listens.
+ *  next receive fails with ENOBUFS (netlink's own overrun report), and, if
+ *  its socket has NETLINK_BROADCAST_ERROR set (netlink tells the sender of
+ *  nobody else's overruns), the module counts each event it missed
+ *  (RTPPROXY_CNT_A_EVENTS_LOST). Nothing is built while nobody listens.
  *
  * Selectors: an RTPPROXY_A_SWITCHBOARD nest in a request with any of
  *  RTPPROXY_SB_A_GATE_A / _GATE_B, each with any of RTPPROXY_GATE_A_ADDR /
@@ -519,8 +520,15 @@ enum rtpproxy_stream_idx {
 	RTPPROXY_STREAMS
 };
 
-/* Sessions per NEW_SESSIONS request and ranges per DEL_SESSIONS request. */
+/* Ranges per DEL_SESSIONS request (and sessions per NEW_SESSIONS request of
+ * modules before labels). */
 #define RTPPROXY_BULK_MAX		128
+/*
+ * Sessions per NEW_SESSIONS request: its reply holds their records in one
+ * attribute, whose length is 16 bits, and 64 records leave room for the
+ * record to grow to 1 KiB (it was 360 bytes with 128 to a request).
+ */
+#define RTPPROXY_NEW_BULK_MAX		64
 
 /**
  * struct rtpproxy_range - an inclusive session id range (DEL_SESSIONS)
@@ -781,8 +789,9 @@ enum rtpproxy_stream_attr {
  * @RTPPROXY_CNT_A_DROP_RATE: packets beyond their stream's rate limit
  *	(RTPPROXY_STREAM_A_RATE)
  * @RTPPROXY_CNT_A_EVENTS_LOST: events (RTPPROXY_CMD_EVENT) that a listener
- *	missed because its receive buffer was full, or that could not be
- *	built; counted once per event however many listeners missed it
+ *	with NETLINK_BROADCAST_ERROR missed because its receive buffer was
+ *	full, or that could not be built; counted once per event however many
+ *	listeners missed it
  */
 enum rtpproxy_counter_attr {
 	RTPPROXY_CNT_A_UNSPEC,
