@@ -411,6 +411,7 @@ enum hint {
     H_DUP_BELOW, /* payload bytes */
     H_RATE,      /* bytes a second, or of a burst */
     H_LABEL,     /* opaque bytes, up to RTPPROXY_LABEL_MAX */
+    H_CLOCK,     /* Hz, RTPPROXY_MIN_CLOCK_RATE..RTPPROXY_MAX_CLOCK_RATE */
 };
 
 struct attr_spec {
@@ -483,6 +484,7 @@ static const struct attr_spec sess_attrs[] = {
     {RTPPROXY_SESS_A_MARK_MASK, K_U32, H_NONE, 0},
     {RTPPROXY_SESS_A_DUP_BELOW, K_U16, H_DUP_BELOW, 0},
     {RTPPROXY_SESS_A_LABEL, K_ARRAY, H_LABEL, 0},
+    {RTPPROXY_SESS_A_CLOCK_RATE, K_U32, H_CLOCK, 0},
 };
 
 static const struct attr_spec stream_attrs[] = {
@@ -501,6 +503,16 @@ static const struct attr_spec stream_attrs[] = {
     {RTPPROXY_STREAM_A_DUPS, K_U64, H_NONE, 0},
     {RTPPROXY_STREAM_A_RATE, K_U32, H_RATE, 0},
     {RTPPROXY_STREAM_A_BURST, K_U32, H_RATE, 0},
+    /* The call quality: replies only. */
+    {RTPPROXY_STREAM_A_SSRC, K_U32, H_NONE, 0},
+    {RTPPROXY_STREAM_A_SSRC_CHANGES, K_U32, H_NONE, 0},
+    {RTPPROXY_STREAM_A_PAYLOAD_TYPE, K_U8, H_NONE, 0},
+    {RTPPROXY_STREAM_A_EXPECTED, K_U64, H_NONE, 0},
+    {RTPPROXY_STREAM_A_LOST, K_U64, H_NONE, 0},
+    {RTPPROXY_STREAM_A_DUPLICATES, K_U64, H_NONE, 0},
+    {RTPPROXY_STREAM_A_REORDERED, K_U64, H_NONE, 0},
+    {RTPPROXY_STREAM_A_JITTER, K_U32, H_NONE, 0},
+    {RTPPROXY_STREAM_A_NOT_RTP, K_U64, H_NONE, 0},
 };
 
 static const struct attr_spec counter_attrs[] = {
@@ -659,6 +671,14 @@ static uint32_t valid_u32(enum hint hint, const struct switchboard* sb) {
             static const uint32_t rate[] = {0, 1, 1499, 1500, 8000, 64000, 1000000, UINT32_MAX};
 
             return rate[below(ARRAY_SIZE(rate))];
+        }
+        case H_CLOCK: {
+            /* The range's edges and the usual rates, and just outside. */
+            static const uint32_t hz[] = {
+                RTPPROXY_MIN_CLOCK_RATE - 1, RTPPROXY_MIN_CLOCK_RATE,    8000, 16000, 48000, 90000,
+                RTPPROXY_MAX_CLOCK_RATE,     RTPPROXY_MAX_CLOCK_RATE + 1};
+
+            return hz[below(ARRAY_SIZE(hz))];
         }
         case H_REC_SIZE:
             return chance(70) ? (uint32_t)sizeof(struct rtpproxy_session_rec)
@@ -1034,6 +1054,9 @@ static void gen_relay_opts(void) {
         nla_put_u8(NEST_SESS, RTPPROXY_SESS_A_MAX_TTL,
                    go_wrong() ? (uint8_t)rnd64() : valid_u8(H_TTL));
     if (chance(20)) nla_put_u16(NEST_SESS, RTPPROXY_SESS_A_DUP_BELOW, valid_dup_below());
+    if (chance(20))
+        nla_put_u32(NEST_SESS, RTPPROXY_SESS_A_CLOCK_RATE,
+                    go_wrong() ? (uint32_t)rnd64() : valid_u32(H_CLOCK, NULL));
     /* A mask alone is refused. */
     if (chance(20) || go_wrong()) nla_put_u32(NEST_SESS, RTPPROXY_SESS_A_MARK, (uint32_t)rnd64());
     if (chance(10) || go_wrong())
