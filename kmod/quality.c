@@ -16,7 +16,7 @@
 #define RTPP_WINDOW		64
 
 /* A source starts (or restarts): what came before counts as prior. */
-static void rtpp_quality_start(struct rtpp_quality *q, u16 seq, u64 now_ns)
+static void rtpp_quality_start(struct rtpp_quality *q, u16 seq)
 {
 	u32 ext_max = q->cycles + q->max_seq;
 
@@ -31,8 +31,6 @@ static void rtpp_quality_start(struct rtpp_quality *q, u16 seq, u64 now_ns)
 	q->window = 1;
 	q->received = 1;
 	q->have_transit = false;
-	if (!q->seen)
-		q->t0 = now_ns;
 	q->seen = true;
 }
 
@@ -41,7 +39,7 @@ static void rtpp_quality_start(struct rtpp_quality *q, u16 seq, u64 now_ns)
  * believed). Return: false for a packet not to count (a duplicate, or the
  * first of a jump that a second one has not confirmed).
  */
-static bool rtpp_quality_seq(struct rtpp_quality *q, u16 seq, u64 now_ns)
+static bool rtpp_quality_seq(struct rtpp_quality *q, u16 seq)
 {
 	u16 udelta = seq - q->max_seq;
 
@@ -56,7 +54,7 @@ static bool rtpp_quality_seq(struct rtpp_quality *q, u16 seq, u64 now_ns)
 			q->bad_seq = (seq + 1) & (RTPP_SEQ_MOD - 1);
 			return false;
 		}
-		rtpp_quality_start(q, seq, now_ns);
+		rtpp_quality_start(q, seq);
 		return true;
 	}
 	if (udelta < RTPP_MAX_DROPOUT) {
@@ -81,17 +79,30 @@ static bool rtpp_quality_seq(struct rtpp_quality *q, u16 seq, u64 now_ns)
 	return true;
 }
 
-/* RFC 3550 A.8: arrival and RTP timestamps both in clock units. */
+/* Longer gaps than this count as this: clock units times ns stay within 64 bits. */
+#define RTPP_JITTER_MAX_GAP_NS	(10000ULL * NSEC_PER_SEC)
+
+/*
+ * RFC 3550 A.8. D, the change of the transit time, is the time since the
+ * last datagram less its timestamp's step, both in clock units: the same
+ * as A.8's difference of transits (modulo 2^32 as there, within a unit),
+ * with a division by a constant, which compiles to a multiplication,
+ * instead of a 128-bit one per datagram.
+ */
 static void rtpp_quality_jitter(struct rtpp_quality *q, u32 ts, u64 now_ns,
 				u32 clock_rate)
 {
-	u32 arrival = mul_u64_u32_div(now_ns - q->t0, clock_rate, NSEC_PER_SEC);
-	u32 transit = arrival - ts;
-	s32 d = transit - q->transit;
+	u64 gap = now_ns - q->last_ns;
+	s32 d;
 
-	if (q->have_transit)
+	if (q->have_transit) {
+		if (gap > RTPP_JITTER_MAX_GAP_NS)
+			gap = RTPP_JITTER_MAX_GAP_NS;
+		d = (u32)div_u64(gap * clock_rate, NSEC_PER_SEC) - (ts - q->last_ts);
 		q->jitter += abs(d) - ((q->jitter + 8) >> 4);
-	q->transit = transit;
+	}
+	q->last_ns = now_ns;
+	q->last_ts = ts;
 	q->have_transit = true;
 }
 
@@ -126,8 +137,8 @@ void rtpp_quality_packet(struct rtpp_quality *q, const u8 *rtp,
 		if (q->seen)
 			q->ssrc_changes++;
 		q->ssrc = ssrc;
-		rtpp_quality_start(q, seq, now_ns);
-	} else if (!rtpp_quality_seq(q, seq, now_ns)) {
+		rtpp_quality_start(q, seq);
+	} else if (!rtpp_quality_seq(q, seq)) {
 		return;
 	}
 	q->pt = rtp[1] & 0x7f;

@@ -30,9 +30,9 @@ struct rtpp_quality {
 	u64 received;			/* of this source, counted once each */
 	u64 expected_prior, received_prior;	/* of the sources before */
 	u64 duplicates, reordered, not_rtp;
-	u32 transit;			/* arrival less RTP timestamp, clock units */
+	u32 last_ts;			/* RTP timestamp of the last datagram counted */
 	u32 jitter;			/* times 16, as A.8 keeps it */
-	u64 t0;				/* ns: arrival times count from here */
+	u64 last_ns;			/* when it arrived */
 };
 
 /* What a reader is told. */
