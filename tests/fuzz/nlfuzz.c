@@ -1986,10 +1986,15 @@ static uint64_t now_ms(void) {
 static const struct nlattr* nla_find(const void* data, size_t len, uint16_t type);
 
 static int open_events_listener(void) {
+    struct sockaddr_nl local = {.nl_family = AF_NETLINK};
     int fd = open_socket(true);
 
     setopt_int(fd, SOL_SOCKET, SO_RCVBUF, 16384);
-    if (!events_group ||
+    /*
+     * Bound, so that it has a port id: an unbound socket's is 0, the
+     * kernel's own, and a broadcast from port 0 skips it as the sender.
+     */
+    if (!events_group || bind(fd, (struct sockaddr*)&local, sizeof(local)) ||
         setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &events_group, sizeof(events_group))) {
         close(fd);
         return -1;

@@ -171,6 +171,9 @@ for cmd in "${mutating[@]}" "${reading[@]}"; do
 	((ok > 0)) || fail "root: no $cmd request succeeded"
 	echo "ok: root: $cmd succeeded $ok times of $(report root "cmd_${cmd}_sent")"
 done
+# The fuzzer listens to the events too: the requests it makes build them.
+(($(report root events) > 0)) || fail "root: the fuzzer's events listener heard nothing"
+echo "ok: root: $(report root events) events heard, $(report root event_overruns) overruns"
 covered=$(report root attrs_covered)
 expect_eq "root: attributes of the ABI written" "${covered#*/}" "${covered%/*}"
 # Bulk lists at the edges: none empty or longer than RTPPROXY_BULK_MAX
