@@ -15,21 +15,14 @@
 #include "xtrtpproxy/message.hpp"
 
 using namespace xtrtpproxy;
+using testutil::kFamily;
 using testutil::MessageBuffer;
 using testutil::put_gate;
 using testutil::put_table;
+using testutil::selector;
 using testutil::session_record;
 
 namespace {
-
-constexpr std::uint16_t kFamily = 0x1d;
-
-SwitchboardSelector selector() {
-    SwitchboardSelector sel;
-    sel.addr_a = Address::parse("10.0.1.1");
-    sel.port_a = 20000;
-    return sel;
-}
 
 SessionParams client_params(std::uint16_t port) {
     SessionParams p;

@@ -21,24 +21,17 @@
 using namespace xtrtpproxy;
 using testutil::Attrs;
 using testutil::catch_system_error;
+using testutil::kFamily;
 using testutil::message_attrs;
 using testutil::MessageBuffer;
 using testutil::nested_attrs;
 using testutil::offset_of;
 using testutil::put_table;
+using testutil::selector;
 using testutil::session_record;
 using testutil::unknown_attribute;
 
 namespace {
-
-constexpr std::uint16_t kFamily = 0x1d;
-
-SwitchboardSelector selector() {
-    SwitchboardSelector sel;
-    sel.addr_a = Address::parse("10.0.1.1");
-    sel.port_a = 20000;
-    return sel;
-}
 
 SessionParams clocked(std::optional<std::uint32_t> clock_rate) {
     SessionParams params;

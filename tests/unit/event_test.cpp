@@ -16,12 +16,11 @@
 
 using namespace xtrtpproxy;
 using testutil::catch_system_error;
+using testutil::kFamily;
 using testutil::MessageBuffer;
 using testutil::put_gate;
 
 namespace {
-
-constexpr std::uint16_t kFamily = 0x1d;
 
 void begin_event(MessageBuffer& m, std::uint8_t event, std::uint8_t cmd = RTPPROXY_CMD_EVENT) {
     m.begin(kFamily, 0, 0, true, cmd);

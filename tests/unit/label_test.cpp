@@ -18,29 +18,22 @@
 
 using namespace xtrtpproxy;
 using testutil::Attrs;
+using testutil::kFamily;
 using testutil::message_attrs;
 using testutil::MessageBuffer;
 using testutil::nested_attrs;
 using testutil::offset_of;
 using testutil::put_table;
+using testutil::selector;
 using testutil::session_record;
 using testutil::unknown_attribute;
 
 namespace {
 
-constexpr std::uint16_t kFamily = 0x1d;
-
 using namespace std::string_literals;
 
 // Bytes a label may hold that text makes hard: NUL, 0xff, a blank, '=', '%'.
 const std::string kOddLabel = "callid=a b%\0\xff;tag"s;
-
-SwitchboardSelector selector() {
-    SwitchboardSelector sel;
-    sel.addr_a = Address::parse("10.0.1.1");
-    sel.port_a = 20000;
-    return sel;
-}
 
 SessionParams labelled(const std::string& label) {
     SessionParams params;

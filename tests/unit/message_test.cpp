@@ -12,12 +12,11 @@
 using namespace xtrtpproxy;
 using testutil::attr_addr;
 using testutil::Attrs;
+using testutil::kFamily;
 using testutil::message_attrs;
 using testutil::nested_attrs;
 
 namespace {
-
-constexpr std::uint16_t kFamily = 0x1d;
 
 SwitchboardSelector full_selector() {
     return {Address::parse("10.0.0.1"), 50000, Address::parse("10.0.0.2"), 50200};

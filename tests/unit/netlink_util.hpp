@@ -28,6 +28,17 @@
 
 namespace testutil {
 
+// The family id the canned requests and replies carry.
+constexpr std::uint16_t kFamily = 0x1d;
+
+// The switchboard the request tests name: gate A 10.0.1.1:20000.
+inline xtrtpproxy::SwitchboardSelector selector() {
+    xtrtpproxy::SwitchboardSelector sel;
+    sel.addr_a = xtrtpproxy::Address::parse("10.0.1.1");
+    sel.port_a = 20000;
+    return sel;
+}
+
 // Attributes by type; a repeated type would be a bug in the builder, so it fails the test.
 using Attrs = std::map<int, const nlattr*>;
 

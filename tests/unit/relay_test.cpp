@@ -16,22 +16,15 @@
 
 using namespace xtrtpproxy;
 using testutil::Attrs;
+using testutil::kFamily;
 using testutil::message_attrs;
 using testutil::MessageBuffer;
 using testutil::nested_attrs;
 using testutil::offset_of;
+using testutil::selector;
 using testutil::unknown_attribute;
 
 namespace {
-
-constexpr std::uint16_t kFamily = 0x1d;
-
-SwitchboardSelector selector() {
-    SwitchboardSelector sel;
-    sel.addr_a = Address::parse("10.0.1.1");
-    sel.port_a = 20000;
-    return sel;
-}
 
 SessionParams learning_params() {
     SessionParams params;

@@ -12,12 +12,11 @@
 
 using namespace xtrtpproxy;
 using testutil::catch_system_error;
+using testutil::kFamily;
 using testutil::MessageBuffer;
 using testutil::put_gate;
 
 namespace {
-
-constexpr std::uint16_t kFamily = 0x1d;
 
 void put_counters(MessageBuffer& m, std::uint16_t type, std::uint64_t base) {
     nlattr* nest = m.nest(type);
