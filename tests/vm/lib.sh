@@ -170,6 +170,22 @@ wait_until() {
 	echo "ok: $what"
 }
 
+# wait_value LIMIT WHAT EXPECTED CMD...: waits up to LIMIT seconds until
+# CMD prints EXPECTED, running it anew each time (a "$(...)" argument to
+# wait_until would be read once). A failing CMD (a list that churn
+# interrupted, say) just counts as not yet.
+wait_value() {
+	local limit=$1 what=$2 want=$3
+	shift 3
+	wait_until "$limit" "$what" prints "$want" "$@"
+}
+
+prints() {
+	local want=$1
+	shift
+	[ "$("$@" 2>/dev/null)" = "$want" ]
+}
+
 # ---- counters --------------------------------------------------------------
 
 # The CLI's output is key=value words, one record per line (iptrtpproxy(8),
@@ -193,7 +209,7 @@ sb_get() {
 	local key=$1 value
 	shift
 	# Reads everything: exiting early would break the pipe under rtpp.
-	value=$(rtpp list "$@" | awk -v k="$key" '
+	value=$(rtpp list "$@" --no-session | awk -v k="$key" '
 		$1 == "record=switchboard" && !found {
 			for (i = 2; i <= NF; i++) {
 				split($i, kv, "=")

@@ -155,7 +155,7 @@ lost_before=$(info_get events-lost)
 # The newest rule's timeouts apply to every session: all are idle past 1 s.
 np "$IPT" -t mangle -R burst 1 -j RTPPROXY --addr-a "$GATE" --port-a 10000 --addr-b "$GATE" \
 	--port-b 32000 --max-sess 10000 --expires-timeout 1 --resurrection-timeout 0
-wait_until 120 "all freed" test "$(sb_get live "${sbu[@]}")" = 0
+wait_value 120 "all freed" 0 sb_get live "${sbu[@]}"
 counts() {
 	local m
 	for m in big small; do

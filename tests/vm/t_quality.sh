@@ -50,14 +50,14 @@ for fam in 4 6; do
 	step "IPv$fam counts: gaps, a duplicate, late packets, an SSRC change, datagrams that are not RTP"
 	sendq "$from" --ssrc 0x1234 --seq 0 --count 10
 	sendq "$from" --ssrc 0x1234 --seq 15 --count 5
-	wait_until 20 "15 relayed" test "$(q packets)" = 15
+	wait_value 20 "15 relayed" 15 q packets
 	expect_eq "IPv$fam: ssrc" 0x00001234 "$(q ssrc)"
 	expect_eq "IPv$fam: expected (0..19)" 20 "$(q expected)"
 	expect_eq "IPv$fam: lost (10..14)" 5 "$(q lost)"
 	sendq "$from" --ssrc 0x1234 --seq 19 --count 1
 	sendq "$from" --ssrc 0x1234 --seq 25 --count 1
 	sendq "$from" --ssrc 0x1234 --seq 21 --count 4
-	wait_until 20 "21 relayed" test "$(q packets)" = 21
+	wait_value 20 "21 relayed" 21 q packets
 	expect_eq "IPv$fam: duplicates (19)" 1 "$(q duplicates)"
 	expect_eq "IPv$fam: reordered (21..24 after 25)" 4 "$(q reordered)"
 	expect_eq "IPv$fam: expected (0..25)" 26 "$(q expected)"
@@ -66,7 +66,7 @@ for fam in 4 6; do
 	sendq "$from" --ssrc 0x5555 --seq 1000 --count 3
 	sendq "$from" --size 8 --count 1
 	sendq "$from" --kind rtcp --count 1
-	wait_until 20 "26 relayed" test "$(q packets)" = 26
+	wait_value 20 "26 relayed" 26 q packets
 	expect_eq "IPv$fam: the new ssrc" 0x00005555 "$(q ssrc)"
 	expect_eq "IPv$fam: ssrc changes" 1 "$(q ssrc-changes)"
 	expect_eq "IPv$fam: expected (26 and 1000..1002)" 29 "$(q expected)"
@@ -75,7 +75,7 @@ for fam in 4 6; do
 	step "IPv$fam rtcp: the RTCP streams keep packet counts only"
 	"${UDP[@]}" send --netns clienta --from "${from%:*}:4001" \
 		--to "${to%:*}:$((${to##*:} + 1))" --kind rtcp --count 2 >/dev/null
-	wait_until 20 "RTCP relayed" test "$(stream_get "$id" rtcp-a packets "${sel_opts[@]}")" = 2
+	wait_value 20 "RTCP relayed" 2 stream_get "$id" rtcp-a packets "${sel_opts[@]}"
 	expect_eq "IPv$fam: no quality on rtcp-a" - "$(stream_get "$id" rtcp-a expected "${sel_opts[@]}")"
 	expect_eq "IPv$fam: nothing on rtp-b" 0 "$(stream_get "$id" rtp-b expected "${sel_opts[@]}")"
 	expect_eq "IPv$fam: no ssrc on rtp-b yet" - "$(stream_get "$id" rtp-b ssrc "${sel_opts[@]}")"
@@ -86,13 +86,13 @@ sel_opts=("${sb[@]}")
 call sb "$CLIENT_A" "$CLIENT_B"
 expect_eq "the default clock rate" 8000 "$(sess_get "$id" clock-rate "${sb[@]}")"
 sendq "$CLIENT_A:4000" --ssrc 0x4321 --count 40 --interval 0.02
-wait_until 20 "40 relayed" test "$(q packets)" = 40
+wait_value 20 "40 relayed" 40 q packets
 j8=$(q jitter)
 rtpp delete "${sb[@]}" --sess-id-lo "$id"
 call sb "$CLIENT_A" "$CLIENT_B" --clock-rate 48000
 expect_eq "clock rate given" 48000 "$(sess_get "$id" clock-rate "${sb[@]}")"
 sendq "$CLIENT_A:4000" --ssrc 0x4321 --count 40 --interval 0.02
-wait_until 20 "40 relayed" test "$(q packets)" = 40
+wait_value 20 "40 relayed" 40 q packets
 j48=$(q jitter)
 echo "jitter: $j8 units at 8 kHz, $j48 at 48 kHz (800 if every gap were 20 ms)"
 ((j8 < 200)) || fail "jitter at 8 kHz is $j8 units (25 ms), for datagrams 20 ms apart"
@@ -107,6 +107,6 @@ rtpp list "${sb[@]}" --reset-packet-stat >/dev/null
 expect_eq "expected after the reset" 0 "$(q expected)"
 expect_eq "ssrc kept" 0x00004321 "$(q ssrc)"
 sendq "$CLIENT_A:4000" --ssrc 0x4321 --seq 45 --count 5
-wait_until 20 "5 relayed" test "$(q packets)" = 5
+wait_value 20 "5 relayed" 5 q packets
 expect_eq "expected since (40..49)" 10 "$(q expected)"
 expect_eq "lost since (40..44)" 5 "$(q lost)"
