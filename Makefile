@@ -41,7 +41,7 @@ XTLIBDIR ?= $(shell pkg-config --variable=xtlibdir xtables 2>/dev/null || echo /
 # kernel below) and its iptables extension.
 BENCH_PACKAGES := rtpengine-daemon rtpengine-kernel-dkms rtpengine-iptables
 DEB_PACKAGES := build-essential cmake pkg-config python3 cpio kmod iproute2 \
-	iptables nftables libcap2-bin ethtool \
+	iptables nftables libcap2-bin ethtool tcpdump \
 	linux-headers-amd64 linux-image-amd64 \
 	linux-headers-6.12-amd64 linux-image-6.12-amd64 \
 	linux-headers-6.12-rt-amd64 linux-image-6.12-rt-amd64 dwarves \

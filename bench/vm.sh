@@ -47,7 +47,7 @@ full)
 		[overload]=5 [scale]=1000,10000,100000 [scale_rates]=2000,20000 [rek_max]=1000
 		[reu_max]=1000 [control]=100000 [churn_one]=2000 [churn_batch]=1000
 		[profile]="" [profile_rate]=20000 [trace]=fwd,xt,rek [bin]="" [settle]=2
-		[options]=none,dscp,ttl,mark,dup,all [options_rate]=20000)
+		[options]=none,dscp,ttl,mark,dup,all,record [options_rate]=20000)
 	;;
 *)
 	echo "usage: bench/vm.sh smoke|full [KEY=VALUE...]" >&2
@@ -597,9 +597,12 @@ sweep() {
 }
 
 # The relay options of each set the options phase measures (iptrtpproxy update): none is the
-# default of every session; dup sends every datagram twice (rtpgen's are below 1,500 bytes).
+# default of every session; dup sends every datagram twice (rtpgen's are below 1,500 bytes);
+# record copies each one as received to NFLOG group 9, which tcpdump reads on CPU 1
+# (record_listener).
 declare -A OPTION_SETS=(
-	[none]="--dscp sender --max-ttl 0 --mark 0/0 --dup-small 0"
+	[none]="--dscp sender --max-ttl 0 --mark 0/0 --dup-small 0 --no-nflog"
+	[record]="--nflog-group 9 --nflog-copy received"
 	[dscp]="--dscp 46"
 	[ttl]="--max-ttl 16"
 	[mark]="--mark 0x10/0xff"
@@ -613,6 +616,25 @@ option_set() {
 	read -ra opts <<<"${OPTION_SETS[$1]}"
 	ip netns exec p-xt "$RTPP" update --addr-a "$(gates 1 | cut -d, -f1)" --port-a "$XT_PORT" \
 		--sess-id-lo 0 "${opts[@]}" >/dev/null
+}
+
+# record_listener start|stop: tcpdump on NFLOG group 9 in xt's namespace, on CPU 1 with the
+# generator, writing nowhere: the copies are built and queued on CPU 0, as with a recorder.
+RECORD_PID=
+record_listener() {
+	if [ "$1" = start ]; then
+		taskset -c 1 ip netns exec p-xt tcpdump -Z root -i nflog:9 -w /dev/null 2>"$W/tcpdump.log" &
+		RECORD_PID=$!
+		local i
+		for ((i = 0; i < 100; i++)); do
+			grep -q "listening on" "$W/tcpdump.log" && return 0
+			sleep 0.1
+		done
+		die "tcpdump on nflog:9 did not start: $(cat "$W/tcpdump.log")"
+	fi
+	kill -TERM "$RECORD_PID" # a background job ignores INT
+	wait "$RECORD_PID" || true
+	log "record: $(grep -E 'packets (captured|dropped by kernel)' "$W/tcpdump.log" | tr '\n' ' ')"
 }
 
 # options ROUNDS SECS SET...: xt_RTPPROXY's cost with each set of relay options on its one
@@ -629,7 +651,9 @@ options() {
 			[ -n "${OPTION_SETS[$name]+set}" ] || die "options: no set '$name' (${!OPTION_SETS[*]})"
 			option_set none
 			option_set "$name"
+			[ "$name" != record ] || record_listener start
 			window options xt 1 "${CFG[options_rate]}" "$secs" option="$name" round="$round"
+			[ "$name" != record ] || record_listener stop
 		done
 	done
 	option_set none

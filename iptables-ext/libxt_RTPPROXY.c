@@ -10,8 +10,9 @@
 
 /*
  * Every argument is taken as a string and parsed by rtpproxy_opts, which
- * knows the table's family (XTTYPE_HOST would resolve names and give a vague
- * error for an address of the other family) and is unit-tested on its own.
+ * knows the table's family (XTTYPE_HOST would resolve names and take only
+ * the table's family, where a bridge has one address of each) and is
+ * unit-tested on its own.
  */
 static const struct xt_option_entry rtpproxy_tg_opts[] = {
 	{ .name = "addr-a", .id = RTPPROXY_OPT_ADDR_A, .type = XTTYPE_STRING },
@@ -35,7 +36,9 @@ static void rtpproxy_tg_help(void)
 "RTPPROXY target options (relays RTP/RTCP between gate A and gate B):\n"
 "  --addr-a ADDR               gate A's local address (required)\n"
 "  --port-a PORT               gate A's lowest port, even (required)\n"
-"  --addr-b ADDR               gate B's local address (default: --addr-a)\n"
+"  --addr-b ADDR               gate B's local address (default: --addr-a);\n"
+"                              one IPv4 and one IPv6 address bridge the two\n"
+"                              families (give the rule to iptables and ip6tables)\n"
 "  --port-b PORT               gate B's lowest port, even (default: right after\n"
 "                              gate A's if on the same address, else --port-a)\n"
 "  --max-sess N                number of sessions, 1..%u (required)\n"

@@ -12,6 +12,17 @@
 
 #define PORT_MAX	65535U
 
+/*
+ * Scratch bits of info->flags between rtpproxy_opt_parse() and
+ * rtpproxy_opts_finish(): the family each address was given in. Options
+ * come in any order and --addr-b may be missing, so only finish can tell a
+ * bridge from a rule for the other table; it replaces these bits with the
+ * bridge's flags. Far above the kernel's flags, which they must never reach.
+ */
+#define PARSED_A6		(1U << 30)	/* --addr-a was IPv6 */
+#define PARSED_B6		(1U << 31)	/* --addr-b was IPv6 */
+#define F_BRIDGE		(XT_RTPPROXY_F_A4_B6 | XT_RTPPROXY_F_A6_B4)
+
 const char *const rtpproxy_opt_names[RTPPROXY_OPT_COUNT] = {
 	[RTPPROXY_OPT_ADDR_A]			= "addr-a",
 	[RTPPROXY_OPT_PORT_A]			= "port-a",
@@ -28,7 +39,9 @@ const char *const rtpproxy_opt_names[RTPPROXY_OPT_COUNT] = {
 /* One gate of the switchboard, so that both are checked by the same code. */
 struct gate {
 	char name;			/* 'A' or 'B' */
+	const char *addr_opt;		/* option that sets the address */
 	const char *port_opt;		/* option that sets the port */
+	uint8_t family;			/* a bridge's gates differ */
 	const union nf_inet_addr *addr;
 	unsigned int port;
 };
@@ -57,6 +70,11 @@ static int family_to_af(uint8_t family)
 static size_t addr_len(uint8_t family)
 {
 	return family == NFPROTO_IPV6 ? sizeof(struct in6_addr) : sizeof(struct in_addr);
+}
+
+static const char *family_name(uint8_t family)
+{
+	return family == NFPROTO_IPV6 ? "IPv6" : "IPv4";
 }
 
 static bool addr_equal(const union nf_inet_addr *a, const union nf_inet_addr *b,
@@ -88,24 +106,33 @@ static bool addr_usable(const union nf_inet_addr *addr, uint8_t family)
 	return (ip >> IN_CLASSA_NSHIFT) != 0 && ip != INADDR_BROADCAST && !IN_MULTICAST(ip);
 }
 
-static const char *parse_addr(union nf_inet_addr *addr, uint8_t family,
-			      const char *opt, const char *arg, struct rtpproxy_err *err)
+/*
+ * Either family in either table: whether the rule is the table's, a bridge
+ * or one for the other table depends on both addresses, so @parsed6 in
+ * @flags records this one's family for rtpproxy_opts_finish().
+ */
+static const char *parse_addr(union nf_inet_addr *addr, __u32 *flags, __u32 parsed6,
+			      uint8_t family, const char *opt, const char *arg,
+			      struct rtpproxy_err *err)
 {
 	union nf_inet_addr parsed = {};
+	uint8_t parsed_family;
 
-	if (inet_pton(family_to_af(family), arg, &parsed) == 1) {
-		if (!addr_usable(&parsed, family))
-			return fail(err, "--%s %s: a gate needs a unicast address", opt, arg);
-		*addr = parsed;
-		return NULL;
-	}
-	/* Name the real mistake: a rule in the table of the other family. */
-	if (family == NFPROTO_IPV4 && inet_pton(AF_INET6, arg, &parsed) == 1)
-		return fail(err, "--%s %s is an IPv6 address: use ip6tables", opt, arg);
-	if (family == NFPROTO_IPV6 && inet_pton(AF_INET, arg, &parsed) == 1)
-		return fail(err, "--%s %s is an IPv4 address: use iptables", opt, arg);
-	return fail(err, "--%s \"%s\" is not a numeric %s address", opt, arg,
-		    family == NFPROTO_IPV6 ? "IPv6" : "IPv4");
+	if (inet_pton(AF_INET, arg, &parsed) == 1)
+		parsed_family = NFPROTO_IPV4;
+	else if (inet_pton(AF_INET6, arg, &parsed) == 1)
+		parsed_family = NFPROTO_IPV6;
+	else
+		return fail(err, "--%s \"%s\" is not a numeric %s address", opt, arg,
+			    family_name(family));
+	if (!addr_usable(&parsed, parsed_family))
+		return fail(err, "--%s %s: a gate needs a unicast address", opt, arg);
+	*addr = parsed;
+	if (parsed_family == NFPROTO_IPV6)
+		*flags |= parsed6;
+	else
+		*flags &= ~parsed6;
+	return NULL;
 }
 
 /* Plain decimal only: signs, blanks and hex would make saved rules ambiguous to read. */
@@ -145,9 +172,9 @@ const char *rtpproxy_opt_parse(struct xt_rtpproxy_tginfo *info, uint8_t family,
 
 	switch (opt) {
 	case RTPPROXY_OPT_ADDR_A:
-		return parse_addr(&info->addr_a, family, name, arg, err);
+		return parse_addr(&info->addr_a, &info->flags, PARSED_A6, family, name, arg, err);
 	case RTPPROXY_OPT_ADDR_B:
-		return parse_addr(&info->addr_b, family, name, arg, err);
+		return parse_addr(&info->addr_b, &info->flags, PARSED_B6, family, name, arg, err);
 	case RTPPROXY_OPT_PORT_A:
 	case RTPPROXY_OPT_PORT_B:
 		/* Evenness and fit depend on other options: checked when all are known. */
@@ -223,10 +250,46 @@ static const char *check_gate(const struct gate *gate, unsigned int max_sess,
 	return NULL;
 }
 
-static void gates_of(const struct xt_rtpproxy_tginfo *info, struct gate *a, struct gate *b)
+/* As the kernel's: a bridge's flags name the gates' families, else both are the table's. */
+static void gate_families(const struct xt_rtpproxy_tginfo *info, uint8_t family,
+			  uint8_t *fam_a, uint8_t *fam_b)
 {
-	*a = (struct gate){ 'A', "port-a", &info->addr_a, info->port_a };
-	*b = (struct gate){ 'B', "port-b", &info->addr_b, info->port_b };
+	if (info->flags & XT_RTPPROXY_F_A4_B6) {
+		*fam_a = NFPROTO_IPV4;
+		*fam_b = NFPROTO_IPV6;
+	} else if (info->flags & XT_RTPPROXY_F_A6_B4) {
+		*fam_a = NFPROTO_IPV6;
+		*fam_b = NFPROTO_IPV4;
+	} else {
+		*fam_a = family;
+		*fam_b = family;
+	}
+}
+
+static void gates_of(const struct xt_rtpproxy_tginfo *info, uint8_t family,
+		     struct gate *a, struct gate *b)
+{
+	uint8_t fam_a, fam_b;
+
+	gate_families(info, family, &fam_a, &fam_b);
+	*a = (struct gate){ 'A', "addr-a", "port-a", fam_a, &info->addr_a, info->port_a };
+	*b = (struct gate){ 'B', "addr-b", "port-b", fam_b, &info->addr_b, info->port_b };
+}
+
+/* Bytes alone would not do: 32.1.13.184 is stored as 2001:db8:: is. */
+static bool gates_share_addr(const struct gate *a, const struct gate *b)
+{
+	return a->family == b->family && addr_equal(a->addr, b->addr, a->family);
+}
+
+static const char *check_addr(const struct gate *gate, struct rtpproxy_err *err)
+{
+	char addr_buf[INET6_ADDRSTRLEN];
+
+	if (!addr_usable(gate->addr, gate->family))
+		return fail(err, "--%s %s: a gate needs a unicast address", gate->addr_opt,
+			    addr_to_str(gate->addr, gate->family, addr_buf));
+	return NULL;
 }
 
 static const char *check_timeouts(const struct xt_rtpproxy_tginfo *info,
@@ -250,16 +313,20 @@ const char *rtpproxy_opts_validate(const struct xt_rtpproxy_tginfo *info, uint8_
 
 	if (!family_ok(family))
 		return fail(err, "unsupported family %u", family);
-	if (!addr_usable(&info->addr_a, family))
-		return fail(err, "--addr-a %s: a gate needs a unicast address",
-			    addr_to_str(&info->addr_a, family, addr_buf));
-	if (!addr_usable(&info->addr_b, family))
-		return fail(err, "--addr-b %s: a gate needs a unicast address",
-			    addr_to_str(&info->addr_b, family, addr_buf));
+	/* Before the addresses: their families depend on it. */
+	if ((info->flags & F_BRIDGE) == F_BRIDGE)
+		return fail(err, "flags 0x%x: a bridge is either IPv4 to IPv6 or IPv6 to IPv4",
+			    info->flags & F_BRIDGE);
+	gates_of(info, family, &a, &b);
+	msg = check_addr(&a, err);
+	if (msg)
+		return msg;
+	msg = check_addr(&b, err);
+	if (msg)
+		return msg;
 	msg = check_max_sess(info, err);
 	if (msg)
 		return msg;
-	gates_of(info, &a, &b);
 	msg = check_gate(&a, info->max_sess, err);
 	if (msg)
 		return msg;
@@ -267,14 +334,14 @@ const char *rtpproxy_opts_validate(const struct xt_rtpproxy_tginfo *info, uint8_
 	if (msg)
 		return msg;
 	/* Otherwise a packet to a shared port would belong to both gates. */
-	if (addr_equal(a.addr, b.addr, family) &&
+	if (gates_share_addr(&a, &b) &&
 	    a.port <= gate_last_port(&b, info->max_sess) &&
 	    b.port <= gate_last_port(&a, info->max_sess))
 		return fail(err,
 			    "gate A (ports %u-%u) and gate B (ports %u-%u) overlap on %s: use --addr-b or move --port-b",
 			    a.port, gate_last_port(&a, info->max_sess), b.port,
 			    gate_last_port(&b, info->max_sess),
-			    addr_to_str(a.addr, family, addr_buf));
+			    addr_to_str(a.addr, a.family, addr_buf));
 	msg = check_timeouts(info, err);
 	if (msg)
 		return msg;
@@ -285,16 +352,75 @@ const char *rtpproxy_opts_validate(const struct xt_rtpproxy_tginfo *info, uint8_
 	return NULL;
 }
 
+/*
+ * Sets @bridge to the flags that the families the addresses were given in
+ * imply, or fails when both gates would be of the other table's family: a
+ * missing --addr-b is --addr-a's, so it takes --addr-a's family.
+ */
+static const char *finish_families(const struct xt_rtpproxy_tginfo *info, uint8_t family,
+				   unsigned int given, __u32 *bridge,
+				   struct rtpproxy_err *err)
+{
+	uint8_t fam_a = info->flags & PARSED_A6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+	uint8_t fam_b = info->flags & PARSED_B6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+	char addr_buf[INET6_ADDRSTRLEN];
+
+	if (!(given & RTPPROXY_OPT_BIT(RTPPROXY_OPT_ADDR_B)))
+		fam_b = fam_a;
+	*bridge = 0;
+	if (fam_a != fam_b)
+		*bridge = fam_a == NFPROTO_IPV4 ? XT_RTPPROXY_F_A4_B6 : XT_RTPPROXY_F_A6_B4;
+	else if (fam_a != family)
+		/* Name the real mistake: a rule in the table of the other family. */
+		return fail(err, "--addr-a %s is an %s address: use %s",
+			    addr_to_str(&info->addr_a, fam_a, addr_buf), family_name(fam_a),
+			    fam_a == NFPROTO_IPV6 ? "ip6tables" : "iptables");
+	return NULL;
+}
+
+/* Right after gate A's range when both gates share the address, else gate A's port. */
+static const char *default_port_b(struct xt_rtpproxy_tginfo *info, uint8_t family,
+				   struct rtpproxy_err *err)
+{
+	struct gate a, b;
+	const char *msg;
+
+	gates_of(info, family, &a, &b);
+	if (!gates_share_addr(&a, &b)) {
+		info->port_b = info->port_a;
+		return NULL;
+	}
+	/* Gate B goes right after gate A, which must be sound first. */
+	msg = check_max_sess(info, err);
+	if (msg)
+		return msg;
+	msg = check_gate(&a, info->max_sess, err);
+	if (msg)
+		return msg;
+	if (gate_last_port(&a, info->max_sess) + 1 > PORT_MAX)
+		return fail(err,
+			    "no room for gate B after gate A (ports %u-%u): give --addr-b or --port-b",
+			    a.port, gate_last_port(&a, info->max_sess));
+	info->port_b = (__u16)(gate_last_port(&a, info->max_sess) + 1);
+	return NULL;
+}
+
 const char *rtpproxy_opts_finish(struct xt_rtpproxy_tginfo *info, uint8_t family,
 				 unsigned int given, struct rtpproxy_err *err)
 {
 	unsigned int missing = RTPPROXY_OPTS_REQUIRED & ~given;
-	struct gate a, b;
+	__u32 bridge = 0;
 	const char *msg;
 	unsigned int i;
 
 	if (!family_ok(family))
 		return fail(err, "unsupported family %u", family);
+	/* Before the rest: "use ip6tables" is what such a rule needs to hear. */
+	if (given & RTPPROXY_OPT_BIT(RTPPROXY_OPT_ADDR_A)) {
+		msg = finish_families(info, family, given, &bridge, err);
+		if (msg)
+			return msg;
+	}
 	for (i = 0; i < RTPPROXY_OPT_COUNT; i++)
 		if (missing & RTPPROXY_OPT_BIT(i))
 			return fail(err, "--%s is required", rtpproxy_opt_names[i]);
@@ -305,8 +431,12 @@ const char *rtpproxy_opts_finish(struct xt_rtpproxy_tginfo *info, uint8_t family
 		info->expires_timeout = XT_RTPPROXY_DEF_EXPIRES;
 	if (!(given & RTPPROXY_OPT_BIT(RTPPROXY_OPT_RESURRECTION_TIMEOUT)))
 		info->resurrection_timeout = XT_RTPPROXY_DEF_RESURRECTION;
-	/* Only --dscp sets a flag; without it the DSCP field is padding. */
+	/*
+	 * Only --dscp and the addresses' families set flags (the parse's scratch
+	 * bits go); without --dscp the DSCP field is padding.
+	 */
 	info->flags = given & RTPPROXY_OPT_BIT(RTPPROXY_OPT_DSCP) ? XT_RTPPROXY_F_DSCP : 0;
+	info->flags |= bridge;
 	if (!(info->flags & XT_RTPPROXY_F_DSCP))
 		info->dscp = 0;
 	if (!(given & RTPPROXY_OPT_BIT(RTPPROXY_OPT_MAX_TTL)))
@@ -315,23 +445,9 @@ const char *rtpproxy_opts_finish(struct xt_rtpproxy_tginfo *info, uint8_t family
 		info->dup_below = 0;
 
 	if (!(given & RTPPROXY_OPT_BIT(RTPPROXY_OPT_PORT_B))) {
-		if (!addr_equal(&info->addr_a, &info->addr_b, family)) {
-			info->port_b = info->port_a;
-		} else {
-			/* Gate B goes right after gate A, which must be sound first. */
-			msg = check_max_sess(info, err);
-			if (msg)
-				return msg;
-			gates_of(info, &a, &b);
-			msg = check_gate(&a, info->max_sess, err);
-			if (msg)
-				return msg;
-			if (gate_last_port(&a, info->max_sess) + 1 > PORT_MAX)
-				return fail(err,
-					    "no room for gate B after gate A (ports %u-%u): give --addr-b or --port-b",
-					    a.port, gate_last_port(&a, info->max_sess));
-			info->port_b = (__u16)(gate_last_port(&a, info->max_sess) + 1);
-		}
+		msg = default_port_b(info, family, err);
+		if (msg)
+			return msg;
 	}
 	return rtpproxy_opts_validate(info, family, err);
 }
@@ -355,17 +471,20 @@ static int format_opts(const struct xt_rtpproxy_tginfo *info, uint8_t family,
 		       const char *prefix, const char *sep, char *buf, size_t size)
 {
 	char addr_a[INET6_ADDRSTRLEN], addr_b[INET6_ADDRSTRLEN];
+	uint8_t fam_a, fam_b;
 	int len;
 
 	if (!family_ok(family))
 		return snprintf(buf, size, "%s%sunsupported-family %u", prefix,
 				*prefix ? " " : "", family);
+	/* No option for the bridge flags: each address in its family implies them. */
+	gate_families(info, family, &fam_a, &fam_b);
 	len = snprintf(buf, size,
 			"%s%s%saddr-a %s %sport-a %u %saddr-b %s %sport-b %u %smax-sess %u %sexpires-timeout %u %sresurrection-timeout %u",
 			prefix, *prefix ? " " : "",
-			sep, addr_to_str(&info->addr_a, family, addr_a),
+			sep, addr_to_str(&info->addr_a, fam_a, addr_a),
 			sep, info->port_a,
-			sep, addr_to_str(&info->addr_b, family, addr_b),
+			sep, addr_to_str(&info->addr_b, fam_b, addr_b),
 			sep, info->port_b,
 			sep, info->max_sess,
 			sep, info->expires_timeout,

@@ -51,18 +51,26 @@ struct rtpproxy_err {
  *
  * @family is the table's family: NFPROTO_IPV4 (iptables) or NFPROTO_IPV6
  * (ip6tables). Addresses are numeric only: a gate is a local address, and
- * a rule must not change meaning when DNS does.
+ * a rule must not change meaning when DNS does. Each may be IPv4 or IPv6 in
+ * either table: addresses of two families make a bridge
+ * (XT_RTPPROXY_F_A4_B6 or XT_RTPPROXY_F_A6_B4, whatever the table), two of
+ * the table's family an ordinary rule, two of the other family an error.
  */
 
-/* Parses @arg of option @opt into @info (fields of other options are untouched). */
+/*
+ * Parses @arg of option @opt into @info (fields of other options are
+ * untouched). An address's family is kept in scratch bits of @info->flags
+ * that only rtpproxy_opts_finish() reads; it replaces them.
+ */
 const char *rtpproxy_opt_parse(struct xt_rtpproxy_tginfo *info, uint8_t family,
 			       enum rtpproxy_opt opt, const char *arg,
 			       struct rtpproxy_err *err);
 
 /*
  * Completes @info after parsing: checks that the required options were
- * given (@given: RTPPROXY_OPT_BIT()s), fills in the defaults of the others
- * and validates the result with rtpproxy_opts_validate().
+ * given (@given: RTPPROXY_OPT_BIT()s) and that the addresses' families fit
+ * the table, sets the bridge flag they imply, fills in the defaults of the
+ * others and validates the result with rtpproxy_opts_validate().
  */
 const char *rtpproxy_opts_finish(struct xt_rtpproxy_tginfo *info, uint8_t family,
 				 unsigned int given, struct rtpproxy_err *err);
@@ -73,7 +81,8 @@ const char *rtpproxy_opts_validate(const struct xt_rtpproxy_tginfo *info, uint8_
 
 /*
  * Writes the options as iptables-save needs them, every one explicit so that
- * iptables-restore rebuilds the same @info:
+ * iptables-restore rebuilds the same @info (a bridge's flags too: each
+ * address is written in its gate's family, which implies them):
  * "--addr-a 10.0.0.1 --port-a 50000 --addr-b 10.0.0.1 --port-b 50200
  *  --max-sess 100 --expires-timeout 60 --resurrection-timeout 30", then
  * each relay default that is set (" --dscp 46 --max-ttl 8 --dup-small 128"):

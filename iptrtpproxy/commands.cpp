@@ -18,14 +18,16 @@ constexpr Subcommand kSubcommands[] = {
      kSwitchboardOptions | kRangeOptions | kLabelOptions | kLabelFilterOptions | kListOptions |
          kOtherOptions},
     {"alloc", run_alloc, "Allocate a session and print its id and gate ports.",
-     "[switchboard] RTP_params [relay_options] [label] [other_options] [common_options]",
-     kSwitchboardOptions | kClientOptions | kRelayOptions | kLabelOptions | kOtherOptions},
+     "[switchboard] RTP_params [relay_options] [recording] [label] [other_options] "
+     "[common_options]",
+     kSwitchboardOptions | kClientOptions | kRelayOptions | kRecordingOptions | kLabelOptions |
+         kOtherOptions},
     {"update", run_update,
      "Update sessions: every live one, or those in the range (resurrecting expired ones).",
-     "[switchboard] [session_range] [RTP_params] [relay_options] [label] [other_options] "
-     "[common_options]",
-     kSwitchboardOptions | kRangeOptions | kClientOptions | kRelayOptions | kLabelOptions |
-         kOtherOptions},
+     "[switchboard] [session_range] [RTP_params] [relay_options] [recording] [label] "
+     "[other_options] [common_options]",
+     kSwitchboardOptions | kRangeOptions | kClientOptions | kRelayOptions | kRecordingOptions |
+         kLabelOptions | kOtherOptions},
     {"delete", run_delete,
      "Delete sessions: all of every matching switchboard, or those in the range.",
      "[switchboard] [session_range] [other_options] [common_options]",

@@ -24,6 +24,7 @@ enum OptionGroup : unsigned {
     kLabelOptions = 1U << 6,        // --label
     kLabelFilterOptions = 1U << 7,  // --label-prefix (list, monitor)
     kMonitorOptions = 1U << 8,      // --rcvbuf, --count
+    kRecordingOptions = 1U << 9,    // --nflog-group, --nflog-copy, --no-nflog
 };
 
 struct Subcommand {

@@ -4,7 +4,9 @@
 #include "format.hpp"
 
 #include <charconv>
+#include <optional>
 #include <sstream>
+#include <string>
 
 #include "label_text.hpp"
 
@@ -95,6 +97,34 @@ void append_endpoint(std::string& out, const xtrtpproxy::Endpoint& endpoint) {
     out += endpoint.addr.to_string();
     out += v6 ? "]:" : ":";
     append_num(out, endpoint.port);
+}
+
+// "received", "sent" or "both", as --nflog-copy takes them; the number of any other bits (a
+// newer module's).
+std::string copy_text(std::uint8_t copy) {
+    using xtrtpproxy::Recording;
+    switch (copy) {
+        case Recording::kReceived:
+            return "received";
+        case Recording::kSent:
+            return "sent";
+        case Recording::kBoth:
+            return "both";
+        default:
+            return std::to_string(copy);
+    }
+}
+
+// " nflog-group=N nflog-copy=WHICH" while the session records, " nflog-group=- nflog-copy=-"
+// while it does not (and from a module without recording): always both keys, as client=- is.
+void append_recording(std::string& out, const std::optional<xtrtpproxy::Recording>& recording) {
+    append_key(out, "", "nflog-group");
+    if (recording)
+        append_num(out, recording->nflog_group);
+    else
+        out += '-';
+    append_key(out, "", "nflog-copy");
+    out += recording ? copy_text(recording->copy) : "-";
 }
 
 // " label=TEXT", only for a session that has one: most have none, and a key without a value
@@ -244,6 +274,8 @@ void append_session_keys(std::string& out, const xtrtpproxy::Session& session) {
         append_key(out, "", "clock-rate");
         append_num(out, session.clock_rate);
     }
+    append_recording(out, session.recording);
+    // After every other key of the record, as the man page promises.
     append_label(out, session.label);
 }
 

@@ -12,6 +12,7 @@
 #include "commands.hpp"
 #include "label_text.hpp"
 #include "option_values.hpp"
+#include "recording_options.hpp"
 #include "relay_options.hpp"
 #include "xtrtpproxy/monitor.hpp"
 
@@ -30,6 +31,8 @@ struct Descriptions {
     po::options_description client{"RTP params", kWidth, kColumn};
     po::options_description relay{"Relay options (how the session's packets leave)", kWidth,
                                   kColumn};
+    po::options_description recording{"Recording (copies of the session's datagrams to NFLOG)",
+                                      kWidth, kColumn};
     po::options_description label{"Session label (%XX is the byte XX, '%' itself is %25)", kWidth,
                                   kColumn};
     po::options_description label_filter{"Label filter", kWidth, kColumn};
@@ -49,6 +52,7 @@ struct Descriptions {
                 {kRangeOptions, &range},
                 {kClientOptions, &client},
                 {kRelayOptions, &relay},
+                {kRecordingOptions, &recording},
                 {kLabelOptions, &label},
                 {kLabelFilterOptions, &label_filter},
                 {kListOptions, &list},
@@ -91,6 +95,7 @@ Descriptions::Descriptions() {
         ("rtcp-rate-b", text("bytes[/burst]"), "the same for client B's RTCP (its own, not derived from RTP)")
         ("clock-rate", text("hz"), "RTP clock of the session in Hz, for the jitter (alloc: 8000)");
     add_relay_options(relay);
+    add_recording_options(recording);
     label.add_options()
         ("label", text("text"),
          "alloc, update: the sessions' label ('' removes it); list, monitor: only the sessions with it");
@@ -302,6 +307,7 @@ Options parse_options(const std::vector<std::string>& args) {
             parse_number("clock-rate", *clock_rate, xtrtpproxy::kMinClockRate,
                          xtrtpproxy::kMaxClockRate, "clock rate"));
     opts.params.relay = parse_relay_options(values);
+    parse_recording_options(values, opts.params);
     parse_label(values, *subcommand, opts);
     if (opts.command == "alloc" && !opts.params.has_client_or_learning())
         throw UsageError(

@@ -28,8 +28,8 @@ struct Options {
 
     xtrtpproxy::SwitchboardSelector selector;       // only what was given
     std::optional<xtrtpproxy::SessionRange> range;  // --sess-id-lo/--sess-id-hi
-    // As given, relay options and alloc's or update's --label included: the library derives
-    // RTCP.
+    // As given, relay options, recording and alloc's or update's --label included: the library
+    // derives RTCP.
     xtrtpproxy::SessionParams params;
     // list's --label and --label-prefix.
     std::optional<xtrtpproxy::LabelFilter> label_filter;
@@ -47,9 +47,10 @@ struct Options {
 // addresses, ports, ids or timeouts (learning: at most RTPPROXY_MAX_LEARN_TIMEOUT_MS), bad
 // rates or bursts (parse_rate_limit, option_values.hpp), a clock rate outside
 // xtrtpproxy::kMinClockRate..kMaxClockRate, incomplete client endpoints,
-// sess-id-hi < sess-id-lo, bad or conflicting relay options (relay_options.hpp), bad labels
-// (label_text.hpp; an empty one for list and monitor), --label-prefix without --label, a
-// --rcvbuf of 0 or above xtrtpproxy::Monitor::kMaxReceiveBuffer, a --count of 0. What needs
+// sess-id-hi < sess-id-lo, bad or conflicting relay options (relay_options.hpp) or recording
+// options (recording_options.hpp), bad labels (label_text.hpp; an empty one for list and
+// monitor), --label-prefix without --label, a --rcvbuf of 0 or above
+// xtrtpproxy::Monitor::kMaxReceiveBuffer, a --count of 0. What needs
 // the kernel's switchboards (ids beyond max-sess, several switchboards matching) is checked by
 // the commands (commands.hpp), which throw UsageError too. With -h or --version nothing else
 // is checked.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-// `iptrtpproxy update`: change clients, learning or relay options of sessions, or resurrect
-// expired ones.
+// `iptrtpproxy update`: change clients, learning, relay options or the recording of sessions,
+// or resurrect expired ones.
 #include <stdexcept>
 
 #include "commands.hpp"

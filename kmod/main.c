@@ -9,6 +9,7 @@
 #include <net/genetlink.h>
 #include "netlink.h"
 #include "netns.h"
+#include "record.h"
 #include "session.h"
 #include "target.h"
 #include "version.h"
@@ -45,6 +46,7 @@ static void __exit rtpp_exit(void)
 	rtpp_target_exit();
 	rtpp_netlink_exit();
 	rtpp_netns_exit();
+	rtpp_record_exit();
 	rtpp_session_cache_exit();
 }
 

@@ -56,14 +56,18 @@ int rtpp_put_switchboard(struct sk_buff *skb,
 	int i;
 
 	nest = nla_nest_start(skb, RTPPROXY_A_SWITCHBOARD);
-	if (!nest || nla_put_u8(skb, RTPPROXY_SB_A_FAMILY, rtpp_af(sb->family)))
+	if (!nest || nla_put_u8(skb, RTPPROXY_SB_A_FAMILY,
+				rtpp_af(sb->gate[RTPP_SIDE_A].family)))
 		return -EMSGSIZE;
 	for (i = 0; i < 2; i++) {
+		const struct rtpp_gate *g = &sb->gate[i];
+
 		gate = nla_nest_start(skb, RTPPROXY_SB_A_GATE_A + i);
 		if (!gate ||
-		    rtpp_put_addr(skb, RTPPROXY_GATE_A_ADDR, sb->family,
-				  &sb->gate[i].addr) ||
-		    nla_put_u16(skb, RTPPROXY_GATE_A_PORT, sb->gate[i].port))
+		    rtpp_put_addr(skb, RTPPROXY_GATE_A_ADDR, g->family,
+				  &g->addr) ||
+		    nla_put_u16(skb, RTPPROXY_GATE_A_PORT, g->port) ||
+		    nla_put_u8(skb, RTPPROXY_GATE_A_FAMILY, rtpp_af(g->family)))
 			return -EMSGSIZE;
 		nla_nest_end(skb, gate);
 	}
@@ -135,7 +139,8 @@ static int rtpp_put_stream(struct sk_buff *skb,
 			sb->gate[side].port + 2 * sess->id + rtcp))
 		return -EMSGSIZE;
 	if (ep.port &&
-	    (rtpp_put_addr(skb, RTPPROXY_STREAM_A_ADDR, sb->family, &ep.addr) ||
+	    (rtpp_put_addr(skb, RTPPROXY_STREAM_A_ADDR,
+			   rtpp_stream_family(sb, idx), &ep.addr) ||
 	     nla_put_u16(skb, RTPPROXY_STREAM_A_PORT, ntohs(ep.port))))
 		return -EMSGSIZE;
 	window = rtpp_endpoint_window(&ep, now);
@@ -184,7 +189,7 @@ int rtpp_put_session(struct sk_buff *skb, const struct rtpp_switchboard *sb,
 	unsigned long now = jiffies;
 	struct nlattr *nest;
 	unsigned int seq;
-	u8 label_len;
+	u8 label_len, nflog_copy;
 	int i;
 
 	/* The packet path's events read it without the mutex. */
@@ -218,6 +223,12 @@ int rtpp_put_session(struct sk_buff *skb, const struct rtpp_switchboard *sb,
 			READ_ONCE(sess->clock_rate)))
 		return -EMSGSIZE;
 	if (label_len && nla_put(skb, RTPPROXY_SESS_A_LABEL, label_len, label))
+		return -EMSGSIZE;
+	nflog_copy = READ_ONCE(sess->opts.nflog_copy);
+	if (nflog_copy &&
+	    (nla_put_u16(skb, RTPPROXY_SESS_A_NFLOG_GROUP,
+			 READ_ONCE(sess->opts.nflog_group)) ||
+	     nla_put_u8(skb, RTPPROXY_SESS_A_NFLOG_COPY, nflog_copy)))
 		return -EMSGSIZE;
 	for (i = 0; i < RTPPROXY_STREAMS; i++)
 		if (rtpp_put_stream(skb, sb, sess, i, now))
@@ -363,7 +374,8 @@ static void rtpp_fill_stream_rec(struct rtpproxy_stream_rec *r,
 	rtpp_endpoint_read(sess, idx, &ep);
 	r->gate_port = sb->gate[idx / 2].port + 2 * sess->id + (idx & 1);
 	if (ep.port) {
-		memcpy(r->addr, &ep.addr, rtpp_addr_len(sb->family));
+		memcpy(r->addr, &ep.addr,
+		       rtpp_addr_len(rtpp_stream_family(sb, idx)));
 		r->port = ntohs(ep.port);
 		r->flags |= RTPPROXY_STREAM_F_CLIENT;
 	}
@@ -439,6 +451,9 @@ void rtpp_fill_session_rec(void *dst, const struct rtpp_switchboard *sb,
 	r.clock_rate = READ_ONCE(sess->clock_rate);
 	for (i = 0; i < 2; i++)
 		rtpp_fill_quality_rec(&r.quality[i], &sess->stream[i * 2]);
+	r.nflog_copy = READ_ONCE(sess->opts.nflog_copy);
+	if (r.nflog_copy)
+		r.nflog_group = READ_ONCE(sess->opts.nflog_group);
 	memcpy(dst, &r, sizeof(r));
 }
 

@@ -12,12 +12,15 @@
 #include <linux/slab.h>
 #include "compat.h"
 #include "nl_request.h"
+#include "record.h"
 #include "session.h"
 
 static const struct nla_policy rtpp_gate_policy[RTPPROXY_GATE_A_MAX + 1] = {
 	[RTPPROXY_GATE_A_ADDR]	= { .type = NLA_BINARY,
 				    .len = sizeof(struct in6_addr) },
 	[RTPPROXY_GATE_A_PORT]	= { .type = NLA_U16 },
+	/* A selector's address says its family by its length. */
+	[RTPPROXY_GATE_A_FAMILY] = { .type = NLA_REJECT },
 };
 
 /* In requests a switchboard nest is a selector: gates only. */
@@ -58,6 +61,10 @@ static const struct nla_policy rtpp_sess_policy[RTPPROXY_SESS_A_MAX + 1] = {
 					    .len = RTPPROXY_LABEL_MAX },
 	[RTPPROXY_SESS_A_CLOCK_RATE]	=
 		NLA_POLICY_FULL_RANGE(NLA_U32, &rtpp_clock_rate_range),
+	[RTPPROXY_SESS_A_NFLOG_GROUP]	= { .type = NLA_U16 },
+	[RTPPROXY_SESS_A_NFLOG_COPY]	= NLA_POLICY_MASK(NLA_U8,
+							  RTPPROXY_NFLOG_ALL),
+	[RTPPROXY_SESS_A_NFLOG_OFF]	= { .type = NLA_FLAG },
 };
 
 const struct nla_policy rtpp_policy[RTPPROXY_A_MAX + 1] = {
@@ -158,12 +165,13 @@ struct rtpp_switchboard *rtpp_select_one(struct rtpp_net *rn,
 	return found;
 }
 
-static int rtpp_parse_stream(const struct rtpp_switchboard *sb,
+static int rtpp_parse_stream(const struct rtpp_switchboard *sb, int idx,
 			     const struct nlattr *nla,
 			     struct rtpp_stream_params *sp,
 			     struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[RTPPROXY_STREAM_A_MAX + 1];
+	u8 family = rtpp_stream_family(sb, idx);
 	const struct nlattr *addr, *port;
 	int err;
 
@@ -179,9 +187,9 @@ static int rtpp_parse_stream(const struct rtpp_switchboard *sb,
 		return -EINVAL;
 	}
 	if (addr) {
-		if (nla_len(addr) != rtpp_addr_len(sb->family)) {
+		if (nla_len(addr) != rtpp_addr_len(family)) {
 			NL_SET_ERR_MSG_ATTR(extack, addr,
-					    "client address is not of the switchboard's family");
+					    "client address is not of the family of the stream's gate");
 			return -EAFNOSUPPORT;
 		}
 		if (tb[RTPPROXY_STREAM_A_CLEAR_ADDR]) {
@@ -190,12 +198,12 @@ static int rtpp_parse_stream(const struct rtpp_switchboard *sb,
 			return -EINVAL;
 		}
 		nla_memcpy(&sp->addr, addr, nla_len(addr));
-		if (!rtpp_addr_unicast(sb->family, &sp->addr)) {
+		if (!rtpp_addr_unicast(family, &sp->addr)) {
 			NL_SET_ERR_MSG_ATTR(extack, addr,
 					    "client address must be unicast");
 			return -EINVAL;
 		}
-		if (sb->family == NFPROTO_IPV6 &&
+		if (family == NFPROTO_IPV6 &&
 		    ipv6_addr_type(&sp->addr.in6) & IPV6_ADDR_LINKLOCAL) {
 			NL_SET_ERR_MSG_ATTR(extack, addr,
 					    "link-local client addresses are not supported: the relay has no interface to send them on");
@@ -206,7 +214,8 @@ static int rtpp_parse_stream(const struct rtpp_switchboard *sb,
 					    "client port must not be 0");
 			return -EINVAL;
 		}
-		if (rtpp_is_gate_port(sb, &sp->addr, nla_get_u16(port))) {
+		if (rtpp_is_gate_port(sb, family, &sp->addr,
+				      nla_get_u16(port))) {
 			NL_SET_ERR_MSG_ATTR(extack, addr,
 					    "client address is a gate port of this switchboard");
 			return -EINVAL;
@@ -287,6 +296,55 @@ static int rtpp_parse_relay_opts(struct nlattr **tb,
 	return 0;
 }
 
+/*
+ * Recording on (to a group, with which copies) or off. The loggers of the
+ * gates' families are made ready here, where the request may sleep and
+ * fail: relayed datagrams then only ever find them.
+ */
+static int rtpp_parse_nflog(const struct rtpp_switchboard *sb,
+			    struct nlattr **tb, struct rtpp_session_params *p,
+			    struct netlink_ext_ack *extack)
+{
+	struct nlattr *group = tb[RTPPROXY_SESS_A_NFLOG_GROUP];
+	struct nlattr *copy = tb[RTPPROXY_SESS_A_NFLOG_COPY];
+	struct nlattr *off = tb[RTPPROXY_SESS_A_NFLOG_OFF];
+	int i;
+
+	if (off && (group || copy)) {
+		NL_SET_ERR_MSG_ATTR(extack, off,
+				    "recording cannot both start and stop");
+		return -EINVAL;
+	}
+	if (copy && !group) {
+		NL_SET_ERR_MSG_ATTR(extack, copy,
+				    "which copies to record goes with RTPPROXY_SESS_A_NFLOG_GROUP");
+		return -EINVAL;
+	}
+	if (off) {
+		p->set_nflog = true;
+		return 0;
+	}
+	if (!group)
+		return 0;
+	p->opts.nflog_group = nla_get_u16(group);
+	p->opts.nflog_copy = copy ? nla_get_u8(copy) : RTPPROXY_NFLOG_RECEIVED;
+	if (!p->opts.nflog_copy) {
+		NL_SET_ERR_MSG_ATTR(extack, copy,
+				    "record received copies, sent ones or both");
+		return -EINVAL;
+	}
+	for (i = 0; i < 2; i++) {
+		if (rtpp_record_prepare(sb->gate[i].family)) {
+			NL_SET_ERR_MSG_ATTR(extack, group,
+					    "no NFLOG logger: nfnetlink_log is not available");
+			/* Not EOPNOTSUPP: that says a command is unknown. */
+			return -ENOENT;
+		}
+	}
+	p->set_nflog = true;
+	return 0;
+}
+
 int rtpp_parse_session(const struct rtpp_switchboard *sb,
 		       const struct nlattr *nla, bool create,
 		       struct rtpp_session_params *p,
@@ -308,13 +366,14 @@ int rtpp_parse_session(const struct rtpp_switchboard *sb,
 
 		if (!tb[RTPPROXY_SESS_A_RTP_A + i])
 			continue;
-		err = rtpp_parse_stream(sb, tb[RTPPROXY_SESS_A_RTP_A + i], sp,
-					extack);
+		err = rtpp_parse_stream(sb, i, tb[RTPPROXY_SESS_A_RTP_A + i],
+					sp, extack);
 		if (err)
 			return err;
 		usable |= sp->set_addr || sp->learn_ms || sp->always;
 	}
-	err = rtpp_parse_relay_opts(tb, p, extack);
+	err = rtpp_parse_relay_opts(tb, p, extack) ?:
+	      rtpp_parse_nflog(sb, tb, p, extack);
 	if (err)
 		return err;
 	p->label = tb[RTPPROXY_SESS_A_LABEL];

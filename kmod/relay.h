@@ -3,10 +3,11 @@
 #ifndef _RTPP_RELAY_H
 #define _RTPP_RELAY_H
 
+#include <linux/netfilter.h>
 #include <linux/skbuff.h>
 #include "switchboard.h"
 
-unsigned int rtpp_relay(struct net *net, struct rtpp_switchboard *sb,
-			struct sk_buff *skb, bool from_wire);
+unsigned int rtpp_relay(const struct nf_hook_state *state,
+			struct rtpp_switchboard *sb, struct sk_buff *skb);
 
 #endif /* _RTPP_RELAY_H */

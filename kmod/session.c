@@ -183,6 +183,10 @@ static void rtpp_relay_opts_apply(struct rtpp_relay_opts *o,
 		WRITE_ONCE(o->mark, p->opts.mark);
 		WRITE_ONCE(o->mark_mask, p->opts.mark_mask);
 	}
+	if (p->set_nflog) {
+		WRITE_ONCE(o->nflog_group, p->opts.nflog_group);
+		WRITE_ONCE(o->nflog_copy, p->opts.nflog_copy);
+	}
 }
 
 /**
@@ -403,7 +407,7 @@ unsigned int rtpp_switchboard_expire(struct rtpp_switchboard *sb,
 /**
  * rtpp_session_learn - take a packet's source as a stream's client
  * @sess: the session, under RCU
- * @family: its switchboard's
+ * @family: the stream's gate's (a bridge has one of each)
  * @idx: the stream
  * @addr: the source address
  * @port: the source port

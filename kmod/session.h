@@ -72,7 +72,7 @@ struct rtpp_stream_params {
 
 struct rtpp_session_params {
 	struct rtpp_stream_params stream[RTPPROXY_STREAMS];
-	bool set_dscp, set_max_ttl, set_mark, set_dup_below;
+	bool set_dscp, set_max_ttl, set_mark, set_dup_below, set_nflog;
 	struct rtpp_relay_opts opts;	/* what the set_* flags say to set */
 	u32 clock_rate;			/* 0: keep (new sessions: the default) */
 	const struct nlattr *label;	/* the request's, validated; NULL: keep */

@@ -13,38 +13,37 @@
 #include "session.h"
 #include "switchboard.h"
 
-static bool rtpp_gates_overlap(u8 family, const struct rtpp_gate *g1, u32 n1,
+static bool rtpp_gates_overlap(const struct rtpp_gate *g1, u32 n1,
 			       const struct rtpp_gate *g2, u32 n2)
 {
-	if (!rtpp_addr_eq(family, &g1->addr, &g2->addr))
+	if (g1->family != g2->family ||
+	    !rtpp_addr_eq(g1->family, &g1->addr, &g2->addr))
 		return false;
 	return g1->port < g2->port + 2 * n2 && g2->port < g1->port + 2 * n1;
 }
 
-static bool rtpp_same_gates(const struct rtpp_switchboard *sb, u8 family,
+static bool rtpp_same_gates(const struct rtpp_switchboard *sb,
 			    const struct rtpp_gate *gate)
 {
 	int i;
 
-	if (sb->family != family)
-		return false;
 	for (i = 0; i < 2; i++)
 		if (sb->gate[i].port != gate[i].port ||
-		    !rtpp_addr_eq(family, &sb->gate[i].addr, &gate[i].addr))
+		    sb->gate[i].family != gate[i].family ||
+		    !rtpp_addr_eq(gate[i].family, &sb->gate[i].addr,
+				  &gate[i].addr))
 			return false;
 	return true;
 }
 
-static bool rtpp_overlaps(const struct rtpp_switchboard *sb, u8 family,
+static bool rtpp_overlaps(const struct rtpp_switchboard *sb,
 			  const struct rtpp_gate *gate, u32 max_sess)
 {
 	int i, j;
 
-	if (sb->family != family)
-		return false;
 	for (i = 0; i < 2; i++)
 		for (j = 0; j < 2; j++)
-			if (rtpp_gates_overlap(family, &sb->gate[i], sb->max_sess,
+			if (rtpp_gates_overlap(&sb->gate[i], sb->max_sess,
 					       &gate[j], max_sess))
 				return true;
 	return false;
@@ -80,8 +79,7 @@ static void rtpp_switchboard_free_work(struct work_struct *work)
 }
 
 static struct rtpp_switchboard *
-rtpp_switchboard_create(struct rtpp_net *rn, u8 family,
-			const struct rtpp_gate *gate,
+rtpp_switchboard_create(struct rtpp_net *rn, const struct rtpp_gate *gate,
 			const struct xt_rtpproxy_tginfo *info)
 {
 	struct rtpp_switchboard *sb;
@@ -99,7 +97,6 @@ rtpp_switchboard_create(struct rtpp_net *rn, u8 family,
 	if (rtpp_counters_alloc(&sb->counters, RTPP_GFP_NS))
 		goto err_free_used;
 
-	sb->family = family;
 	memcpy(sb->gate, gate, sizeof(sb->gate));
 	sb->max_sess = info->max_sess;
 	rtpp_switchboard_set_rule(sb, info);
@@ -126,7 +123,7 @@ err_free_sb:
 /**
  * rtpp_switchboard_get - find or create the switchboard of a rule
  * @net: the rule's namespace
- * @family: NFPROTO_IPV4 or NFPROTO_IPV6
+ * @family: the rule's, NFPROTO_IPV4 or NFPROTO_IPV6
  * @info: the validated rule options
  *
  * Return: the switchboard with one more rule reference, or an ERR_PTR.
@@ -137,18 +134,19 @@ struct rtpp_switchboard *rtpp_switchboard_get(struct net *net, u8 family,
 	struct rtpp_net *rn = rtpp_net(net);
 	struct rtpp_switchboard *sb, *found = NULL;
 	struct rtpp_gate gate[2] = {};
+	int i;
 
 	gate[RTPP_SIDE_A].addr = info->addr_a;
 	gate[RTPP_SIDE_A].port = info->port_a;
 	gate[RTPP_SIDE_B].addr = info->addr_b;
 	gate[RTPP_SIDE_B].port = info->port_b;
-	if (family == NFPROTO_IPV4) {
+	rtpp_rule_families(info, family, &gate[0].family, &gate[1].family);
+	for (i = 0; i < 2; i++)
 		/* Only the first word counts; ignore what userspace left. */
-		memset(&gate[0].addr.all[1], 0, 3 * sizeof(__be32));
-		memset(&gate[1].addr.all[1], 0, 3 * sizeof(__be32));
-	}
+		if (gate[i].family == NFPROTO_IPV4)
+			memset(&gate[i].addr.all[1], 0, 3 * sizeof(__be32));
 
-	if (rtpp_gates_overlap(family, &gate[0], info->max_sess, &gate[1],
+	if (rtpp_gates_overlap(&gate[0], info->max_sess, &gate[1],
 			       info->max_sess)) {
 		pr_info_ratelimited("gate A and gate B overlap\n");
 		return ERR_PTR(-EINVAL);
@@ -156,12 +154,12 @@ struct rtpp_switchboard *rtpp_switchboard_get(struct net *net, u8 family,
 
 	mutex_lock(&rn->lock);
 	list_for_each_entry(sb, &rn->switchboards, list) {
-		if (rtpp_same_gates(sb, family, gate)) {
+		if (rtpp_same_gates(sb, gate)) {
 			found = sb;
 			break;
 		}
-		if (rtpp_overlaps(sb, family, gate, info->max_sess)) {
-			if (family == NFPROTO_IPV4)
+		if (rtpp_overlaps(sb, gate, info->max_sess)) {
+			if (sb->gate[0].family == NFPROTO_IPV4)
 				pr_info_ratelimited("gate ports overlap switchboard %pI4:%u\n",
 						    &sb->gate[0].addr.ip,
 						    sb->gate[0].port);
@@ -186,7 +184,7 @@ struct rtpp_switchboard *rtpp_switchboard_get(struct net *net, u8 family,
 			rtpp_switchboard_set_rule(sb, info);
 		}
 	} else {
-		sb = rtpp_switchboard_create(rn, family, gate, info);
+		sb = rtpp_switchboard_create(rn, gate, info);
 	}
 	mutex_unlock(&rn->lock);
 	return sb;
@@ -235,7 +233,7 @@ bool rtpp_any_gate_port(struct rtpp_net *rn, u8 family,
 
 	list_for_each_entry_rcu(sb, &rn->switchboards, list,
 				lockdep_is_held(&rn->lock))
-		if (sb->family == family && rtpp_is_gate_port(sb, addr, port))
+		if (rtpp_is_gate_port(sb, family, addr, port))
 			return true;
 	return false;
 }
@@ -257,7 +255,7 @@ bool rtpp_switchboard_matches(const struct rtpp_switchboard *sb,
 			return false;
 		if (!sel->has_addr[i])
 			continue;
-		if (sel->addr_len[i] != rtpp_addr_len(sb->family) ||
+		if (sel->addr_len[i] != rtpp_addr_len(sb->gate[i].family) ||
 		    memcmp(&sel->addr[i], &sb->gate[i].addr, sel->addr_len[i]))
 			return false;
 	}

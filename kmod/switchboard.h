@@ -17,6 +17,7 @@ enum rtpp_side { RTPP_SIDE_A, RTPP_SIDE_B };
 struct rtpp_gate {
 	union nf_inet_addr addr;
 	u16 port;			/* lowest port, host order */
+	u8 family;			/* NFPROTO_IPV4 or NFPROTO_IPV6 */
 };
 
 /* What a netlink request names: any of the gates' addresses and ports. */
@@ -37,14 +38,15 @@ struct rtpp_relay_opts {
 	u8 max_ttl;			/* 0: no cap */
 	u16 dup_below;			/* 0: no copies */
 	u32 mark, mark_mask;
+	u16 nflog_group;		/* recording (record.c) */
+	u8 nflog_copy;			/* RTPPROXY_NFLOG_* bits; 0: none */
 };
 
 struct rtpp_switchboard {
 	struct list_head list;		/* in rtpp_net.switchboards (RCU) */
 	struct rtpp_net *rn;		/* pinned */
 	u64 serial;			/* resumes dumps */
-	u8 family;			/* NFPROTO_IPV4 or NFPROTO_IPV6 */
-	struct rtpp_gate gate[2];
+	struct rtpp_gate gate[2];	/* a bridge's are of both families */
 	u32 max_sess;
 	u32 expires_sec, resurrection_sec;
 	unsigned long expires;		/* jiffies, read by the packet path */
@@ -63,6 +65,13 @@ struct rtpp_switchboard {
 static inline unsigned int rtpp_addr_len(u8 family)
 {
 	return family == NFPROTO_IPV4 ? sizeof(__be32) : sizeof(struct in6_addr);
+}
+
+/* The family of a stream's clients: its gate's (stream index side * 2 + rtcp). */
+static inline u8 rtpp_stream_family(const struct rtpp_switchboard *sb,
+				    unsigned int idx)
+{
+	return sb->gate[idx / 2].family;
 }
 
 /* A switchboard's counter and its namespace's go up together. */
@@ -94,17 +103,19 @@ static inline bool rtpp_addr_unicast(u8 family, const union nf_inet_addr *a)
 }
 
 /*
- * Whether @addr:@port (port in host order) is one of gate @side's ports;
- * @offset is then the port's distance from the gate's lowest port.
+ * Whether @addr:@port (of @family, port in host order) is one of gate
+ * @side's ports; @offset is then the port's distance from the gate's lowest
+ * port.
  */
 static inline bool rtpp_gate_port(const struct rtpp_switchboard *sb, int side,
-				  const union nf_inet_addr *addr, u16 port,
-				  u32 *offset)
+				  u8 family, const union nf_inet_addr *addr,
+				  u16 port, u32 *offset)
 {
 	const struct rtpp_gate *g = &sb->gate[side];
 	u32 off = (u32)port - g->port;
 
-	if (off >= 2 * sb->max_sess || !rtpp_addr_eq(sb->family, addr, &g->addr))
+	if (off >= 2 * sb->max_sess || g->family != family ||
+	    !rtpp_addr_eq(family, addr, &g->addr))
 		return false;
 	*offset = off;
 	return true;
@@ -115,12 +126,32 @@ static inline bool rtpp_gate_port(const struct rtpp_switchboard *sb, int side,
  * there would have the relay send to itself.
  */
 static inline bool rtpp_is_gate_port(const struct rtpp_switchboard *sb,
-				     const union nf_inet_addr *addr, u16 port)
+				     u8 family, const union nf_inet_addr *addr,
+				     u16 port)
 {
 	u32 offset;
 
-	return rtpp_gate_port(sb, RTPP_SIDE_A, addr, port, &offset) ||
-	       rtpp_gate_port(sb, RTPP_SIDE_B, addr, port, &offset);
+	return rtpp_gate_port(sb, RTPP_SIDE_A, family, addr, port, &offset) ||
+	       rtpp_gate_port(sb, RTPP_SIDE_B, family, addr, port, &offset);
+}
+
+/*
+ * The gates' families of a rule in the table of @family: a bridge's flags
+ * name them, else both are the table's.
+ */
+static inline void rtpp_rule_families(const struct xt_rtpproxy_tginfo *info,
+				      u8 family, u8 *fam_a, u8 *fam_b)
+{
+	if (info->flags & XT_RTPPROXY_F_A4_B6) {
+		*fam_a = NFPROTO_IPV4;
+		*fam_b = NFPROTO_IPV6;
+	} else if (info->flags & XT_RTPPROXY_F_A6_B4) {
+		*fam_a = NFPROTO_IPV6;
+		*fam_b = NFPROTO_IPV4;
+	} else {
+		*fam_a = family;
+		*fam_b = family;
+	}
 }
 
 struct rtpp_switchboard *rtpp_switchboard_get(struct net *net, u8 family,

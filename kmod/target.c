@@ -18,11 +18,8 @@ static unsigned int rtpproxy_tg(struct sk_buff *skb,
 				const struct xt_action_param *par)
 {
 	const struct xt_rtpproxy_tginfo *info = par->targinfo;
-	const struct net_device *in = xt_in(par);
 
-	/* OUTPUT has no input device; the loopback carries local packets. */
-	return rtpp_relay(xt_net(par), info->sb, skb,
-			  in && !(in->flags & IFF_LOOPBACK));
+	return rtpp_relay(par->state, info->sb, skb);
 }
 
 static bool rtpproxy_gate_ok(u8 family, const union nf_inet_addr *addr,
@@ -54,10 +51,16 @@ static int rtpproxy_tg_check(const struct xt_tgchk_param *par)
 {
 	struct xt_rtpproxy_tginfo *info = par->targinfo;
 	struct rtpp_switchboard *sb;
+	u8 fam_a, fam_b;
 	int ret;
 
 	if (info->flags & ~XT_RTPPROXY_F_ALL) {
 		pr_info_ratelimited("unknown flags set\n");
+		return -EINVAL;
+	}
+	if ((info->flags & XT_RTPPROXY_F_A4_B6) &&
+	    (info->flags & XT_RTPPROXY_F_A6_B4)) {
+		pr_info_ratelimited("a bridge is either IPv4 to IPv6 or IPv6 to IPv4\n");
 		return -EINVAL;
 	}
 	if (info->flags & XT_RTPPROXY_F_DSCP ? info->dscp > RTPPROXY_DSCP_MAX :
@@ -78,9 +81,10 @@ static int rtpproxy_tg_check(const struct xt_tgchk_param *par)
 				    XT_RTPPROXY_MAX_TIMEOUT);
 		return -EINVAL;
 	}
-	if (!rtpproxy_gate_ok(par->family, &info->addr_a, info->port_a,
+	rtpp_rule_families(info, par->family, &fam_a, &fam_b);
+	if (!rtpproxy_gate_ok(fam_a, &info->addr_a, info->port_a,
 			      info->max_sess, 'a') ||
-	    !rtpproxy_gate_ok(par->family, &info->addr_b, info->port_b,
+	    !rtpproxy_gate_ok(fam_b, &info->addr_b, info->port_b,
 			      info->max_sess, 'b'))
 		return -EINVAL;
 

@@ -18,9 +18,9 @@ namespace xtrtpproxy {
 
 namespace {
 
-// Runs a request that may carry relay options, rate limits, a label, a clock rate or a label
-// filter: a module too old for one refuses it with an error that says little to whoever gave
-// the option (explain_unknown_attribute).
+// Runs a request that may carry relay options, rate limits, a label, a clock rate, a recording
+// or a label filter: a module too old for one refuses it with an error that says little to
+// whoever gave the option (explain_unknown_attribute).
 template <class Run>
 void naming_refused_options(const Request& request, Run run) {
     try {

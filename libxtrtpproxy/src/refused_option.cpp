@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-// Which relay option, rate limit, label, clock rate or label filter a module too old for it
-// refused: the extended ACK's offset, mapped back to the attribute of the request it points at.
+// Which relay option, rate limit, label, clock rate, recording or label filter a module too old
+// for it refused: the extended ACK's offset, mapped back to the attribute of the request it
+// points at.
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/netfilter/xt_RTPPROXY.h>
@@ -42,6 +43,9 @@ constexpr OptionName kOptionNames[] = {
     {Nest::session, RTPPROXY_SESS_A_DUP_BELOW, "dup-below", "RTPPROXY_SESS_A_DUP_BELOW"},
     {Nest::session, RTPPROXY_SESS_A_LABEL, "label", "RTPPROXY_SESS_A_LABEL"},
     {Nest::session, RTPPROXY_SESS_A_CLOCK_RATE, "clock rate", "RTPPROXY_SESS_A_CLOCK_RATE"},
+    {Nest::session, RTPPROXY_SESS_A_NFLOG_GROUP, "recording", "RTPPROXY_SESS_A_NFLOG_GROUP"},
+    {Nest::session, RTPPROXY_SESS_A_NFLOG_COPY, "recording", "RTPPROXY_SESS_A_NFLOG_COPY"},
+    {Nest::session, RTPPROXY_SESS_A_NFLOG_OFF, "recording", "RTPPROXY_SESS_A_NFLOG_OFF"},
     {Nest::top, RTPPROXY_A_LABEL, "label filter", "RTPPROXY_A_LABEL"},
     {Nest::top, RTPPROXY_A_LABEL_PREFIX, "label filter", "RTPPROXY_A_LABEL_PREFIX"},
 };

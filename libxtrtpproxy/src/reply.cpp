@@ -76,6 +76,7 @@ constexpr auto kSwitchboardPolicy = make_policy<RTPPROXY_SB_A_MAX + 1>({
 constexpr auto kGatePolicy = make_policy<RTPPROXY_GATE_A_MAX + 1>({
     {RTPPROXY_GATE_A_ADDR, MNL_TYPE_BINARY},
     {RTPPROXY_GATE_A_PORT, MNL_TYPE_U16},
+    {RTPPROXY_GATE_A_FAMILY, MNL_TYPE_U8},
 });
 
 constexpr auto kSessionPolicy = make_policy<RTPPROXY_SESS_A_MAX + 1>({
@@ -94,6 +95,8 @@ constexpr auto kSessionPolicy = make_policy<RTPPROXY_SESS_A_MAX + 1>({
     {RTPPROXY_SESS_A_DUP_BELOW, MNL_TYPE_U16},
     {RTPPROXY_SESS_A_LABEL, MNL_TYPE_BINARY},  // any length to libmnl: checked_label()
     {RTPPROXY_SESS_A_CLOCK_RATE, MNL_TYPE_U32},
+    {RTPPROXY_SESS_A_NFLOG_GROUP, MNL_TYPE_U16},
+    {RTPPROXY_SESS_A_NFLOG_COPY, MNL_TYPE_U8},
 });
 
 constexpr auto kStreamPolicy = make_policy<RTPPROXY_STREAM_A_MAX + 1>({
@@ -238,6 +241,10 @@ Gate parse_gate(const nlattr* nest, const char* what) {
     Gate gate;
     gate.addr = get_addr(require(tb[RTPPROXY_GATE_A_ADDR], what), what);
     gate.port = mnl_attr_get_u16(require(tb[RTPPROXY_GATE_A_PORT], what));
+    // Modules before bridging send no family: the address's length says it all the same.
+    if (tb[RTPPROXY_GATE_A_FAMILY] &&
+        mnl_attr_get_u8(tb[RTPPROXY_GATE_A_FAMILY]) != gate.addr.family())
+        throw malformed_reply(std::string(what) + " address of another family than the gate");
     return gate;
 }
 
@@ -247,8 +254,9 @@ SwitchboardGates parse_gates(const Table<N>& tb) {
     gates.family = mnl_attr_get_u8(require(tb[RTPPROXY_SB_A_FAMILY], "switchboard family"));
     gates.gate_a = parse_gate(require(tb[RTPPROXY_SB_A_GATE_A], "gate A"), "gate A");
     gates.gate_b = parse_gate(require(tb[RTPPROXY_SB_A_GATE_B], "gate B"), "gate B");
-    if (gates.gate_a.addr.family() != gates.family || gates.gate_b.addr.family() != gates.family)
-        throw malformed_reply("gate address of another family than the switchboard");
+    // The switchboard's family is gate A's; a bridge's gate B is of the other.
+    if (gates.gate_a.addr.family() != gates.family)
+        throw malformed_reply("gate A address of another family than the switchboard");
     return gates;
 }
 
@@ -311,6 +319,26 @@ std::string checked_label(const void* data, std::size_t len) {
     return std::string(static_cast<const char*>(data), len);
 }
 
+// The recording of a session attribute or of a table record: copies of no kind are not a
+// recording, and the ABI has no such thing to tell.
+Recording recording_from_kernel(std::uint16_t nflog_group, std::uint8_t copy) {
+    if (copy == 0) throw malformed_reply("session recording of no copies");
+    return Recording{nflog_group, copy};
+}
+
+// Both attributes while the session records, neither while it does not (nor from a module
+// without recording).
+template <std::size_t N>
+std::optional<Recording> parse_recording(const Table<N>& tb) {
+    const nlattr* group = tb[RTPPROXY_SESS_A_NFLOG_GROUP];
+    const nlattr* copy = tb[RTPPROXY_SESS_A_NFLOG_COPY];
+    if (!group && !copy) return std::nullopt;
+    if (!group || !copy)
+        throw malformed_reply(std::string("session recording without its ") +
+                              (group ? "copies" : "NFLOG group"));
+    return recording_from_kernel(mnl_attr_get_u16(group), mnl_attr_get_u8(copy));
+}
+
 constexpr std::size_t kGenlHeader = sizeof(genlmsghdr);
 
 }  // namespace
@@ -365,6 +393,7 @@ Session parse_session(const nlattr* nest) {
         session.label = checked_label(mnl_attr_get_payload(attr), mnl_attr_get_payload_len(attr));
     // Absent from a module without call quality: 0, unknown.
     session.clock_rate = get_u32(tb[RTPPROXY_SESS_A_CLOCK_RATE]);
+    session.recording = parse_recording(tb);
     return session;
 }
 
@@ -474,6 +503,26 @@ std::string label_from_record(const rtpproxy_session_rec& r, std::size_t rec_siz
     return checked_label(r.label, r.label_len);
 }
 
+static_assert(RTPPROXY_SESSION_REC_V4_SIZE == offsetof(rtpproxy_session_rec, nflog_group));
+// Where the recording ends: a record ending before it is no module's.
+constexpr std::size_t kRecordingEnd =
+    offsetof(rtpproxy_session_rec, nflog_copy) + sizeof(rtpproxy_session_rec::nflog_copy);
+
+// rec_size bytes of r were the kernel's, the rest is zero: a record of
+// RTPPROXY_SESSION_REC_V4_SIZE or less (a module without recording) reads as not recording, as
+// does one whose nflog_copy is 0.
+std::optional<Recording> recording_from_record(const rtpproxy_session_rec& r,
+                                               std::size_t rec_size) {
+    if (rec_size <= RTPPROXY_SESSION_REC_V4_SIZE) return std::nullopt;
+    if (rec_size < kRecordingEnd)
+        throw malformed_reply("session record of " + std::to_string(rec_size) +
+                              " bytes ends inside the recording (" +
+                              std::to_string(RTPPROXY_SESSION_REC_V4_SIZE) + " or at least " +
+                              std::to_string(kRecordingEnd) + ")");
+    if (r.nflog_copy == 0) return std::nullopt;
+    return recording_from_kernel(r.nflog_group, r.nflog_copy);
+}
+
 }  // namespace
 
 void parse_session_table_reply(const nlmsghdr* nlh, std::vector<SessionEntry>& out) {
@@ -490,7 +539,6 @@ void parse_session_table_reply(const nlmsghdr* nlh, std::vector<SessionEntry>& o
         throw malformed_reply("session table of " + std::to_string(len) + " bytes in records of " +
                               std::to_string(rec_size));
     const auto* data = static_cast<const std::byte*>(mnl_attr_get_payload(table));
-    const int family = entry.switchboard.family;
     for (std::size_t off = 0; off < len; off += rec_size) {
         // Records are only 4-byte aligned in the message: copy before reading.
         rtpproxy_session_rec r{};
@@ -503,7 +551,7 @@ void parse_session_table_reply(const nlmsghdr* nlh, std::vector<SessionEntry>& o
         s.age_ms = r.age_ms;
         s.idle_ms = r.idle_ms;
         for (std::size_t i = 0; i < kStreams; ++i) {
-            s.streams[i] = stream_from_record(r.stream[i], family);
+            s.streams[i] = stream_from_record(r.stream[i], entry.switchboard.stream_family(i));
             s.streams[i].dups = r.dups[i];
             // Beyond a shorter record (a module without rate limits) the copy left zeros: no
             // limit, without a size check of its own.
@@ -513,6 +561,7 @@ void parse_session_table_reply(const nlmsghdr* nlh, std::vector<SessionEntry>& o
         s.relay = relay_from_record(r, rec_size);
         s.label = label_from_record(r, rec_size);
         quality_from_record(r, rec_size, s);
+        s.recording = recording_from_record(r, rec_size);
         out.push_back(entry);
     }
 }

@@ -171,10 +171,35 @@ void put_clock_rate(Builder& b, std::uint32_t clock_rate) {
     b.put_u32(RTPPROXY_SESS_A_CLOCK_RATE, clock_rate);
 }
 
+static_assert(Recording::kReceived == RTPPROXY_NFLOG_RECEIVED &&
+              Recording::kSent == RTPPROXY_NFLOG_SENT && Recording::kBoth == RTPPROXY_NFLOG_ALL);
+
+// Recording on or off, checked here, where every request with it is built: the kernel refuses
+// both at once and copies of no known kind with a message that names the attribute, not the
+// value. The copies go with the group always, the default's too, so that what is recorded does
+// not rest on a default of the kernel's.
+void put_recording(Builder& b, const SessionParams& params) {
+    if (params.recording && params.stop_recording)
+        throw std::invalid_argument(
+            "recording to NFLOG group " + std::to_string(params.recording->nflog_group) +
+            " and stopping the recording contradict each other: give one of them");
+    if (params.stop_recording) {
+        b.put_flag(RTPPROXY_SESS_A_NFLOG_OFF);
+        return;
+    }
+    if (!params.recording) return;
+    const Recording& recording = *params.recording;
+    if (recording.copy == 0 || (recording.copy & ~Recording::kBoth))
+        throw std::invalid_argument("NFLOG copies " + std::to_string(recording.copy) +
+                                    " are none of received (1), sent (2) and both (3)");
+    b.put_u16(RTPPROXY_SESS_A_NFLOG_GROUP, recording.nflog_group);
+    b.put_u8(RTPPROXY_SESS_A_NFLOG_COPY, recording.copy);
+}
+
 // Every session an alloc or update request carries, with the RTCP defaults derived: the kernel
 // derives nothing, and here is the one place that every caller of the library goes through.
-// The label and the clock rate last, in the order of the ABI: a module older than one of them
-// names the first it does not know.
+// The label, the clock rate and the recording last, in the order of the ABI: a module older
+// than one of them names the first it does not know.
 void put_session_params(Builder& b, const SessionParams& given,
                         std::uint16_t type = RTPPROXY_A_SESSION) {
     const SessionParams params = with_rtcp_defaults(given);
@@ -185,6 +210,7 @@ void put_session_params(Builder& b, const SessionParams& given,
     // Empty is sent too: it removes the label (update).
     if (params.label) put_label(b, RTPPROXY_SESS_A_LABEL, *params.label, "session label");
     if (params.clock_rate) put_clock_rate(b, *params.clock_rate);
+    put_recording(b, params);
     b.nest_end(session);
 }
 

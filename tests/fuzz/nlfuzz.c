@@ -171,7 +171,7 @@ static struct stats* stats;
 /* ---- options and the world the fuzzer knows --------------------------------- */
 
 struct switchboard {
-    int family; /* AF_INET or AF_INET6 */
+    int family[2]; /* each gate's, AF_INET or AF_INET6: a bridge's differ */
     uint8_t addr[2][16];
     uint16_t port[2];
     uint32_t max_sess;
@@ -412,6 +412,8 @@ enum hint {
     H_RATE,      /* bytes a second, or of a burst */
     H_LABEL,     /* opaque bytes, up to RTPPROXY_LABEL_MAX */
     H_CLOCK,     /* Hz, RTPPROXY_MIN_CLOCK_RATE..RTPPROXY_MAX_CLOCK_RATE */
+    H_NFLOG,     /* an NFLOG group, any of 0..65535 */
+    H_COPY,      /* RTPPROXY_NFLOG_* bits, 1..RTPPROXY_NFLOG_ALL */
 };
 
 struct attr_spec {
@@ -485,6 +487,9 @@ static const struct attr_spec sess_attrs[] = {
     {RTPPROXY_SESS_A_DUP_BELOW, K_U16, H_DUP_BELOW, 0},
     {RTPPROXY_SESS_A_LABEL, K_ARRAY, H_LABEL, 0},
     {RTPPROXY_SESS_A_CLOCK_RATE, K_U32, H_CLOCK, 0},
+    {RTPPROXY_SESS_A_NFLOG_GROUP, K_U16, H_NFLOG, 0},
+    {RTPPROXY_SESS_A_NFLOG_COPY, K_U8, H_COPY, 0},
+    {RTPPROXY_SESS_A_NFLOG_OFF, K_FLAG, H_NONE, 0},
 };
 
 static const struct attr_spec stream_attrs[] = {
@@ -580,7 +585,7 @@ static void odd_addr(int family, uint8_t* addr) {
 static int addr_len(int family) { return family == AF_INET ? 4 : 16; }
 
 static const struct switchboard* random_sb(void) {
-    static const struct switchboard none = {.family = AF_INET, .max_sess = 8};
+    static const struct switchboard none = {.family = {AF_INET, AF_INET}, .max_sess = 8};
 
     return opt.nsbs ? &opt.sbs[below(opt.nsbs)] : &none;
 }
@@ -655,6 +660,22 @@ static uint16_t valid_dup_below(void) {
     static const uint16_t v[] = {0, 1, 13, 128, 1500, 65535};
 
     return v[below(ARRAY_SIZE(v))];
+}
+
+/* Every group is valid: the edges and a few that tcpdump users pick. */
+static uint16_t valid_nflog_group(void) {
+    static const uint16_t v[] = {0, 1, 5, 100, 32768, 65535};
+
+    return v[below(ARRAY_SIZE(v))];
+}
+
+/* Which copies: mostly the valid bits; at times none or unknown bits (refused). */
+static uint8_t nflog_copy(void) {
+    static const uint8_t v[] = {RTPPROXY_NFLOG_RECEIVED, RTPPROXY_NFLOG_SENT, RTPPROXY_NFLOG_ALL};
+
+    if (chance(85)) return v[below(ARRAY_SIZE(v))];
+    if (chance(30)) return 0;
+    return (uint8_t)(RTPPROXY_NFLOG_ALL + 1 + below(255 - RTPPROXY_NFLOG_ALL));
 }
 
 static uint32_t valid_u32(enum hint hint, const struct switchboard* sb) {
@@ -869,6 +890,8 @@ static void gen_value(int nest, const struct attr_spec* a, uint16_t type, unsign
                 nla_put_u8(nest, type, (uint8_t)(1 + below(2)));
             else if ((a->hint == H_DSCP || a->hint == H_TTL) && quality == 0)
                 nla_put_u8(nest, type, valid_u8(a->hint));
+            else if (a->hint == H_COPY && quality == 0)
+                nla_put_u8(nest, type, nflog_copy());
             else
                 nla_put_u8(nest, type, (uint8_t)(chance(50) ? below(3) : rnd64()));
             break;
@@ -878,10 +901,12 @@ static void gen_value(int nest, const struct attr_spec* a, uint16_t type, unsign
             } else if (a->hint == H_GATE_PORT) {
                 nla_put_u16(nest, type, sb->port[below(2)]);
             } else if (a->hint == H_CLIENT_PORT) {
-                client_addr(sb->family, addr, &port);
+                client_addr(sb->family[below(2)], addr, &port);
                 nla_put_u16(nest, type, port);
             } else if (a->hint == H_DUP_BELOW) {
                 nla_put_u16(nest, type, valid_dup_below());
+            } else if (a->hint == H_NFLOG) {
+                nla_put_u16(nest, type, valid_nflog_group());
             } else {
                 nla_put_u16(nest, type, (uint16_t)rnd64());
             }
@@ -904,9 +929,11 @@ static void gen_value(int nest, const struct attr_spec* a, uint16_t type, unsign
             if (quality == 1) {
                 odd_addr(family, addr);
             } else {
-                family = sb->family;
+                int g = (int)below(2);
+
+                family = sb->family[g];
                 if (a->hint == H_GATE_ADDR)
-                    memcpy(addr, sb->addr[below(2)], 16);
+                    memcpy(addr, sb->addr[g], 16);
                 else
                     client_addr(family, addr, &port);
             }
@@ -996,9 +1023,11 @@ static void gen_selector(const struct switchboard* sb, bool exact) {
         uint8_t addr[16];
 
         memcpy(addr, sb->addr[g], 16);
-        if (go_wrong()) odd_addr(sb->family, addr);
+        if (go_wrong()) odd_addr(sb->family[g], addr);
         nla_put_raw(NEST_GATE, RTPPROXY_GATE_A_ADDR, addr,
-                    go_wrong() ? (size_t)below(17) : (size_t)addr_len(sb->family));
+                    go_wrong() ? (size_t)below(17) : (size_t)addr_len(sb->family[g]));
+        /* Replies only: the kernel refuses it in a selector. */
+        if (go_wrong()) nla_put_u8(NEST_GATE, RTPPROXY_GATE_A_FAMILY, (uint8_t)sb->family[g]);
     }
     if (form != 2)
         nla_put_u16(NEST_GATE, RTPPROXY_GATE_A_PORT, go_wrong() ? boundary_u16() : sb->port[g]);
@@ -1006,7 +1035,7 @@ static void gen_selector(const struct switchboard* sb, bool exact) {
     if (form == 1 && chance(50)) {
         /* Both gates. */
         gate = nla_open(NEST_SB, RTPPROXY_SB_A_GATE_A | NLA_F_NESTED);
-        nla_put_raw(NEST_GATE, RTPPROXY_GATE_A_ADDR, sb->addr[0], addr_len(sb->family));
+        nla_put_raw(NEST_GATE, RTPPROXY_GATE_A_ADDR, sb->addr[0], addr_len(sb->family[0]));
         nla_put_u16(NEST_GATE, RTPPROXY_GATE_A_PORT, sb->port[0]);
         nla_close(gate);
     }
@@ -1017,17 +1046,18 @@ done:
 
 static void gen_stream(const struct switchboard* sb, int idx, bool update) {
     size_t st = nla_open(NEST_SESS, (uint16_t)((RTPPROXY_SESS_A_RTP_A + idx) | NLA_F_NESTED));
+    int family = sb->family[idx / 2];
     uint8_t addr[16];
     uint16_t port;
 
     if (chance(70)) {
-        client_addr(sb->family, addr, &port);
-        if (go_wrong()) odd_addr(sb->family, addr);
+        client_addr(family, addr, &port);
+        if (go_wrong()) odd_addr(family, addr);
         if (go_wrong()) port = chance(50) ? 0 : sb->port[below(2)];
         if (!go_wrong())
             nla_put_raw(NEST_STREAM, RTPPROXY_STREAM_A_ADDR, addr,
-                        go_wrong() ? (size_t)addr_len(sb->family == AF_INET ? AF_INET6 : AF_INET)
-                                   : (size_t)addr_len(sb->family));
+                        go_wrong() ? (size_t)addr_len(family == AF_INET ? AF_INET6 : AF_INET)
+                                   : (size_t)addr_len(family));
         if (!go_wrong()) nla_put_u16(NEST_STREAM, RTPPROXY_STREAM_A_PORT, port);
     }
     if (chance(40))
@@ -1063,6 +1093,29 @@ static void gen_relay_opts(void) {
         nla_put_u32(NEST_SESS, RTPPROXY_SESS_A_MARK_MASK, chance(50) ? 0xff : (uint32_t)rnd64());
 }
 
+/*
+ * Recording on (a group, mostly with its copies) or off (mostly in an
+ * update); refused: the copies without a group, off with a group or copies,
+ * copies of none or of unknown bits.
+ */
+static void gen_recording(bool update) {
+    bool group = chance(15) || go_wrong();
+    bool off = chance(update ? 10 : 2) || go_wrong();
+
+    /* Both at once is refused: mostly one of them. */
+    if (group && off && !go_wrong()) {
+        if (chance(50))
+            group = false;
+        else
+            off = false;
+    }
+    if (group) nla_put_u16(NEST_SESS, RTPPROXY_SESS_A_NFLOG_GROUP, valid_nflog_group());
+    /* Without it the kernel records the received copies. */
+    if ((group && chance(70)) || go_wrong())
+        nla_put_u8(NEST_SESS, RTPPROXY_SESS_A_NFLOG_COPY, nflog_copy());
+    if (off) nla_put_flag(NEST_SESS, RTPPROXY_SESS_A_NFLOG_OFF);
+}
+
 /* A session's label (0 bytes removes it), or a dump's label filter. */
 static void gen_label(int nest, uint16_t type) {
     size_t off;
@@ -1087,6 +1140,7 @@ static void gen_session(const struct switchboard* sb, bool update) {
         if (chance(i == 0 ? 90 : 60)) gen_stream(sb, i, update);
     gen_relay_opts();
     gen_label(NEST_SESS, RTPPROXY_SESS_A_LABEL);
+    gen_recording(update);
     if (go_wrong()) gen_tree(NEST_SESS, 2, 1);
     nla_close(sess);
 }
@@ -1112,7 +1166,8 @@ enum sess_fault {
 /* A stream with a client address and port, or a learning timeout. */
 static void put_sure_stream(const struct switchboard* sb, int idx, enum sess_fault fault) {
     size_t st = nla_open(NEST_SESS, (uint16_t)((RTPPROXY_SESS_A_RTP_A + idx) | NLA_F_NESTED));
-    int family = fault == SF_FAMILY ? (sb->family == AF_INET ? AF_INET6 : AF_INET) : sb->family;
+    int own = sb->family[idx / 2];
+    int family = fault == SF_FAMILY ? (own == AF_INET ? AF_INET6 : AF_INET) : own;
     uint8_t addr[16];
     uint16_t port;
 
@@ -1125,7 +1180,8 @@ static void put_sure_stream(const struct switchboard* sb, int idx, enum sess_fau
     if (fault == SF_NOT_UNICAST) odd_addr(family, addr);
     if (fault == SF_PORT_ZERO) port = 0;
     if (fault == SF_GATE_PORT) {
-        int g = (int)below(2);
+        /* A gate of the stream's family: a bridge's other gate is not. */
+        int g = sb->family[0] == sb->family[1] ? (int)below(2) : idx / 2;
 
         memcpy(addr, sb->addr[g], 16);
         port = (uint16_t)(sb->port[g] + below(2 * sb->max_sess));
@@ -1166,6 +1222,12 @@ static void gen_list_session(const struct switchboard* sb, enum sess_fault fault
                 gen_stream(sb, i, false);
         }
         if (fault == SF_DUPLICATE) put_sure_stream(sb, sure, SF_NONE);
+    }
+    /* A recording session in a list: the kernel readies its logger for each. */
+    if (fault == SF_NONE && !light && chance(10)) {
+        nla_put_u16(NEST_SESS, RTPPROXY_SESS_A_NFLOG_GROUP, valid_nflog_group());
+        nla_put_u8(NEST_SESS, RTPPROXY_SESS_A_NFLOG_COPY,
+                   chance(50) ? RTPPROXY_NFLOG_RECEIVED : RTPPROXY_NFLOG_ALL);
     }
     if (fault == SF_STRAY_ATTR) gen_tree(NEST_SESS, 3, 1 + below(3));
     nla_close(sess);
@@ -2154,6 +2216,9 @@ static void parse_gate(const struct nlattr* gate, struct switchboard* sb, int g)
     if (a && NLA_PAYLOAD(a) <= 16) memcpy(sb->addr[g], NLA_DATA(a), NLA_PAYLOAD(a));
     a = nla_find(NLA_DATA(gate), NLA_PAYLOAD(gate), RTPPROXY_GATE_A_PORT);
     if (a && NLA_PAYLOAD(a) >= 2) memcpy(&sb->port[g], NLA_DATA(a), 2);
+    /* Modules before bridging send none: then the switchboard's. */
+    a = nla_find(NLA_DATA(gate), NLA_PAYLOAD(gate), RTPPROXY_GATE_A_FAMILY);
+    if (a && NLA_PAYLOAD(a) >= 1) sb->family[g] = NLA_DATA(a)[0] == AF_INET6 ? AF_INET6 : AF_INET;
 }
 
 /* Learns the switchboards from a dump, if we may read them. */
@@ -2194,7 +2259,8 @@ static void discover_switchboards(void) {
                            nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, RTPPROXY_A_SWITCHBOARD);
             if (!sba) continue;
             a = nla_find(NLA_DATA(sba), NLA_PAYLOAD(sba), RTPPROXY_SB_A_FAMILY);
-            sb.family = a && NLA_DATA(a)[0] == AF_INET6 ? AF_INET6 : AF_INET;
+            sb.family[0] = a && NLA_DATA(a)[0] == AF_INET6 ? AF_INET6 : AF_INET;
+            sb.family[1] = sb.family[0];
             parse_gate(nla_find(NLA_DATA(sba), NLA_PAYLOAD(sba), RTPPROXY_SB_A_GATE_A), &sb, 0);
             parse_gate(nla_find(NLA_DATA(sba), NLA_PAYLOAD(sba), RTPPROXY_SB_A_GATE_B), &sb, 1);
             a = nla_find(NLA_DATA(sba), NLA_PAYLOAD(sba), RTPPROXY_SB_A_MAX_SESS);
@@ -2313,18 +2379,15 @@ static void parse_options(int argc, char** argv) {
                 break;
             case 'b': {
                 struct switchboard* sb;
-                int fam_b;
-
                 if (opt.nsbs >= MAX_SWITCHBOARDS) die("too many switchboards");
                 sb = &opt.sbs[opt.nsbs++];
                 split(optarg, f, 5, "--switchboard");
-                sb->family = parse_addr(f[0], sb->addr[0]);
+                sb->family[0] = parse_addr(f[0], sb->addr[0]);
                 sb->port[0] = (uint16_t)parse_num(f[1], 65535, "port");
-                fam_b = parse_addr(f[2], sb->addr[1]);
+                sb->family[1] = parse_addr(f[2], sb->addr[1]);
                 sb->port[1] = (uint16_t)parse_num(f[3], 65535, "port");
                 sb->max_sess = (uint32_t)parse_num(f[4], XT_RTPPROXY_MAX_SESS, "max-sess");
-                if (fam_b != sb->family || !sb->max_sess)
-                    die("--switchboard: gates of one family, max-sess 1..%d", XT_RTPPROXY_MAX_SESS);
+                if (!sb->max_sess) die("--switchboard: max-sess 1..%d", XT_RTPPROXY_MAX_SESS);
                 opt.sbs_from_options = true;
                 break;
             }

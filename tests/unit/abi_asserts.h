@@ -120,7 +120,17 @@ static_assert(offsetof(struct rtpproxy_quality_rec, not_rtp) == 40, "quality rec
 static_assert(offsetof(struct rtpproxy_quality_rec, jitter) == 48, "quality record jitter");
 static_assert(offsetof(struct rtpproxy_quality_rec, payload_type) == 52, "quality record pt");
 static_assert(offsetof(struct rtpproxy_quality_rec, flags) == 53, "quality record flags");
-static_assert(sizeof(struct rtpproxy_session_rec) == 504 + 2 * 56, "session record size");
+/* What modules before recording send ends with the quality. */
+static_assert(RTPPROXY_SESSION_REC_V4_SIZE == 504 + 2 * 56, "session record v4 size");
+static_assert(offsetof(struct rtpproxy_session_rec, nflog_group) == RTPPROXY_SESSION_REC_V4_SIZE,
+              "session record nflog_group");
+static_assert(offsetof(struct rtpproxy_session_rec, nflog_copy) == 618,
+              "session record nflog_copy");
+static_assert(sizeof(struct rtpproxy_session_rec) == 624, "session record size");
+static_assert(RTPPROXY_SESS_A_NFLOG_GROUP == 17 && RTPPROXY_SESS_A_NFLOG_COPY == 18 &&
+                  RTPPROXY_SESS_A_NFLOG_OFF == 19 && RTPPROXY_SESS_A_MAX == 19,
+              "session recording attrs");
+static_assert(RTPPROXY_NFLOG_RECEIVED == 1 && RTPPROXY_NFLOG_SENT == 2, "nflog copies");
 
 static_assert(RTPPROXY_RESET_GLOBAL == 1, "reset bit");
 static_assert(RTPPROXY_RESET_SWITCHBOARD == 2, "reset bit");
@@ -139,7 +149,9 @@ static_assert(RTPPROXY_SB_A_MAX == 15, "sb attr max");
 
 static_assert(RTPPROXY_GATE_A_ADDR == 1, "gate attr");
 static_assert(RTPPROXY_GATE_A_PORT == 2, "gate attr");
-static_assert(RTPPROXY_GATE_A_MAX == 2, "gate attr max");
+static_assert(RTPPROXY_GATE_A_FAMILY == 3, "gate attr");
+static_assert(RTPPROXY_GATE_A_MAX == 3, "gate attr max");
+static_assert(XT_RTPPROXY_F_A4_B6 == 2 && XT_RTPPROXY_F_A6_B4 == 4, "bridge flags");
 
 static_assert(RTPPROXY_SESS_LIVE == 1, "state");
 static_assert(RTPPROXY_SESS_EXPIRED == 2, "state");
@@ -157,7 +169,6 @@ static_assert(RTPPROXY_SESS_A_MARK_MASK == 13, "sess attr");
 static_assert(RTPPROXY_SESS_A_DUP_BELOW == 14, "sess attr");
 static_assert(RTPPROXY_SESS_A_LABEL == 15, "sess attr");
 static_assert(RTPPROXY_SESS_A_CLOCK_RATE == 16, "sess attr");
-static_assert(RTPPROXY_SESS_A_MAX == 16, "sess attr max");
 static_assert(RTPPROXY_DSCP_SENDER == 0xff, "dscp sender");
 static_assert(RTPPROXY_DSCP_MAX == 63, "dscp max");
 

@@ -178,6 +178,24 @@ TEST(SessionTable, Ipv6ClientsUseAllSixteenBytes) {
     EXPECT_EQ(out[0].session.stream(StreamIndex::rtp_a).client->to_string(), "[fd00:1::2]:4000");
 }
 
+TEST(SessionTable, BridgeClientsAreOfTheirGatesFamily) {
+    auto r = session_record(0);
+    const auto a = Address::parse("10.0.1.2"), b = Address::parse("fd00:2::2");
+    std::memcpy(r.stream[0].addr, a.bytes().data(), 4);
+    std::memcpy(r.stream[2].addr, b.bytes().data(), 16);
+    r.stream[0].port = 4000;
+    r.stream[2].port = 6000;
+    r.stream[0].flags = r.stream[2].flags = RTPPROXY_STREAM_F_CLIENT;
+    MessageBuffer m;
+    put_table(m, AF_INET, "10.0.1.1", "fd00:2::1", {r});
+    std::vector<SessionEntry> out;
+    parse_session_table_reply(m.nlh(), out);
+    ASSERT_EQ(out.size(), 1U);
+    EXPECT_TRUE(out[0].switchboard.bridge());
+    EXPECT_EQ(out[0].session.stream(StreamIndex::rtp_a).client->to_string(), "10.0.1.2:4000");
+    EXPECT_EQ(out[0].session.stream(StreamIndex::rtp_b).client->to_string(), "[fd00:2::2]:6000");
+}
+
 TEST(SessionTable, LargerRecordsOfANewerKernelAreReadByTheirKnownPrefix) {
     MessageBuffer m;
     put_table(m, AF_INET, "10.0.1.1", "10.0.2.1", {session_record(1), session_record(2)},

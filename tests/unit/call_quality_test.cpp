@@ -317,9 +317,12 @@ std::vector<SessionEntry> parse_table(const std::vector<rtpproxy_session_rec>& r
 }  // namespace
 
 TEST(QualityTable, RecordsOfModulesWithCallQuality) {
-    static_assert(sizeof(rtpproxy_session_rec) == 616);
-    // A newer module's larger records: their known prefix.
-    for (const std::size_t size : {std::size_t{616}, std::size_t{616 + 24}}) {
+    static_assert(RTPPROXY_SESSION_REC_V4_SIZE == 616);
+    // The records of the modules that brought it, of those with recording, and a newer
+    // module's larger ones: their known prefix.
+    for (const std::size_t size :
+         {std::size_t{RTPPROXY_SESSION_REC_V4_SIZE}, sizeof(rtpproxy_session_rec),
+          sizeof(rtpproxy_session_rec) + 24}) {
         const auto out = parse_table({quality_session_record(1), quality_session_record(2)}, size);
         ASSERT_EQ(out.size(), 2U) << size;
         for (const auto& entry : out) expect_quality_of_put_session(entry.session);

@@ -99,6 +99,22 @@ TEST(Cli, BadClockRatesExitTwo) {
         << r.out;
 }
 
+TEST(Cli, BadRecordingOptionsExitTwo) {
+    for (const char* args :
+         {"update --nflog-group 65536", "update --nflog-group x", "update --nflog-copy sent",
+          "update --nflog-group 1 --nflog-copy all", "update --nflog-group 1 --no-nflog",
+          "update --nflog-group", "list --nflog-group 1", "delete --no-nflog",
+          "monitor --nflog-copy both", "alloc --nflog-group 1"}) {
+        const RunResult r = run(args, true);
+        EXPECT_EQ(r.status, 2) << args;
+        EXPECT_EQ(r.out.rfind("iptrtpproxy: ", 0), 0U) << args << ": " << r.out;
+    }
+    const RunResult r = run("update --sess-id-lo 0 --no-nflog --nflog-group 5", true);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.out.find("--nflog-group and --no-nflog contradict each other"), std::string::npos)
+        << r.out;
+}
+
 TEST(Cli, BadLabelsExitTwo) {
     for (const char* args :
          {"update --label %", "update --label a%4", "update --label %zz", "list --label ''",

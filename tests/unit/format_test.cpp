@@ -119,7 +119,7 @@ TEST(Format, Session) {
     session.streams[0].client = Endpoint{Address::parse("192.168.1.5"), 7078};
     EXPECT_EQ(format_session(session),
               "  record=session id=3 state=expired age-ms=70000 idle-ms=61000 dscp=sender "
-              "max-ttl=0 mark=0x0/0x0 dup-below=0\n"
+              "max-ttl=0 mark=0x0/0x0 dup-below=0 nflog-group=- nflog-copy=-\n"
               "    record=stream stream=rtp-a gate-port=50006 client=192.168.1.5:7078 learned=0 "
               "always-learn=0 packets=0 bytes=0 drops=0 dups=0 rate=0 burst=0\n"
               "    record=stream stream=rtcp-a gate-port=50007 client=- learned=0 always-learn=0 "
@@ -144,7 +144,7 @@ TEST(Format, SessionRelayOptionsAfterTheOlderKeys) {
     const std::string out = format_session(session);
     EXPECT_EQ(out.substr(0, out.find('\n') + 1),
               "  record=session id=4 state=live age-ms=0 idle-ms=0 dscp=46 max-ttl=16 "
-              "mark=0x10/0xff dup-below=128\n");
+              "mark=0x10/0xff dup-below=128 nflog-group=- nflog-copy=-\n");
     EXPECT_NE(out.find(" stream=rtp-a gate-port=0 client=- learned=0 always-learn=0 packets=0 "
                        "bytes=0 drops=0 dups=7 rate=0 burst=0\n"),
               std::string::npos)
@@ -164,7 +164,8 @@ TEST(Format, SessionLabelLastOnlyWhenItHasOne) {
     const std::string out = format_session(session);
     EXPECT_EQ(out.substr(0, out.find('\n') + 1),
               "  record=session id=5 state=live age-ms=0 idle-ms=0 dscp=sender max-ttl=0 "
-              "mark=0x0/0x0 dup-below=0 label=callid;a%20b%3Dc%25%00%FF\n");
+              "mark=0x0/0x0 dup-below=0 nflog-group=- nflog-copy=- "
+              "label=callid;a%20b%3Dc%25%00%FF\n");
     // Not on the stream lines.
     EXPECT_EQ(out.find("label=", out.find('\n')), std::string::npos);
 }
@@ -262,7 +263,8 @@ TEST(Format, SessionClockRateAfterDupBelowBeforeTheLabelAndOnlyTheRtpStreamsQual
     const std::string out = format_session(session);
     EXPECT_EQ(out.substr(0, out.find('\n') + 1),
               "  record=session id=6 state=live age-ms=0 idle-ms=0 dscp=sender max-ttl=0 "
-              "mark=0x0/0x0 dup-below=0 clock-rate=48000 label=c1\n");
+              "mark=0x0/0x0 dup-below=0 clock-rate=48000 nflog-group=- nflog-copy=- "
+              "label=c1\n");
     // The session's clock rate reaches its streams' jitter-ms: 13 and 960 units at 48 kHz.
     EXPECT_NE(out.find(" stream=rtp-a gate-port=0 client=- learned=0 always-learn=0 packets=0 "
                        "bytes=0 drops=0 dups=0 rate=0 burst=0 ssrc=0x00001234 ssrc-changes=1 pt=8 "
@@ -289,6 +291,48 @@ TEST(Format, SessionClockRateAfterDupBelowBeforeTheLabelAndOnlyTheRtpStreamsQual
     EXPECT_EQ(old.find("clock-rate="), std::string::npos) << old;
     EXPECT_EQ(old.find("jitter"), std::string::npos) << old;
     EXPECT_EQ(old.find("ssrc"), std::string::npos) << old;
+}
+
+TEST(Format, SessionRecordingAfterTheClockRateBeforeTheLabel) {
+    Session session;
+    session.id = 7;
+    session.state = SessionState::live;
+    session.clock_rate = 8000;
+    session.label = "c1";
+    session.recording = Recording{5, Recording::kReceived};
+    const auto first_line = [&] {
+        const std::string out = format_session(session);
+        return out.substr(0, out.find('\n') + 1);
+    };
+    EXPECT_EQ(first_line(),
+              "  record=session id=7 state=live age-ms=0 idle-ms=0 dscp=sender max-ttl=0 "
+              "mark=0x0/0x0 dup-below=0 clock-rate=8000 nflog-group=5 nflog-copy=received "
+              "label=c1\n");
+    // The copies as --nflog-copy takes them; other bits (a newer module's) as their number.
+    for (const auto& [copy, text] : {std::pair{Recording::kSent, "sent"},
+                                     {Recording::kBoth, "both"},
+                                     {std::uint8_t{4}, "4"}}) {
+        session.recording->copy = copy;
+        EXPECT_NE(first_line().find(std::string(" nflog-copy=") + text + " label=c1\n"),
+                  std::string::npos)
+            << first_line();
+    }
+    // Group 0 is a group like any other: not "not recording".
+    session.recording = Recording{0, Recording::kBoth};
+    EXPECT_NE(first_line().find(" clock-rate=8000 nflog-group=0 nflog-copy=both label=c1\n"),
+              std::string::npos)
+        << first_line();
+    session.recording = Recording{65535, Recording::kReceived};
+    EXPECT_NE(first_line().find(" nflog-group=65535 nflog-copy=received "), std::string::npos)
+        << first_line();
+    // Not recording (and a module without recording): both keys, each -, without a label last.
+    session.recording.reset();
+    session.label.clear();
+    EXPECT_TRUE(first_line().ends_with(" clock-rate=8000 nflog-group=- nflog-copy=-\n"))
+        << first_line();
+    // Not on the stream lines.
+    const std::string out = format_session(session);
+    EXPECT_EQ(out.find("nflog", out.find('\n')), std::string::npos) << out;
 }
 
 TEST(Format, ListGroupsSessionsUnderTheirSwitchboard) {
@@ -390,9 +434,11 @@ TEST(Format, ListIsKeyValueOnly) {
     // A label of blanks and '=' is still one key=value word.
     entry.session.label = " = a=b ";
     entry.session.clock_rate = 90000;
+    entry.session.recording = Recording{5, Recording::kBoth};
     stream.quality = some_quality();
     const std::string out = format_list({sb}, {entry}, true);
     expect_key_value_records(out);
+    EXPECT_NE(out.find(" nflog-group=5 nflog-copy=both "), std::string::npos) << out;
     EXPECT_NE(out.find(" label=%20%3D%20a%3Db%20\n"), std::string::npos) << out;
     EXPECT_NE(out.find(" learned=1 always-learn=1 "), std::string::npos) << out;
 }
@@ -456,7 +502,7 @@ TEST(FormatEvent, SessionEventHasTheListKeysWithStreamPrefixes) {
     EXPECT_EQ(format_event(session_event(EventKind::deleted), 0),
               "event=deleted addr-a=10.0.0.1 port-a=20000 addr-b=10.0.0.2 port-b=30000 id=3 "
               "state=live age-ms=1500 idle-ms=20 dscp=sender max-ttl=0 mark=0x0/0x0 dup-below=0 "
-              "label=c1;tag%20a%3Db "
+              "nflog-group=- nflog-copy=- label=c1;tag%20a%3Db "
               "rtp-a-gate-port=20006 rtp-a-client=192.0.2.5:4000 rtp-a-learned=1 "
               "rtp-a-always-learn=0 rtp-a-packets=3 rtp-a-bytes=480 rtp-a-drops=0 "
               "rtp-a-last-ms=20 rtp-a-dups=0 rtp-a-rate=0 rtp-a-burst=0 "
@@ -475,7 +521,7 @@ TEST(FormatEvent, TheClockRateAndTheRtpStreamsQualityWithTheirPrefixes) {
     EXPECT_EQ(format_event(quality_event(EventKind::freed), 0),
               "event=freed addr-a=10.0.0.1 port-a=20000 addr-b=10.0.0.2 port-b=30000 id=3 "
               "state=live age-ms=1500 idle-ms=20 dscp=sender max-ttl=0 mark=0x0/0x0 dup-below=0 "
-              "clock-rate=8000 label=c1;tag%20a%3Db "
+              "clock-rate=8000 nflog-group=- nflog-copy=- label=c1;tag%20a%3Db "
               "rtp-a-gate-port=20006 rtp-a-client=192.0.2.5:4000 rtp-a-learned=1 "
               "rtp-a-always-learn=0 rtp-a-packets=3 rtp-a-bytes=480 rtp-a-drops=0 "
               "rtp-a-last-ms=20 rtp-a-dups=0 rtp-a-rate=0 rtp-a-burst=0 rtp-a-ssrc=0x00000abc "
@@ -493,6 +539,16 @@ TEST(FormatEvent, TheClockRateAndTheRtpStreamsQualityWithTheirPrefixes) {
               "rtcp-b-gate-port=30007 rtcp-b-client=- rtcp-b-learn-ms=800 rtcp-b-learned=0 "
               "rtcp-b-always-learn=0 rtcp-b-packets=0 rtcp-b-bytes=0 rtcp-b-drops=0 "
               "rtcp-b-dups=0 rtcp-b-rate=0 rtcp-b-burst=0\n");
+}
+
+TEST(FormatEvent, TheRecordingBetweenTheClockRateAndTheLabel) {
+    Event event = quality_event(EventKind::session_new);
+    event.session->recording = Recording{12, Recording::kSent};
+    const std::string line = format_event(event, 0);
+    EXPECT_NE(line.find(" dup-below=0 clock-rate=8000 nflog-group=12 nflog-copy=sent "
+                        "label=c1;tag%20a%3Db rtp-a-gate-port=20006 "),
+              std::string::npos)
+        << line;
 }
 
 TEST(FormatEvent, EverySessionEventByItsName) {
@@ -548,6 +604,7 @@ TEST(FormatEvent, IsKeyValueOnly) {
     Event event = quality_event(EventKind::learned);
     event.stream = StreamIndex::rtp_b;
     event.session->label = std::string(" =\n\0", 4);
+    event.session->recording = Recording{1, Recording::kReceived};
     std::istringstream words(format_event(event, 0));
     std::string word;
     std::set<std::string> keys;
@@ -558,4 +615,6 @@ TEST(FormatEvent, IsKeyValueOnly) {
     }
     EXPECT_TRUE(keys.count("label"));
     EXPECT_TRUE(keys.count("rtp-b-jitter-ms"));
+    EXPECT_TRUE(keys.count("nflog-group"));
+    EXPECT_TRUE(keys.count("nflog-copy"));
 }

@@ -141,6 +141,7 @@ TEST(LabelRequest, BulkMaximumOfIpv6SessionsWithEveryOptionAndTheLongestLabelFit
     p.relay.dup_below = 128;
     p.label = std::string(kLabelMax, '\xff');
     p.clock_rate = kMaxClockRate;
+    p.recording = Recording{65535, Recording::kBoth};
     SwitchboardSelector sel;
     sel.addr_a = Address::parse("fd00:1::1");
     sel.port_a = 20000;
@@ -157,8 +158,11 @@ TEST(LabelRequest, BulkMaximumOfIpv6SessionsWithEveryOptionAndTheLongestLabelFit
     EXPECT_EQ(payload(nested_attrs(items.back()).at(RTPPROXY_SESS_A_LABEL)), *p.label);
     EXPECT_EQ(mnl_attr_get_u32(nested_attrs(items.back()).at(RTPPROXY_SESS_A_CLOCK_RATE)),
               kMaxClockRate);
-    // What the comment of kBulkCapacity counts a session as.
-    EXPECT_EQ(mnl_attr_get_len(items.back()), 440U);
+    EXPECT_EQ(mnl_attr_get_u16(nested_attrs(items.back()).at(RTPPROXY_SESS_A_NFLOG_GROUP)), 65535);
+    // What the comment of kBulkCapacity counts a session as, and the sessions it says the
+    // list's 16-bit length holds.
+    EXPECT_EQ(mnl_attr_get_len(items.back()), 456U);
+    static_assert(143 * 456 + NLA_HDRLEN <= 0xffff && 144 * 456 + NLA_HDRLEN > 0xffff);
 }
 
 TEST(LabelFilterRequest, NoFilterSendsNone) {

@@ -185,6 +185,47 @@ TEST(Reply, SwitchboardFamilyMismatchIsMalformed) {
     EXPECT_EQ(e.code().value(), EBADMSG);
 }
 
+// A bridge: gate A IPv4, gate B IPv6, each gate naming its family as bridging modules do.
+static void put_bridge(MessageBuffer& m, std::uint8_t gate_b_family) {
+    nlattr* nest = m.nest(RTPPROXY_A_SWITCHBOARD);
+    mnl_attr_put_u8(m.nlh(), RTPPROXY_SB_A_FAMILY, AF_INET);
+    nlattr* gate = m.nest(RTPPROXY_SB_A_GATE_A);
+    m.put_addr(RTPPROXY_GATE_A_ADDR, "10.0.1.1");
+    mnl_attr_put_u16(m.nlh(), RTPPROXY_GATE_A_PORT, 40000);
+    mnl_attr_put_u8(m.nlh(), RTPPROXY_GATE_A_FAMILY, AF_INET);
+    m.end_nest(gate);
+    gate = m.nest(RTPPROXY_SB_A_GATE_B);
+    m.put_addr(RTPPROXY_GATE_A_ADDR, "fd00:2::1");
+    mnl_attr_put_u16(m.nlh(), RTPPROXY_GATE_A_PORT, 42000);
+    mnl_attr_put_u8(m.nlh(), RTPPROXY_GATE_A_FAMILY, gate_b_family);
+    m.end_nest(gate);
+    m.end_nest(nest);
+}
+
+TEST(Reply, BridgeHasAGateOfEachFamily) {
+    MessageBuffer m;
+    m.begin(kFamily, NLM_F_MULTI, 1);
+    put_bridge(m, AF_INET6);
+    m.end();
+    const Switchboard sb = parse_switchboard_reply(m.nlh());
+    EXPECT_EQ(sb.family, AF_INET);
+    EXPECT_TRUE(sb.bridge());
+    EXPECT_EQ(sb.gate_a.addr.to_string(), "10.0.1.1");
+    EXPECT_EQ(sb.gate_b.addr.to_string(), "fd00:2::1");
+    EXPECT_EQ(sb.stream_family(1), AF_INET);
+    EXPECT_EQ(sb.stream_family(2), AF_INET6);
+}
+
+TEST(Reply, GateFamilyOtherThanItsAddressIsMalformed) {
+    MessageBuffer m;
+    m.begin(kFamily, NLM_F_MULTI, 1);
+    put_bridge(m, AF_INET);
+    m.end();
+    const auto e = catch_system_error([&] { parse_switchboard_reply(m.nlh()); });
+    EXPECT_EQ(e.code().value(), EBADMSG);
+    EXPECT_NE(std::string(e.what()).find("gate B"), std::string::npos);
+}
+
 TEST(Reply, SwitchboardMissingIsMalformed) {
     MessageBuffer m;
     m.begin(kFamily, NLM_F_MULTI, 1);

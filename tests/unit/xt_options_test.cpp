@@ -187,12 +187,25 @@ TEST(XtOptionsRequired, AddrAPortAAndMaxSess) {
 TEST(XtOptionsAddress, FamilyMustMatchTheTable) {
     EXPECT_EQ(Parse(kIpv4, "--addr-a 2001:db8::1").error,
               "--addr-a 2001:db8::1 is an IPv6 address: use ip6tables");
-    EXPECT_EQ(Parse(kIpv4, "--addr-a 10.0.0.1 --addr-b ::1").error,
-              "--addr-b ::1 is an IPv6 address: use ip6tables");
+    // Both gates of the other family; one of each would be a bridge.
+    EXPECT_EQ(Parse(kIpv4, "--addr-a 2001:db8::1 --addr-b ::1 --port-a 2 --max-sess 1").error,
+              "--addr-a 2001:db8::1 is an IPv6 address: use ip6tables");
     EXPECT_EQ(Parse(kIpv6, "--addr-a 10.0.0.1").error,
               "--addr-a 10.0.0.1 is an IPv4 address: use iptables");
-    EXPECT_EQ(Parse(kIpv6, "--addr-a ::1 --addr-b 192.0.2.1").error,
-              "--addr-b 192.0.2.1 is an IPv4 address: use iptables");
+    EXPECT_EQ(Parse(kIpv6, "--addr-a 192.0.2.2 --addr-b 192.0.2.1 --port-a 2 --max-sess 1").error,
+              "--addr-a 192.0.2.2 is an IPv4 address: use iptables");
+}
+
+TEST(XtOptionsAddress, OneGateOfEachFamilyIsABridgeInEitherTable) {
+    for (const uint8_t table : {kIpv4, kIpv6}) {
+        const Rule r =
+            Parse(table, "--addr-a 192.0.2.1 --addr-b 2001:db8::1 --port-a 2 --max-sess 1");
+        EXPECT_EQ(r.error, "");
+        EXPECT_EQ(r.info.flags, XT_RTPPROXY_F_A4_B6);
+        const Rule back =
+            Parse(table, "--addr-b 192.0.2.1 --addr-a 2001:db8::1 --port-a 2 --max-sess 1");
+        EXPECT_EQ(back.info.flags, XT_RTPPROXY_F_A6_B4);
+    }
 }
 
 TEST(XtOptionsAddress, OnlyNumericAddresses) {
@@ -358,8 +371,8 @@ TEST(XtOptionsValidate, RefusesWhatTheKernelWould) {
     EXPECT_EQ(Validate(info, kIpv4), "--resurrection-timeout 86401 is out of range 0..86400");
 
     info = GoodInfo();
-    info.flags = 2;
-    EXPECT_EQ(Validate(info, kIpv4), "unknown flags 0x2");
+    info.flags = 8;
+    EXPECT_EQ(Validate(info, kIpv4), "unknown flags 0x8");
     info = GoodInfo();
     info.dscp = 1;  // without XT_RTPPROXY_F_DSCP it is padding
     EXPECT_EQ(Validate(info, kIpv4), "--dscp 1 is out of range 0..63");

@@ -374,6 +374,26 @@ drop_check() {
 	echo "ok: $name: $count packets $from -> $to did not reach $dest"
 }
 
+# snmp NS NAME: a counter of the namespace's stack, "Udp:InCsumErrors" from
+# /proc/net/snmp or "Udp6InCsumErrors" from /proc/net/snmp6.
+snmp() {
+	# shellcheck disable=SC2016 # awk's own $ fields
+	ip netns exec "$1" awk -v k="$2" '
+		FILENAME ~ /6$/ { if ($1 == k) { print $2; found = 1 } next }
+		$1 == prefix && $2 ~ /^[0-9]+$/ {
+			for (i = 2; i <= NF; i++) if (prefix names[i] == k) { print $i; found = 1 }
+		}
+		{ prefix = $1; split($0, names) }
+		END { exit !found }' /proc/net/snmp /proc/net/snmp6 || fail "no counter $2 in $1"
+}
+
+# csum_errors NS: UDP checksum errors of both families: a socket's poll()
+# counts an IPv6 one in the IPv4 MIB (first_packet_length()), recvmsg() in
+# the IPv6 one.
+csum_errors() {
+	echo $(($(snmp "$1" Udp:InCsumErrors) + $(snmp "$1" Udp6InCsumErrors)))
+}
+
 # ---- set-up ------------------------------------------------------------------
 
 require_product() {

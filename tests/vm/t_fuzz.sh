@@ -34,7 +34,7 @@ slab_total() {
 	awk '$1 == "Slab:" { print $2 " kB" }' /proc/meminfo
 }
 
-phase "switchboards: small and full soon, expiring every few seconds, IPv6, room for a full bulk"
+phase "switchboards: small and full soon, expiring every few seconds, IPv6, a bridge, room for a full bulk"
 add_switchboard --addr-a "$GATE_A" --port-a 20000 --addr-b "$GATE_B" --port-b 30000 --max-sess 16
 add_switchboard --chain rtpproxy-expiring --addr-a "$GATE" --port-a 40000 --port-b 41000 \
 	--max-sess 64 --expires-timeout 2 --resurrection-timeout 2
@@ -42,12 +42,18 @@ add_switchboard --ipt "$IP6T" --addr-a "$GATE6_A" --port-a 50000 --addr-b "$GATE
 # More slots than RTPPROXY_BULK_MAX: a NEW_SESSIONS of the largest size can succeed.
 add_switchboard --chain rtpproxy-bulk --addr-a "$GATE_A" --port-a 22000 --addr-b "$GATE_B" \
 	--port-b 32000 --max-sess 300
+# A bridge between IPv4 (gate A) and IPv6 (gate B): its rule in both tables.
+for ipt in "$IPT" "$IP6T"; do
+	add_switchboard --ipt "$ipt" --chain rtpproxy-bridge --addr-a "$GATE_A" --port-a 24000 \
+		--addr-b "$GATE6_B" --port-b 54000 --max-sess 8
+done
 rtpp list --no-session
 switchboards=(
 	--switchboard "$GATE_A,20000,$GATE_B,30000,16"
 	--switchboard "$GATE,40000,$GATE,41000,64"
 	--switchboard "$GATE6_A,50000,$GATE6_B,52000,8"
 	--switchboard "$GATE_A,22000,$GATE_B,32000,300"
+	--switchboard "$GATE_A,24000,$GATE6_B,54000,8"
 )
 clients=(
 	--client "$CLIENT_A,4000" --client "$CLIENT_B,6000" --client "$MALLORY,4000"
@@ -164,7 +170,7 @@ grep -vE '^cmd_.*=0$' "$TMP/root.out"
 expect_eq "root: workers failed" 0 "$(report root workers_failed)"
 (($(report root messages) >= count)) || fail "root: only $(report root messages) of $count messages sent"
 expect_eq "root: switchboards readable" 1 "$(report root switchboards_readable)"
-expect_eq "root: switchboards from the kernel" 4 "$(report root switchboards)"
+expect_eq "root: switchboards from the kernel" 5 "$(report root switchboards)"
 # Valid requests got through: the fuzzer reached past the parsers.
 for cmd in "${mutating[@]}" "${reading[@]}"; do
 	ok=$(report root "cmd_${cmd}_ok")

@@ -60,9 +60,9 @@ class Client {
     // The selector must match exactly one switchboard. The RTCP fields params leaves empty are
     // derived from RTP (with_rtcp_defaults, types.hpp), here and in update and alloc_batch.
     // A module older than a relay option (RelayParams), a rate limit (StreamParams::rate), the
-    // label (SessionParams::label) or the clock rate (SessionParams::clock_rate) of params
-    // refuses it: these three then throw (or, in a batch, give) ModuleTooOldError (error.hpp),
-    // which names the option.
+    // label (SessionParams::label), the clock rate (SessionParams::clock_rate) or the recording
+    // (SessionParams::recording, stop_recording) of params refuses it: these three then throw
+    // (or, in a batch, give) ModuleTooOldError (error.hpp), which names the option.
     SessionEntry alloc(const SwitchboardSelector& selector, const SessionParams& params);
     // Returns the number of sessions changed. Without range: every live session.
     std::uint32_t update(const SwitchboardSelector& selector,

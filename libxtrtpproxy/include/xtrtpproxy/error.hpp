@@ -76,11 +76,11 @@ class ModuleTooOldError : public KernelError {
           top_attributes_(std::move(top_attributes)) {}
 
     // The option the kernel pointed at, or, when it gave no offset, every one the request had:
-    // a relay option (RelayParams), the label (SessionParams::label) or the clock rate
-    // (SessionParams::clock_rate) here, a rate limit (StreamParams::rate) in
-    // stream_attributes(), the label filter of a session list (LabelFilter) in
-    // top_attributes(). Top-level, session and stream attributes are numbered apart: the same
-    // number is another option in each.
+    // a relay option (RelayParams), the label (SessionParams::label), the clock rate
+    // (SessionParams::clock_rate) or the recording (SessionParams::recording) here, a rate
+    // limit (StreamParams::rate) in stream_attributes(), the label filter of a session list
+    // (LabelFilter) in top_attributes(). Top-level, session and stream attributes are numbered
+    // apart: the same number is another option in each.
     const std::vector<std::uint16_t>& attributes() const noexcept { return attributes_; }
     const std::vector<std::uint16_t>& stream_attributes() const noexcept {
         return stream_attributes_;

@@ -24,10 +24,10 @@ class Request {
     // The largest single request (alloc with four IPv6 streams) is well below this.
     static constexpr std::size_t kCapacity = 1024;
     // A bulk alloc of RTPPROXY_BULK_MAX sessions with four IPv6 streams each, every option, a
-    // label of RTPPROXY_LABEL_MAX bytes and a clock rate fits: 440 bytes a session, 55 KiB in
-    // all. The session list's nest, whose length is 16 bits, stays below 64 KiB: it would take
-    // 149 such sessions to reach it, so one message still carries RTPPROXY_BULK_MAX.
-    static constexpr std::size_t kBulkCapacity = 56 * 1024;
+    // label of RTPPROXY_LABEL_MAX bytes, a clock rate and a recording fits: 456 bytes a session,
+    // 57 KiB in all. The session list's nest, whose length is 16 bits, stays below 64 KiB: it
+    // would take 144 such sessions to reach it, so one message still carries RTPPROXY_BULK_MAX.
+    static constexpr std::size_t kBulkCapacity = 60 * 1024;
 
     // A generic netlink request for family_id, with NLM_F_REQUEST | flags, in a buffer of
     // capacity bytes.
@@ -70,8 +70,9 @@ FamilyInfo parse_family_reply(const nlmsghdr* nlh);
 // Requests of the xt_rtpproxy family. An absent optional selector or range is not sent. Doit
 // requests ask for no ACK: their reply, or an error, ends them. The session params of alloc,
 // update and the bulk alloc go out with_rtcp_defaults (types.hpp), which throws
-// std::invalid_argument when they cannot be derived; so does a label longer than kLabelMax, and
-// a clock rate outside kMinClockRate..kMaxClockRate.
+// std::invalid_argument when they cannot be derived; so does a label longer than kLabelMax, a
+// clock rate outside kMinClockRate..kMaxClockRate, and a recording of unknown copies or with
+// stop_recording (SessionParams::recording).
 // The session list dumps take an optional label filter (LabelFilter, types.hpp), which throws
 // std::invalid_argument when its label is empty or longer than kLabelMax.
 Request make_info_request(std::uint16_t family_id);
@@ -118,13 +119,14 @@ void parse_session_table_reply(const nlmsghdr* nlh, std::vector<SessionEntry>& o
 std::vector<std::uint32_t> parse_affected_list_reply(const nlmsghdr* nlh);
 
 // An error of an alloc, update or bulk alloc request, told in terms of the relay options
-// (RelayParams), the rate limits (StreamParams::rate), the label (SessionParams::label) and the
-// clock rate (SessionParams::clock_rate) when a module older than them refused one, and of a
-// session list dump in terms of its label filter (LabelFilter): a module's strict validation
-// answers EINVAL "Unknown attribute type" with the offset of the attribute, which is mapped
-// back to the attribute of request, at the top level, in a session nest or in one of its
-// stream nests. Without an offset, every such option the request had is named. Nothing when
-// the error is of another kind or points at another attribute.
+// (RelayParams), the rate limits (StreamParams::rate), the label (SessionParams::label), the
+// clock rate (SessionParams::clock_rate) and the recording (SessionParams::recording,
+// stop_recording) when a module older than them refused one, and of a session list dump in
+// terms of its label filter (LabelFilter): a module's strict validation answers EINVAL
+// "Unknown attribute type" with the offset of the attribute, which is mapped back to the
+// attribute of request, at the top level, in a session nest or in one of its stream nests. Without
+// an offset, every such option the request had is named. Nothing when the error is of another kind
+// or points at another attribute.
 std::optional<ModuleTooOldError> explain_unknown_attribute(const KernelError& error,
                                                            const Request& request);
 

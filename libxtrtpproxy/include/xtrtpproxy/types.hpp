@@ -112,9 +112,15 @@ struct Info {
 // What identifies a switchboard: its family and its gates. Replies about sessions carry only
 // this much of their switchboard.
 struct SwitchboardGates {
-    int family = 0;
+    int family = 0;  // gate A's; a bridge's gate B is of the other (gate_b.addr.family())
     Gate gate_a;
     Gate gate_b;
+
+    bool bridge() const noexcept { return gate_a.addr.family() != gate_b.addr.family(); }
+    // The family of the clients of stream index i (rtp-a, rtcp-a, rtp-b, rtcp-b): its gate's.
+    int stream_family(std::size_t i) const noexcept {
+        return (i < 2 ? gate_a : gate_b).addr.family();
+    }
 
     // A selector matching exactly this switchboard.
     SwitchboardSelector selector() const;
@@ -242,6 +248,25 @@ inline constexpr std::size_t kLabelMax = 128;
 inline constexpr std::uint32_t kMinClockRate = 1000;
 inline constexpr std::uint32_t kMaxClockRate = 1000000;
 
+// A session's recording: a copy of each datagram it relays goes to an NFLOG group, through the
+// kernel's logging path as the NFLOG target's copies do (nfnetlink_log, which the kernel loads
+// when a session first records; `tcpdump -i nflog:GROUP` reads them), each with the prefix
+// "rtpp ID STREAM received" or "rtpp ID STREAM sent" (STREAM: stream_name() of the stream it
+// came in on). A session that does not record costs nothing.
+struct Recording {
+    // Which copies (RTPPROXY_NFLOG_*): the datagram as it arrived at the gate from the client,
+    // as it left for the opposite client (the relay options applied, a duplicate too), or both.
+    static constexpr std::uint8_t kReceived = 1;
+    static constexpr std::uint8_t kSent = 2;
+    static constexpr std::uint8_t kBoth = kReceived | kSent;
+
+    std::uint16_t nflog_group = 0;
+    // kReceived, kSent or kBoth; a reply keeps whatever other bits a newer module tells.
+    std::uint8_t copy = kReceived;
+
+    friend bool operator==(const Recording&, const Recording&) = default;
+};
+
 struct Session {
     std::uint32_t id = 0;
     SessionState state = SessionState::unknown;
@@ -255,6 +280,9 @@ struct Session {
     // The RTP clock of its streams in Hz (SessionParams::clock_rate), the unit of their
     // Quality::jitter; 0 from a module without call quality.
     std::uint32_t clock_rate = 0;
+    // While it records (SessionParams::recording); absent while it does not, and from a module
+    // without recording.
+    std::optional<Recording> recording;
 
     const Stream& stream(StreamIndex index) const {
         return streams[static_cast<std::size_t>(index)];
@@ -338,6 +366,15 @@ struct SessionParams {
     // the request throw std::invalid_argument. A module older than the call quality refuses a
     // request with one: ModuleTooOldError (error.hpp) names it.
     std::optional<std::uint32_t> clock_rate;
+    // Record the sessions (Recording): alloc starts recording, update starts it or moves it to
+    // this group and these copies. Absent: alloc records nothing, update keeps the sessions'
+    // recording. A copy other than Recording::kReceived, kSent or kBoth makes the request throw
+    // std::invalid_argument.
+    std::optional<Recording> recording;
+    // The sessions stop recording (update; alloc takes it and records nothing). With recording
+    // too the request throws std::invalid_argument. A module older than the recording refuses a
+    // request with either: ModuleTooOldError (error.hpp) names it.
+    bool stop_recording = false;
 
     StreamParams& stream(StreamIndex index) { return streams[static_cast<std::size_t>(index)]; }
     const StreamParams& stream(StreamIndex index) const {

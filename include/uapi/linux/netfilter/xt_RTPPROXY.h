@@ -34,8 +34,9 @@
  *    RTPPROXY_A_SWITCHBOARD: NLA_NESTED selector, see "Selectors" below
  *  One reply message per switchboard:
  *    RTPPROXY_A_SWITCHBOARD: NLA_NESTED
- *       RTPPROXY_SB_A_FAMILY: NLA_U8 (AF_INET or AF_INET6)
+ *       RTPPROXY_SB_A_FAMILY: NLA_U8 (AF_INET or AF_INET6; gate A's)
  *       RTPPROXY_SB_A_GATE_A: NLA_NESTED
+ *          RTPPROXY_GATE_A_FAMILY: NLA_U8 (the gate's; added with bridging)
  *          RTPPROXY_GATE_A_ADDR: NLA_BINARY (4 or 16 bytes, network order)
  *          RTPPROXY_GATE_A_PORT: NLA_U16 (lowest port of the gate)
  *       RTPPROXY_SB_A_GATE_B: NLA_NESTED (as GATE_A)
@@ -197,13 +198,23 @@
 #define XT_RTPPROXY_MAX_TIMEOUT		86400	/* seconds */
 /* struct xt_rtpproxy_tginfo flags */
 #define XT_RTPPROXY_F_DSCP		(1U << 0) /* @dscp is set */
-#define XT_RTPPROXY_F_ALL		XT_RTPPROXY_F_DSCP
+/*
+ * A bridge between the families (added later): gate A IPv4 and gate B IPv6,
+ * or the reverse. Without either flag both gates are of the rule's table.
+ * The same rule in iptables and in ip6tables names one switchboard; each
+ * sees the packets of its own family's gate.
+ */
+#define XT_RTPPROXY_F_A4_B6		(1U << 1)
+#define XT_RTPPROXY_F_A6_B4		(1U << 2)
+#define XT_RTPPROXY_F_ALL		(XT_RTPPROXY_F_DSCP | XT_RTPPROXY_F_A4_B6 | \
+					 XT_RTPPROXY_F_A6_B4)
 /* The longest learning window (RTPPROXY_STREAM_A_LEARN_TIMEOUT_MS). */
 #define RTPPROXY_MAX_LEARN_TIMEOUT_MS	(XT_RTPPROXY_MAX_TIMEOUT * 1000U)
 
 /**
  * struct xt_rtpproxy_tginfo - the target's options
- * @addr_a: gate A's local address
+ * @addr_a: gate A's local address, of the rule's family unless @flags
+ *	says otherwise (XT_RTPPROXY_F_A4_B6, XT_RTPPROXY_F_A6_B4)
  * @addr_b: gate B's local address (userspace copies @addr_a if not given)
  * @port_a: lowest port of gate A, even; RTP of session N is port_a + 2N
  * @port_b: lowest port of gate B, even (userspace default: right after gate
@@ -224,6 +235,7 @@
  * (the relay defaults to sessions allocated after it, the timeouts to all).
  * Modules before the relay defaults refuse a rule that sets any of them
  * ("unknown flags set"); @dscp, @max_ttl and @dup_below were padding then.
+ * Modules before bridging refuse its flags the same way.
  */
 struct xt_rtpproxy_tginfo {
 	union nf_inet_addr addr_a;
@@ -373,7 +385,8 @@ enum rtpproxy_attr {
 /**
  * enum rtpproxy_sb_attr - a switchboard (RTPPROXY_A_SWITCHBOARD)
  * @RTPPROXY_SB_A_PAD: padding
- * @RTPPROXY_SB_A_FAMILY: AF_INET or AF_INET6 (NLA_U8)
+ * @RTPPROXY_SB_A_FAMILY: AF_INET or AF_INET6, gate A's (NLA_U8); a bridge's
+ *	gate B is of the other family (RTPPROXY_GATE_A_FAMILY)
  * @RTPPROXY_SB_A_GATE_A: gate A (NLA_NESTED: rtpproxy_gate_attr)
  * @RTPPROXY_SB_A_GATE_B: gate B (NLA_NESTED: rtpproxy_gate_attr)
  * @RTPPROXY_SB_A_MAX_SESS: number of session slots (NLA_U32)
@@ -413,13 +426,18 @@ enum rtpproxy_sb_attr {
 
 /**
  * enum rtpproxy_gate_attr - a gate (RTPPROXY_SB_A_GATE_A/_B)
- * @RTPPROXY_GATE_A_ADDR: local address, 4 or 16 bytes (NLA_BINARY)
+ * @RTPPROXY_GATE_A_ADDR: local address, 4 or 16 bytes (NLA_BINARY); in a
+ *	selector its length says the family
  * @RTPPROXY_GATE_A_PORT: lowest port of the gate (NLA_U16)
+ * @RTPPROXY_GATE_A_FAMILY: replies: AF_INET or AF_INET6 (NLA_U8); the
+ *	addresses of the clients of this gate's streams are of it too. Modules
+ *	before bridging send none: the gate is then of RTPPROXY_SB_A_FAMILY
  */
 enum rtpproxy_gate_attr {
 	RTPPROXY_GATE_A_UNSPEC,
 	RTPPROXY_GATE_A_ADDR,
 	RTPPROXY_GATE_A_PORT,
+	RTPPROXY_GATE_A_FAMILY,
 	__RTPPROXY_GATE_A_LAST
 };
 #define RTPPROXY_GATE_A_MAX (__RTPPROXY_GATE_A_LAST - 1)
@@ -471,9 +489,19 @@ enum rtpproxy_sess_state {
  *	daemon's call key (Call-ID, tags), from which its state can be rebuilt.
  *	NEW_SESSION and SET_SESSION set it; 0 bytes removes it. Replies carry
  *	it when the session has one
+ * @RTPPROXY_SESS_A_NFLOG_GROUP: record the session (added later): a copy of
+ *	each datagram it relays goes to this NFLOG group (NLA_U16), through
+ *	the kernel's logging path as the NFLOG target's copies do
+ *	(nfnetlink_log: tcpdump -i nflog:GROUP reads them). The copy's prefix
+ *	is "rtpp ID STREAM received" or "... sent" (STREAM: rtp-a, rtcp-a,
+ *	rtp-b or rtcp-b, where the datagram came in). Requests: recording
+ *	starts (or moves to this group); replies: present while it records
+ * @RTPPROXY_SESS_A_NFLOG_COPY: which copies, RTPPROXY_NFLOG_* bits (NLA_U8;
+ *	RTPPROXY_NFLOG_RECEIVED unless given); only with NFLOG_GROUP
+ * @RTPPROXY_SESS_A_NFLOG_OFF: requests: recording stops (NLA_FLAG)
  *
- * In SET_SESSION, each of the relay options above (and the label) that is
- * present replaces the session's; the others stay.
+ * In SET_SESSION, each of the relay options above (and the label and the
+ * recording) that is present replaces the session's; the others stay.
  */
 enum rtpproxy_sess_attr {
 	RTPPROXY_SESS_A_UNSPEC,
@@ -493,6 +521,9 @@ enum rtpproxy_sess_attr {
 	RTPPROXY_SESS_A_DUP_BELOW,
 	RTPPROXY_SESS_A_LABEL,
 	RTPPROXY_SESS_A_CLOCK_RATE,
+	RTPPROXY_SESS_A_NFLOG_GROUP,
+	RTPPROXY_SESS_A_NFLOG_COPY,
+	RTPPROXY_SESS_A_NFLOG_OFF,
 	__RTPPROXY_SESS_A_LAST
 };
 #define RTPPROXY_SESS_A_MAX (__RTPPROXY_SESS_A_LAST - 1)
@@ -500,6 +531,16 @@ enum rtpproxy_sess_attr {
 /* RTPPROXY_SESS_A_CLOCK_RATE */
 #define RTPPROXY_MIN_CLOCK_RATE		1000
 #define RTPPROXY_MAX_CLOCK_RATE		1000000
+
+/*
+ * RTPPROXY_SESS_A_NFLOG_COPY: the datagram as it arrived at the gate (from
+ * the client, to the gate port), and as it leaves (from the opposite gate
+ * port to the opposite client, the relay options applied; a duplicate is
+ * copied too).
+ */
+#define RTPPROXY_NFLOG_RECEIVED		(1U << 0)
+#define RTPPROXY_NFLOG_SENT		(1U << 1)
+#define RTPPROXY_NFLOG_ALL		(RTPPROXY_NFLOG_RECEIVED | RTPPROXY_NFLOG_SENT)
 
 /* RTPPROXY_SESS_A_LABEL, RTPPROXY_A_LABEL: the longest label. */
 #define RTPPROXY_LABEL_MAX		128
@@ -550,7 +591,8 @@ struct rtpproxy_range {
 /**
  * struct rtpproxy_stream_rec - a stream in struct rtpproxy_session_rec;
  *	each field means what the rtpproxy_stream_attr of the same name does
- * @addr: client address, network order, 4 (IPv4) or 16 bytes used
+ * @addr: client address, network order, 4 (IPv4) or 16 bytes used: the
+ *	family of the stream's gate
  * @port: client port, host order
  * @gate_port: host order
  * @flags: RTPPROXY_STREAM_F_* bits
@@ -640,6 +682,12 @@ struct rtpproxy_quality_rec {
  * @__pad4: 0
  * @quality: the call quality of the RTP streams, [0] of RTPPROXY_STREAM_RTP_A,
  *	[1] of RTPPROXY_STREAM_RTP_B
+ *
+ * Appended after RTPPROXY_SESSION_REC_V4_SIZE bytes (modules without
+ * recording send records of that size):
+ * @nflog_group: as RTPPROXY_SESS_A_NFLOG_GROUP, when @nflog_copy is not 0
+ * @nflog_copy: as RTPPROXY_SESS_A_NFLOG_COPY; 0: the session does not record
+ * @__pad5: 0
  */
 struct rtpproxy_session_rec {
 	__u32 id;
@@ -663,6 +711,9 @@ struct rtpproxy_session_rec {
 	__u32 clock_rate;
 	__u32 __pad4;
 	struct rtpproxy_quality_rec quality[2];
+	__u16 nflog_group;
+	__u8 nflog_copy;
+	__u8 __pad5[5];
 };
 
 /* The record before the relay options: what older modules send. */
@@ -675,14 +726,17 @@ struct rtpproxy_session_rec {
 /* The record before the call quality: what modules with labels send. */
 #define RTPPROXY_SESSION_REC_V3_SIZE	(RTPPROXY_SESSION_REC_V2_SIZE + 4 + \
 					 RTPPROXY_LABEL_MAX + 4)
+/* The record before recording: what modules with call quality send. */
+#define RTPPROXY_SESSION_REC_V4_SIZE	(RTPPROXY_SESSION_REC_V3_SIZE + 4 + 4 + \
+					 2 * sizeof(struct rtpproxy_quality_rec))
 
 /**
  * enum rtpproxy_stream_attr - a client endpoint (RTPPROXY_SESS_A_RTP_A...)
  * @RTPPROXY_STREAM_A_PAD: padding
  * @RTPPROXY_STREAM_A_GATE_PORT: the gate port this client uses (NLA_U16,
  *	replies only)
- * @RTPPROXY_STREAM_A_ADDR: client address, 4 or 16 bytes of the
- *	switchboard's family (NLA_BINARY)
+ * @RTPPROXY_STREAM_A_ADDR: client address, 4 or 16 bytes of the family of
+ *	the stream's gate (NLA_BINARY)
  * @RTPPROXY_STREAM_A_PORT: client port (NLA_U16)
  * @RTPPROXY_STREAM_A_LEARN_TIMEOUT_MS: requests: learn the client from the
  *	first packet within this many ms from now; replies: ms left (NLA_U32)
