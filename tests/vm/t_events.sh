@@ -59,7 +59,7 @@ step "call: every event of a call's life, with its label and counters"
 monitor all sb probe
 monitor mine sb 'c1;probe' "${sb[@]}" --label 'c1;' --label-prefix
 add_switchboard --chain short --addr-a "$GATE_A" --port-a 40000 --addr-b "$GATE_B" --port-b 42000 \
-	--max-sess 4 --expires-timeout 2 --resurrection-timeout 4
+	--max-sess 4 --expires-timeout 2 --resurrection-timeout 60
 wait_until 20 "switchboard-new" grep -q "^event=switchboard-new .*port-a=40000" "$TMP/all"
 out=$(rtpp alloc "${sb[@]}" --rtp-learning-timeout-a 60000 --rtp-addr-b "$CLIENT_B" --rtp-port-b 6000 \
 	--label 'c1;tag:a')
@@ -75,13 +75,17 @@ expect_eq "learned once for 3 packets from one source" 1 "$(lines all learned ".
 rtpp delete "${sb[@]}" --sess-id-lo "$id"
 wait_until 20 "deleted" grep -q "^event=deleted .*id=$id .*label=c1;tag:a" "$TMP/all"
 expect_eq "deleted: its counters" 3 "$(field all deleted rtp-a-packets ".*label=c1;tag:a")"
-# Expiry: idle for 2 s, resurrected, idle again, freed 4 s later.
+# Expiry: idle for 2 s, resurrected (within a minute: a debug kernel takes
+# seconds to get there), idle again, freed a second later (the rule
+# replaced: the newest rule's timeouts apply).
 sh=(--addr-a "$GATE_A" --port-a 40000)
 id=$(alloc_field "$(rtpp alloc "${sh[@]}" --rtp-learning-timeout-a 60000 --label 'c2')" sess-id)
 wait_until 30 "expired" grep -q "^event=expired .*label=c2" "$TMP/all"
 rtpp update "${sh[@]}" --sess-id-lo "$id" --rtp-learning-timeout-a 60000
 wait_until 20 "resurrected" grep -q "^event=resurrected .*label=c2" "$TMP/all"
 expect_eq "resurrected: live" live "$(field all resurrected state ".*label=c2")"
+np "$IPT" -t mangle -R short 1 -j RTPPROXY --addr-a "$GATE_A" --port-a 40000 --addr-b "$GATE_B" \
+	--port-b 42000 --max-sess 4 --expires-timeout 2 --resurrection-timeout 1
 wait_until 40 "freed" grep -q "^event=freed .*label=c2" "$TMP/all"
 expect_eq "expired twice" 2 "$(lines all expired ".*label=c2")"
 np "$IPT" -t mangle -F short
