@@ -47,7 +47,7 @@ full)
 		[overload]=5 [scale]=1000,10000,100000 [scale_rates]=2000,20000 [rek_max]=1000
 		[reu_max]=1000 [control]=100000 [churn_one]=2000 [churn_batch]=1000
 		[profile]="" [profile_rate]=20000 [trace]=fwd,xt,rek [bin]="" [settle]=2
-		[options]=none,dscp,ttl,mark,dup,all,record [options_rate]=20000)
+		[options]=none,dscp,ttl,mark,dup,all,rate,record [options_rate]=20000)
 	;;
 *)
 	echo "usage: bench/vm.sh smoke|full [KEY=VALUE...]" >&2
@@ -599,9 +599,11 @@ sweep() {
 # The relay options of each set the options phase measures (iptrtpproxy update): none is the
 # default of every session; dup sends every datagram twice (rtpgen's are below 1,500 bytes);
 # record copies each one as received to NFLOG group 9, which tcpdump reads on CPU 1
-# (record_listener).
+# (record_listener); rate limits both RTP streams far above what flows (the token bucket's
+# cost, never a drop).
 declare -A OPTION_SETS=(
-	[none]="--dscp sender --max-ttl 0 --mark 0/0 --dup-small 0 --no-nflog"
+	[none]="--dscp sender --max-ttl 0 --mark 0/0 --dup-small 0 --no-nflog --rtp-rate-a 0 --rtp-rate-b 0"
+	[rate]="--rtp-rate-a 100000k/1000k --rtp-rate-b 100000k/1000k"
 	[record]="--nflog-group 9 --nflog-copy received"
 	[dscp]="--dscp 46"
 	[ttl]="--max-ttl 16"
