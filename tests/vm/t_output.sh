@@ -38,7 +38,7 @@ sbline="record=switchboard addr-a=$GATE_A port-a=50000 addr-b=$GATE_B port-b=520
 expect_eq "first switchboard" "$sbline" "$(grep "^record=switchboard addr-a=$GATE_A " "$TMP/list")"
 expect_match "second switchboard" "record=switchboard addr-a=$GATE port-a=40000 addr-b=$GATE port-b=40004 max-sess=2 expires-timeout=7200 resurrection-timeout=5 rules=1 live=1 expired=0 packets=0 bytes=0( drop-[a-z-]+=0){7} duplicated=0 dscp=sender max-ttl=0 dup-below=0 drop-rate=0 sessions-created=1 sessions-expired=0 sessions-deleted=0 events-lost=0" \
 	"$(grep "^record=switchboard addr-a=$GATE " "$TMP/list")"
-expect_match "session line" "  record=session id=0 state=live age-ms=$n idle-ms=$n dscp=sender max-ttl=0 mark=0x0/0x0 dup-below=0 clock-rate=8000" "$(list_session 0 "${sb[@]}" | head -n 1)"
+expect_match "session line" "  record=session id=0 state=live age-ms=$n idle-ms=$n dscp=sender max-ttl=0 mark=0x0/0x0 dup-below=0 clock-rate=8000 nflog-group=- nflog-copy=-" "$(list_session 0 "${sb[@]}" | head -n 1)"
 # udpt's one RTP datagram (SSRC 0x1234abcd, payload type 0): the call quality of an RTP stream.
 expect_match "fixed stream, with traffic" "    record=stream stream=rtp-b gate-port=52000 client=$CLIENT_B:6000 learned=0 always-learn=0 packets=1 bytes=172 drops=0 last-ms=$n dups=0 rate=0 burst=0 ssrc=0x1234abcd ssrc-changes=0 pt=0 expected=1 lost=0 duplicates=0 reordered=0 jitter=0 jitter-ms=0\.0 not-rtp=0" \
 	"$(list_session 0 "${sb[@]}" | grep '^    record=stream stream=rtp-b ')"
