@@ -18,6 +18,7 @@
 
 using namespace xtrtpproxy;
 using testutil::Attrs;
+using testutil::invalid_argument;
 using testutil::kFamily;
 using testutil::message_attrs;
 using testutil::MessageBuffer;
@@ -25,6 +26,7 @@ using testutil::nested_attrs;
 using testutil::offset_of;
 using testutil::put_table;
 using testutil::selector;
+using testutil::session_attrs;
 using testutil::session_record;
 using testutil::unknown_attribute;
 
@@ -42,25 +44,9 @@ SessionParams labelled(const std::string& label) {
     return params;
 }
 
-Attrs session_attrs(const Request& request) {
-    return nested_attrs(message_attrs(request.header()).at(RTPPROXY_A_SESSION));
-}
-
 std::string payload(const nlattr* attr) {
     return std::string(static_cast<const char*>(mnl_attr_get_payload(attr)),
                        mnl_attr_get_payload_len(attr));
-}
-
-// The message of the std::invalid_argument that f throws (a test failure if none).
-template <class F>
-std::string invalid_argument(F f) {
-    try {
-        f();
-    } catch (const std::invalid_argument& e) {
-        return e.what();
-    }
-    ADD_FAILURE() << "no std::invalid_argument";
-    return "";
 }
 
 }  // namespace

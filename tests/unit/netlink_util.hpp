@@ -18,6 +18,7 @@
 #include <map>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -207,6 +208,11 @@ inline rtpproxy_session_rec session_record(std::uint32_t id) {
     return r;
 }
 
+// The attributes of a request's RTPPROXY_A_SESSION nest.
+inline Attrs session_attrs(const xtrtpproxy::Request& request) {
+    return nested_attrs(message_attrs(request.header()).at(RTPPROXY_A_SESSION));
+}
+
 // Where attr starts in the request, as the kernel's NLMSGERR_ATTR_OFFS counts.
 inline std::uint32_t offset_of(const xtrtpproxy::Request& request, const nlattr* attr) {
     return static_cast<std::uint32_t>(reinterpret_cast<const char*>(attr) -
@@ -233,6 +239,18 @@ std::system_error catch_system_error(F f) {
     }
     ADD_FAILURE() << "no std::system_error";
     return std::system_error(0, std::generic_category());
+}
+
+// The message of the std::invalid_argument that f throws (a test failure if it throws none).
+template <class F>
+std::string invalid_argument(F f) {
+    try {
+        f();
+    } catch (const std::invalid_argument& e) {
+        return e.what();
+    }
+    ADD_FAILURE() << "no std::invalid_argument";
+    return "";
 }
 
 }  // namespace testutil

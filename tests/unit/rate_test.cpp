@@ -21,6 +21,7 @@ using testutil::MessageBuffer;
 using testutil::nested_attrs;
 using testutil::offset_of;
 using testutil::selector;
+using testutil::session_attrs;
 using testutil::unknown_attribute;
 
 namespace {
@@ -32,10 +33,6 @@ SessionParams client_params() {
     params.stream(StreamIndex::rtp_a).port = 4000;
     params.stream(StreamIndex::rtp_b).learn_timeout_ms = 5000;
     return params;
-}
-
-Attrs session_attrs(const Request& request) {
-    return nested_attrs(message_attrs(request.header()).at(RTPPROXY_A_SESSION));
 }
 
 Attrs stream_attrs(const Request& request, StreamIndex index) {

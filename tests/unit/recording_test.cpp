@@ -20,6 +20,7 @@
 using namespace xtrtpproxy;
 using testutil::Attrs;
 using testutil::catch_system_error;
+using testutil::invalid_argument;
 using testutil::kFamily;
 using testutil::message_attrs;
 using testutil::MessageBuffer;
@@ -27,6 +28,7 @@ using testutil::nested_attrs;
 using testutil::offset_of;
 using testutil::put_table;
 using testutil::selector;
+using testutil::session_attrs;
 using testutil::session_record;
 using testutil::unknown_attribute;
 
@@ -38,22 +40,6 @@ SessionParams recorded(std::optional<Recording> recording, bool stop = false) {
     params.recording = recording;
     params.stop_recording = stop;
     return params;
-}
-
-Attrs session_attrs(const Request& request) {
-    return nested_attrs(message_attrs(request.header()).at(RTPPROXY_A_SESSION));
-}
-
-// The message of the std::invalid_argument that f throws (a test failure if none).
-template <class F>
-std::string invalid_argument(F f) {
-    try {
-        f();
-    } catch (const std::invalid_argument& e) {
-        return e.what();
-    }
-    ADD_FAILURE() << "no std::invalid_argument";
-    return "";
 }
 
 }  // namespace

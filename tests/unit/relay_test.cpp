@@ -22,6 +22,7 @@ using testutil::MessageBuffer;
 using testutil::nested_attrs;
 using testutil::offset_of;
 using testutil::selector;
+using testutil::session_attrs;
 using testutil::unknown_attribute;
 
 namespace {
@@ -43,10 +44,6 @@ SessionParams with_every_option() {
 
 const int kRelayTypes[] = {RTPPROXY_SESS_A_DSCP, RTPPROXY_SESS_A_MAX_TTL, RTPPROXY_SESS_A_MARK,
                            RTPPROXY_SESS_A_MARK_MASK, RTPPROXY_SESS_A_DUP_BELOW};
-
-Attrs session_attrs(const Request& request) {
-    return nested_attrs(message_attrs(request.header()).at(RTPPROXY_A_SESSION));
-}
 
 }  // namespace
 
