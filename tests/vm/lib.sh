@@ -501,6 +501,16 @@ add_switchboard() {
 	np "$cmd" -t mangle -A PREROUTING -p udp -j "$chain"
 }
 
+# add_bridge CHAIN TARGET-OPTIONS...: a bridge between IPv4 and IPv6, its
+# rule (as add_switchboard's, in CHAIN) in iptables and in ip6tables: each
+# table sees the packets of its own family's gate.
+add_bridge() {
+	local chain=$1
+	shift
+	add_switchboard --chain "$chain" "$@"
+	add_switchboard --ipt "$IP6T" --chain "$chain" "$@"
+}
+
 # Everything most tests start with.
 setup_all() {
 	require_product

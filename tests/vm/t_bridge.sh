@@ -11,14 +11,6 @@
 
 setup_all
 
-# bridge CHAIN TARGET-OPTIONS...: the rule in both tables.
-bridge() {
-	local chain=$1
-	shift
-	add_switchboard --chain "$chain" "$@"
-	add_switchboard --ipt "$IP6T" --chain "$chain" "$@"
-}
-
 # On the clients: counters of what arrives, in PREROUTING before any
 # reassembly (IPv4 reassembles before INPUT).
 for ns in clienta clientb; do
@@ -35,7 +27,7 @@ seen() {
 count() { ip netns exec "$1" nft list counter inet xtrp_in "$2" | awk '/packets/ { print $2 }'; }
 
 step "a bridge: gate A IPv4, gate B IPv6, the rule in iptables and ip6tables"
-bridge bridge46 --addr-a "$GATE_A" --port-a 40000 --addr-b "$GATE6_B" --port-b 42000 --max-sess 8
+add_bridge bridge46 --addr-a "$GATE_A" --port-a 40000 --addr-b "$GATE6_B" --port-b 42000 --max-sess 8
 sb=(--addr-a "$GATE_A" --port-a 40000)
 rtpp list
 expect_eq "one switchboard for both rules" 1 "$(info_get switchboards)"
@@ -134,7 +126,7 @@ expect_eq "rules after the reload" 2 "$(sb_get rules "${sb[@]}")"
 relay_check reloaded clienta "$A" "$GA" clientb "$B" "$GB" 1
 
 step "the reverse bridge: gate A IPv6, gate B IPv4"
-bridge bridge64 --addr-a "$GATE6_A" --port-a 44000 --addr-b "$GATE_B" --port-b 46000 --max-sess 2
+add_bridge bridge64 --addr-a "$GATE6_A" --port-a 44000 --addr-b "$GATE_B" --port-b 46000 --max-sess 2
 sb64=(--addr-a "$GATE6_A" --port-a 44000)
 out=$(rtpp alloc "${sb64[@]}" --rtp-addr-a "$CLIENT6_A" --rtp-port-a 4200 \
 	--rtp-addr-b "$CLIENT_B" --rtp-port-b 6200)

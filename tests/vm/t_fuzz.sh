@@ -43,10 +43,8 @@ add_switchboard --ipt "$IP6T" --addr-a "$GATE6_A" --port-a 50000 --addr-b "$GATE
 add_switchboard --chain rtpproxy-bulk --addr-a "$GATE_A" --port-a 22000 --addr-b "$GATE_B" \
 	--port-b 32000 --max-sess 300
 # A bridge between IPv4 (gate A) and IPv6 (gate B): its rule in both tables.
-for ipt in "$IPT" "$IP6T"; do
-	add_switchboard --ipt "$ipt" --chain rtpproxy-bridge --addr-a "$GATE_A" --port-a 24000 \
-		--addr-b "$GATE6_B" --port-b 54000 --max-sess 8
-done
+add_bridge rtpproxy-bridge --addr-a "$GATE_A" --port-a 24000 --addr-b "$GATE6_B" --port-b 54000 \
+	--max-sess 8
 rtpp list --no-session
 switchboards=(
 	--switchboard "$GATE_A,20000,$GATE_B,30000,16"

@@ -111,10 +111,7 @@ expect_fail 2 rtpp update "${sb[@]}" --sess-id-lo "$rec" --nflog-copy sent
 expect_fail 2 rtpp update "${sb[@]}" --sess-id-lo "$rec" --nflog-group 65536
 
 step "a bridge records each copy in its own family"
-for t in "$IPT" "$IP6T"; do
-	add_switchboard --ipt "$t" --chain bridge --addr-a "$GATE_A" --port-a 40000 --addr-b "$GATE6_B" \
-		--port-b 42000 --max-sess 2
-done
+add_bridge bridge --addr-a "$GATE_A" --port-a 40000 --addr-b "$GATE6_B" --port-b 42000 --max-sess 2
 out=$(rtpp alloc --addr-a "$GATE_A" --port-a 40000 --rtp-addr-a "$CLIENT_A" --rtp-port-a 4200 \
 	--rtp-addr-b "$CLIENT6_B" --rtp-port-b 6200 --nflog-group 8 --nflog-copy both)
 pa=$(alloc_field "$out" gate-rtp-port-a)
