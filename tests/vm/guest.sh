@@ -4,8 +4,9 @@
 #
 # For each test it leaves in /results: TEST.started before it runs, then
 # TEST.log (output), TEST.dmesg (kernel log during the test), TEST.taint-before
-# and TEST.taint-after (/proc/sys/kernel/tainted), TEST.secs, and TEST.rc (exit
-# status) last. run.sh treats "started but no .rc" as a kernel crash.
+# and TEST.taint-after (/proc/sys/kernel/tainted), TEST.secs, TEST.processes
+# (processes and threads it created), and TEST.rc (exit status) last. run.sh
+# treats "started but no .rc" as a kernel crash.
 # Console lines "xtrp: start TEST" / "xtrp: end TEST rc=N" let run.sh follow.
 
 results=/results
@@ -103,8 +104,16 @@ kmemleak() {
 	esac
 }
 
+# Processes (and threads) created since boot.
+processes_started() {
+	local key value
+	while read -r key value; do
+		[ "$key" != processes ] || { echo "$value"; return; }
+	done </proc/stat
+}
+
 run_test() {
-	local t=$1 rc start
+	local t=$1 rc start forks
 	local script=$repo/tests/vm/$t.sh
 	echo "xtrp: start $t"
 	cat /proc/sys/kernel/tainted >"$results/$t.taint-before"
@@ -112,6 +121,7 @@ run_test() {
 	dmesg -C
 	: >"$results/$t.started"
 	start=$(date +%s)
+	forks=$(processes_started)
 	(
 		cd "$repo" &&
 			exec timeout -k 10 "$XTRP_TEST_TIMEOUT" bash "$script"
@@ -123,6 +133,7 @@ run_test() {
 	fi
 	kmemleak scan >"$results/$t.kmemleak"
 	echo $(($(date +%s) - start)) >"$results/$t.secs"
+	echo $(($(processes_started) - forks)) >"$results/$t.processes"
 	dmesg >"$results/$t.dmesg"
 	cat /proc/sys/kernel/tainted >"$results/$t.taint-after"
 	echo "$rc" >"$results/$t.rc.tmp"

@@ -72,8 +72,10 @@ as_nobody() { np setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
 
 # ---- output --------------------------------------------------------------
 
+# The seconds since the test started lead each step: what a slow test spends
+# its time on is in its log.
 step() {
-	printf '\n== %s\n' "$*"
+	printf '\n== [%d s] %s\n' "$SECONDS" "$*"
 }
 
 pretty() {
@@ -161,10 +163,10 @@ wait_until() {
 	# emulation polling fast all through a long wait costs more CPU than
 	# the test itself.
 	local pause=0.1
-	deadline=$(($(date +%s) + limit))
+	deadline=$((SECONDS + limit))
 	until "$@" >/dev/null 2>&1; do
-		(($(date +%s) < deadline)) || fail "$what: not within $limit s"
-		sleep "$pause"
+		((SECONDS < deadline)) || fail "$what: not within $limit s"
+		nap "$pause"
 		case $pause in 0.1) pause=0.3 ;; 0.3) pause=1 ;; esac
 	done
 	echo "ok: $what"
@@ -404,22 +406,30 @@ require_product() {
 }
 
 # Loads xt_RTPPROXY.ko after what it needs (no depmod: too slow under TCG).
+# What is loaded already (from the previous test) is not probed again.
 load_module() {
-	grep -q '^xt_RTPPROXY ' /proc/modules && return 0
-	local dep
-	for dep in $(modinfo -F depends "$KMOD" | tr ',' ' '); do
-		modprobe "$dep"
+	local loaded=" " name _ deps dep
+	while read -r name _; do loaded+="$name "; done </proc/modules
+	[[ $loaded != *" xt_RTPPROXY "* ]] || return 0
+	deps=$(modinfo -F depends "$KMOD")
+	for dep in ${deps//,/ }; do
+		[[ $loaded == *" $dep "* ]] || modprobe "$dep"
 	done
 	insmod "$KMOD"
 }
 
 unload_module() {
-	grep -q '^xt_RTPPROXY ' /proc/modules || return 0
+	module_loaded || return 0
 	rmmod xt_RTPPROXY
 }
 
+# Read by the shell itself: tests poll it.
 module_loaded() {
-	grep -q '^xt_RTPPROXY ' /proc/modules
+	local name _
+	while read -r name _; do
+		[ "$name" != xt_RTPPROXY ] || return 0
+	done </proc/modules
+	return 1
 }
 
 cleanup() {
@@ -435,44 +445,54 @@ cleanup() {
 trap cleanup EXIT
 [[ $- == *i* ]] || trap 'echo "FAIL: line $LINENO: $BASH_COMMAND (exit $?)" >&2' ERR
 
-# Builds the topology drawn at the top of this file.
+# Builds the topology drawn at the top of this file. Under emulation every
+# process start costs a tenth of a second and every test starts here: one
+# `ip -batch` per namespace, not a command per link and address.
 setup_topology() {
-	local ns
-	for ns in "${NAMESPACES[@]}"; do
-		ip netns add "$ns"
-		ip -n "$ns" link set lo up
-		# No duplicate address detection: addresses are usable at once.
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
-			net.ipv6.conf.default.accept_dad=0
-	done
+	# New namespaces copy the initial one's all/default settings: no
+	# duplicate address detection anywhere (addresses are usable at once),
+	# and no forwarding (the VM's initial namespace forwards nothing).
+	sysctl -qw net.core.devconf_inherit_init_net=1 net.ipv6.conf.all.accept_dad=0 \
+		net.ipv6.conf.default.accept_dad=0 net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
+	printf 'netns add %s\n' "${NAMESPACES[@]}" | ip -batch -
+	# Only the target relays.
 	np sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
-
-	ip -n proxy link add br-a type bridge
-	ip -n proxy link add pa type veth peer name eth0 netns clienta
-	ip -n proxy link add pm type veth peer name eth0 netns mallory
-	ip -n proxy link add pb type veth peer name eth0 netns clientb
-	ip -n proxy link set pa master br-a
-	ip -n proxy link set pm master br-a
-	for dev in br-a pa pm pb; do ip -n proxy link set "$dev" up; done
-	ip -n proxy addr add "$GATE_A/24" dev br-a
-	ip -n proxy addr add "$GATE6_A/64" dev br-a nodad
-	ip -n proxy addr add "$GATE_B/24" dev pb
-	ip -n proxy addr add "$GATE6_B/64" dev pb nodad
-	ip -n proxy addr add "$GATE/32" dev lo
-	ip -n proxy addr add "$GATE6/128" dev lo nodad
-
+	ip -n proxy -batch - <<-EOF
+		link set lo up
+		link add br-a type bridge
+		link add pa type veth peer name eth0 netns clienta
+		link add pm type veth peer name eth0 netns mallory
+		link add pb type veth peer name eth0 netns clientb
+		link set pa master br-a
+		link set pm master br-a
+		link set br-a up
+		link set pa up
+		link set pm up
+		link set pb up
+		addr add $GATE_A/24 dev br-a
+		addr add $GATE6_A/64 dev br-a nodad
+		addr add $GATE_B/24 dev pb
+		addr add $GATE6_B/64 dev pb nodad
+		addr add $GATE/32 dev lo
+		addr add $GATE6/128 dev lo nodad
+	EOF
 	client_setup clienta "$CLIENT_A" "$CLIENT6_A" "$GATE_A" "$GATE6_A"
 	client_setup mallory "$MALLORY" "$MALLORY6" "$GATE_A" "$GATE6_A"
 	client_setup clientb "$CLIENT_B" "$CLIENT6_B" "$GATE_B" "$GATE6_B"
+	[ "$(np cat /proc/sys/net/ipv6/conf/default/accept_dad)" = 0 ] ||
+		fail "the namespaces did not inherit accept_dad=0"
 }
 
 client_setup() {
 	local ns=$1 addr=$2 addr6=$3 router=$4 router6=$5
-	ip -n "$ns" link set eth0 up
-	ip -n "$ns" addr add "$addr/24" dev eth0
-	ip -n "$ns" addr add "$addr6/64" dev eth0 nodad
-	ip -n "$ns" route add default via "$router"
-	ip -n "$ns" -6 route add default via "$router6"
+	ip -n "$ns" -batch - <<-EOF
+		link set lo up
+		link set eth0 up
+		addr add $addr/24 dev eth0
+		addr add $addr6/64 dev eth0 nodad
+		route add default via $router
+		route add default via $router6
+	EOF
 }
 
 # add_switchboard [--ipt CMD] [--chain CHAIN] [--defaults] TARGET-OPTIONS...:

@@ -167,6 +167,9 @@ judge() {
 	local secs=""
 	[ -f "$results/$t.secs" ] && secs=" ($(cat "$results/$t.secs") s"
 	[ -n "$secs" ] && [ -f "$results/$t.cpu" ] && secs+=", $(cat "$results/$t.cpu") s CPU"
+	# Under emulation a process start costs a tenth of a second: the count
+	# says where a test's CPU went.
+	[ -n "$secs" ] && [ -f "$results/$t.processes" ] && secs+=", $(cat "$results/$t.processes") processes"
 	[ -n "$secs" ] && secs+=")"
 	if ((${#why[@]} == 0)); then
 		((quiet)) || echo "PASS $t$secs"
