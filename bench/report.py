@@ -23,12 +23,13 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import trace_summary  # noqa: E402
 
-RELAYS = ["fwd", "xt", "rek", "reu"]
+RELAYS = ["fwd", "xt", "rek", "reu", "x46"]
 NAMES = {
     "fwd": "plain IP forwarding",
     "xt": "xt_RTPPROXY",
     "rek": "rtpengine kernel module",
     "reu": "rtpengine userspace",
+    "x46": "xt_RTPPROXY, IPv4-IPv6 bridge",
 }
 OTHERS = ["fwd", "rek", "reu"]
 LOSS_OK = 0.01  # below this a window counts as "not overloaded"
@@ -155,7 +156,10 @@ def steady_backgrounds(records, windows):
 
 
 def relay_options(windows):
-    """Per set of relay options: CPU per datagram received (dup sends two), against none."""
+    """Per set of relay options: CPU per datagram received (dup sends two), against none.
+
+    A set's windows are all of one relay: xt, or x46 (bridge: none's session through the bridge).
+    """
     groups = {}
     for w in windows:
         groups.setdefault(w["option"], []).append(w)
@@ -163,7 +167,7 @@ def relay_options(windows):
     for name, ws in groups.items():
         per_in = median(us_per_packet(w) * w["relayed"] / w["sent"] if w["sent"] and us_per_packet(w)
                         else None for w in ws)
-        rows.append({"option": name, "rounds": len(ws), "rate": ws[0]["rate"],
+        rows.append({"option": name, "relay": ws[0]["relay"], "rounds": len(ws), "rate": ws[0]["rate"],
                      "us_per_datagram": rnd(per_in),
                      "sent_per_datagram": rnd(median(w["relayed"] / w["sent"] if w["sent"] else None
                                                      for w in ws), 3)})
@@ -408,7 +412,8 @@ def markdown(report):
     if report["options"]:
         lines += ["", "## Relay options (xt_RTPPROXY, one session)", "",
                   "µs/datagram: host CPU time of the proxy's vCPU thread per datagram received;"
-                  " dup sends two for each.", "",
+                  " dup sends two for each; bridge: none's options, through an IPv4-IPv6 bridge"
+                  " (gate A IPv4, gate B IPv6) instead.", "",
                   "| options | rate (pps) | µs/datagram | × none | sent per datagram | rounds |",
                   "|---|---:|---:|---:|---:|---:|"]
         for o in report["options"]:

@@ -6,11 +6,17 @@
  * Why AF_PACKET: a UDP socket would make the generator's own CPU pay for a
  * route lookup and the IP output path per packet, and the benchmark needs a
  * generator that can offer twice what the fastest relay handles. The frames
- * are still complete, valid IPv4/UDP/RTP packets with correct checksums.
+ * are still complete, valid IPv4/UDP/RTP or IPv6/UDP/RTP packets with correct
+ * checksums.
+ *
+ * Each side has its own family, the one of its --src-X address (IPv4 as
+ * 10.2.1.100:4000, IPv6 as [fd05:2::100]:6000): a bridge between IPv4 and
+ * IPv6 has an IPv4 client on one side and an IPv6 one on the other.
  *
  * Sessions come from a file, one line per session:
  *     A-DEST-IP A-DEST-PORT B-DEST-IP B-DEST-PORT
- * Client A sends to the first pair, client B to the second. Packet k of a run
+ * Client A sends to the first pair, client B to the second; each address is
+ * of its sender's family (an IPv6 one without brackets). Packet k of a run
  * belongs to session (k / 2) mod N and goes out on side k mod 2, so both
  * directions and every session get the same share. Every stream (session,
  * side) has a constant SSRC; sequence numbers and timestamps (+160 per
@@ -29,6 +35,7 @@
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <netinet/ip.h>
+#include <netinet/ip6.h>
 #include <netinet/udp.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -46,28 +53,37 @@
 #define RTP_HDR_LEN 12
 #define RTP_PAYLOAD_LEN 160	/* 20 ms of 8 kHz G.711 */
 #define RTP_PT_PCMU 0
-#define FRAME_LEN (sizeof(struct ether_header) + sizeof(struct iphdr) + \
-		   sizeof(struct udphdr) + RTP_HDR_LEN + RTP_PAYLOAD_LEN)
+#define UDP_LEN (sizeof(struct udphdr) + RTP_HDR_LEN + RTP_PAYLOAD_LEN)
+/* An IPv6 frame is 20 bytes longer (its header is 40 bytes, not 20): the buffers fit both. */
+#define FRAME_LEN_MAX (sizeof(struct ether_header) + sizeof(struct ip6_hdr) + UDP_LEN)
 #define MAX_BATCH 256
 #define STATE_MAGIC 0x52545047u	/* "RTPG" */
+
+union ip_addr {
+	struct in_addr v4;
+	struct in6_addr v6;
+};
 
 struct side {
 	const char *ns, *dev, *src;
 	uint8_t dmac[6], smac[6];
 	bool have_dmac;
-	struct in_addr saddr;
+	int family;		/* of the source and of every destination: AF_INET or AF_INET6 */
+	union ip_addr saddr;
 	uint16_t sport;
+	size_t frame_len;
 	int fd;
 	uint16_t ip_id;
 	uint64_t sent, refused;
-	uint8_t frames[MAX_BATCH][FRAME_LEN];
+	uint8_t frames[MAX_BATCH][FRAME_LEN_MAX];
 	struct iovec iov[MAX_BATCH];
 	struct mmsghdr msgs[MAX_BATCH];
 	unsigned int queued;
 };
 
+/* Where a side sends to: of that side's family. */
 struct dest {
-	struct in_addr addr;
+	union ip_addr addr;
 	uint16_t port;
 };
 
@@ -186,20 +202,27 @@ static void parse_mac(const char *text, uint8_t mac[6])
 		die("bad MAC address '%s'", text);
 }
 
-static void parse_endpoint(const char *text, struct in_addr *addr, uint16_t *port)
+/* IPv4:PORT or [IPv6]:PORT (the brackets keep the port apart from the address). */
+static void parse_endpoint(const char *text, int *family, union ip_addr *addr, uint16_t *port)
 {
 	char buf[64];
-	char *colon;
+	char *colon, *host = buf;
 	long p;
 
 	snprintf(buf, sizeof(buf), "%s", text);
 	colon = strrchr(buf, ':');
 	if (!colon)
-		die("'%s' is not IP:PORT", text);
+		die("'%s' is not IP:PORT or [IPv6]:PORT", text);
 	*colon = 0;
 	p = strtol(colon + 1, NULL, 10);
-	if (inet_pton(AF_INET, buf, addr) != 1 || p <= 0 || p > 65535)
-		die("'%s' is not IP:PORT", text);
+	*family = AF_INET;
+	if (buf[0] == '[' && colon > buf + 1 && colon[-1] == ']') {
+		colon[-1] = 0;
+		host = buf + 1;
+		*family = AF_INET6;
+	}
+	if (inet_pton(*family, host, addr) != 1 || p <= 0 || p > 65535)
+		die("'%s' is not IP:PORT or [IPv6]:PORT", text);
 	*port = (uint16_t)p;
 }
 
@@ -240,7 +263,9 @@ static void open_side(struct side *s)
 	setsockopt(s->fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof(sndbuf));
 }
 
-static struct dest *read_sessions(const char *path, size_t first, size_t *count)
+/* FAMILY_A, FAMILY_B: of the sides' sources; a destination of the other family is an error. */
+static struct dest *read_sessions(const char *path, size_t first, int family_a,
+				  int family_b, size_t *count)
 {
 	FILE *f = fopen(path, "r");
 	char a[64], b[64];
@@ -259,10 +284,11 @@ static struct dest *read_sessions(const char *path, size_t first, size_t *count)
 			if (!d)
 				break;
 		}
-		if (inet_pton(AF_INET, a, &d[2 * n].addr) != 1 ||
-		    inet_pton(AF_INET, b, &d[2 * n + 1].addr) != 1 ||
+		if (inet_pton(family_a, a, &d[2 * n].addr) != 1 ||
+		    inet_pton(family_b, b, &d[2 * n + 1].addr) != 1 ||
 		    !pa || pa > 65535 || !pb || pb > 65535)
-			die("%s: bad line %zu", path, n + 1);
+			die("%s: bad line %zu (or an address of the other family than the sender's)",
+			    path, n + 1);
 		d[2 * n].port = (uint16_t)pa;
 		d[2 * n + 1].port = (uint16_t)pb;
 		n++;
@@ -326,32 +352,65 @@ static uint32_t stream_ssrc(size_t stream)
 	return (uint32_t)(stream * 2246822519u) ^ 0x5a17c0deu;
 }
 
-static void build_frame(struct side *s, uint8_t *frame, const struct dest *to,
-			size_t stream, struct stream_state *st)
+/* The IPv4 header after ETH; returns the UDP checksum's sum over the pseudo header's addresses. */
+static uint32_t build_ip4(struct side *s, struct ether_header *eth, const struct dest *to)
 {
-	struct ether_header *eth = (struct ether_header *)frame;
 	struct iphdr *ip = (struct iphdr *)(eth + 1);
-	struct udphdr *udp = (struct udphdr *)(ip + 1);
-	uint8_t *rtp = (uint8_t *)(udp + 1);
-	uint16_t udp_len = sizeof(*udp) + RTP_HDR_LEN + RTP_PAYLOAD_LEN;
-	uint32_t ssrc = stream_ssrc(stream), sum;
 
-	memcpy(eth->ether_dhost, s->dmac, 6);
-	memcpy(eth->ether_shost, s->smac, 6);
 	eth->ether_type = htons(ETHERTYPE_IP);
-
 	ip->version = 4;
 	ip->ihl = 5;
 	ip->tos = 0;
-	ip->tot_len = htons(sizeof(*ip) + udp_len);
+	ip->tot_len = htons(sizeof(*ip) + UDP_LEN);
 	ip->id = htons(s->ip_id++);
 	ip->frag_off = htons(IP_DF);
 	ip->ttl = 64;
 	ip->protocol = IPPROTO_UDP;
 	ip->check = 0;
-	ip->saddr = s->saddr.s_addr;
-	ip->daddr = to->addr.s_addr;
+	ip->saddr = s->saddr.v4.s_addr;
+	ip->daddr = to->addr.v4.s_addr;
 	ip->check = htons(csum_fold32(csum_add(0, ip, sizeof(*ip))));
+	return csum_add(0, &ip->saddr, 8);
+}
+
+/*
+ * The IPv6 header, as build_ip4: no extension header, traffic class and flow
+ * label 0 (as IPv4's TOS), hop limit 64 (as IPv4's TTL). IPv6 has no header
+ * checksum; the UDP checksum, optional in IPv4, is mandatory here (RFC 8200).
+ */
+static uint32_t build_ip6(struct side *s, struct ether_header *eth, const struct dest *to)
+{
+	struct ip6_hdr *ip6 = (struct ip6_hdr *)(eth + 1);
+
+	eth->ether_type = htons(ETHERTYPE_IPV6);
+	ip6->ip6_flow = htonl(6u << 28);	/* version 6 */
+	ip6->ip6_plen = htons(UDP_LEN);
+	ip6->ip6_nxt = IPPROTO_UDP;
+	ip6->ip6_hlim = 64;
+	/* memcpy: at offset 14 of the frame the addresses are not aligned. */
+	memcpy(&ip6->ip6_src, &s->saddr.v6, sizeof(ip6->ip6_src));
+	memcpy(&ip6->ip6_dst, &to->addr.v6, sizeof(ip6->ip6_dst));
+	return csum_add(0, &ip6->ip6_src, 32);
+}
+
+static size_t ip_hdr_len(int family)
+{
+	return family == AF_INET6 ? sizeof(struct ip6_hdr) : sizeof(struct iphdr);
+}
+
+static void build_frame(struct side *s, uint8_t *frame, const struct dest *to,
+			size_t stream, struct stream_state *st)
+{
+	struct ether_header *eth = (struct ether_header *)frame;
+	struct udphdr *udp = (struct udphdr *)(frame + sizeof(*eth) + ip_hdr_len(s->family));
+	uint8_t *rtp = (uint8_t *)(udp + 1);
+	uint16_t udp_len = UDP_LEN;
+	uint32_t ssrc = stream_ssrc(stream), sum;
+
+	memcpy(eth->ether_dhost, s->dmac, 6);
+	memcpy(eth->ether_shost, s->smac, 6);
+	/* The pseudo header's addresses, summed as the IP header is written. */
+	sum = s->family == AF_INET6 ? build_ip6(s, eth, to) : build_ip4(s, eth, to);
 
 	rtp[0] = 0x80;	/* version 2, no padding, extension or CSRC */
 	rtp[1] = (st->started ? 0 : 0x80) | RTP_PT_PCMU;	/* marker on a talkspurt's first packet */
@@ -374,13 +433,16 @@ static void build_frame(struct side *s, uint8_t *frame, const struct dest *to,
 	udp->dest = htons(to->port);
 	udp->len = htons(udp_len);
 	udp->check = 0;
-	/* Pseudo header, then the datagram. */
-	sum = csum_add(0, &ip->saddr, 8);
+	/*
+	 * The rest of the pseudo header, the same in both families for a
+	 * datagram below 64 kB (IPv6 widens length and next header to 32 bits,
+	 * which adds only zeros), then the datagram.
+	 */
 	sum += IPPROTO_UDP + udp_len;
 	sum = csum_add(sum, udp, udp_len);
 	udp->check = htons(csum_fold32(sum));
 	if (!udp->check)
-		udp->check = 0xffff;	/* 0 would mean "no checksum" */
+		udp->check = 0xffff;	/* 0 would mean "no checksum" (IPv6: invalid) */
 }
 
 /*
@@ -416,13 +478,14 @@ static void flush_side(struct side *s)
  */
 static int calibrate(unsigned long n)
 {
-	static struct side s = { .ns = "", .dev = "" };
-	struct dest to = { .addr.s_addr = htonl(0x0a000001), .port = 10000 };
+	static struct side s = { .ns = "", .dev = "", .family = AF_INET,
+				 .frame_len = sizeof(struct ether_header) + sizeof(struct iphdr) + UDP_LEN };
+	struct dest to = { .addr.v4.s_addr = htonl(0x0a000001), .port = 10000 };
 	struct stream_state st = { 0 };
 	uint64_t t0, t1;
 	unsigned long i;
 
-	memset(s.frames[0] + FRAME_LEN - RTP_PAYLOAD_LEN, 0xff, RTP_PAYLOAD_LEN);
+	memset(s.frames[0] + s.frame_len - RTP_PAYLOAD_LEN, 0xff, RTP_PAYLOAD_LEN);
 	t0 = now_ns();
 	for (i = 0; i < n; i++)
 		build_frame(&s, s.frames[i % MAX_BATCH], &to, 0, &st);
@@ -440,15 +503,16 @@ static int calibrate(unsigned long n)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: rtpgen --ns-a NS --dev-a DEV --src-a IP:PORT --mac-a MAC\n"
-		"              --ns-b NS --dev-b DEV --src-b IP:PORT --mac-b MAC\n"
+		"usage: rtpgen --ns-a NS --dev-a DEV --src-a ENDPOINT --mac-a MAC\n"
+		"              --ns-b NS --dev-b DEV --src-b ENDPOINT --mac-b MAC\n"
 		"              --sessions FILE [--first N] --rate PPS\n"
 		"              (--seconds S | --packets N) [--state FILE]\n"
 		"              [--proxy-cpu CPU] [--drain-ms MS] [--batch N] [--mark ID]\n"
 		"              [--burst-ms MS]\n"
 		"       rtpgen --calibrate N\n"
-		"--mac-X is the next hop of side X (the proxy's port); PPS counts\n"
-		"both directions together.\n");
+		"--mac-X is the next hop of side X (the proxy's port); ENDPOINT is\n"
+		"IPv4:PORT or [IPv6]:PORT, and side X's sessions file addresses are of\n"
+		"its family; PPS counts both directions together.\n");
 	exit(2);
 }
 
@@ -518,7 +582,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < 2; i++) {
 		if (!sides[i].ns || !sides[i].dev || !sides[i].src || !sides[i].have_dmac)
 			usage();
-		parse_endpoint(sides[i].src, &sides[i].saddr, &sides[i].sport);
+		parse_endpoint(sides[i].src, &sides[i].family, &sides[i].saddr, &sides[i].sport);
+		sides[i].frame_len = sizeof(struct ether_header) + ip_hdr_len(sides[i].family) + UDP_LEN;
 	}
 	/* --rate 0 --seconds S: an idle window, the proxy CPU's background. */
 	if (!total)
@@ -530,16 +595,16 @@ int main(int argc, char **argv)
 	burst_max = (uint64_t)(rate * burst_ms / 1000.0);
 	if (burst_max < 2 * batch)
 		burst_max = 2 * batch;
-	dests = read_sessions(sessions_path, first, &nsess);
+	dests = read_sessions(sessions_path, first, sides[0].family, sides[1].family, &nsess);
 	state = load_state(state_path, nsess * 2);
 	for (i = 0; i < 2; i++) {
 		struct side *s = &sides[i];
 
 		open_side(s);
 		for (k = 0; k < MAX_BATCH; k++) {
-			memset(s->frames[k] + FRAME_LEN - RTP_PAYLOAD_LEN, 0xff, RTP_PAYLOAD_LEN);
+			memset(s->frames[k] + s->frame_len - RTP_PAYLOAD_LEN, 0xff, RTP_PAYLOAD_LEN);
 			s->iov[k].iov_base = s->frames[k];
-			s->iov[k].iov_len = FRAME_LEN;
+			s->iov[k].iov_len = s->frame_len;
 			s->msgs[k].msg_hdr.msg_iov = &s->iov[k];
 			s->msgs[k].msg_hdr.msg_iovlen = 1;
 		}

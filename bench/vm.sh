@@ -1,16 +1,20 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The benchmark inside the test VM: four relays between the same two clients, measured in turns.
+# The benchmark inside the test VM: four relays between the same two clients, measured in turns,
+# and xt_RTPPROXY as a bridge between IPv4 and IPv6.
 #
 #  client A: netns "ca"                                            client B: netns "cb"
 #  fwd 10.1.1.100 -- pa 10.1.1.1   [p-fwd: ip_forward=1, no rules]  10.1.2.1   pb -- fwd 10.1.2.100
 #  xt  10.2.1.100 -- pa 10.2.1.1-4 [p-xt:  xt_RTPPROXY]             10.2.2.1-4 pb -- xt  10.2.2.100
 #  rek 10.3.1.100 -- pa 10.3.1.1   [p-rek: rtpengine, kernel]       10.3.2.1   pb -- rek 10.3.2.100
 #  reu 10.4.1.100 -- pa 10.4.1.1   [p-reu: rtpengine, userspace]    10.4.2.1   pb -- reu 10.4.2.100
+#  x46 10.5.1.100 -- pa 10.5.1.1   [p-x46: xt_RTPPROXY bridge]      fd05:2::1  pb -- x46 fd05:2::100
 #
 # Each relay has its own proxy namespace, so one relay's rules never cost another anything
 # and plain forwarding runs with no netfilter rule at all; the two clients are the same for
-# all. Client A sends from 10.N.1.100:4000, client B from 10.N.2.100:6000.
+# all. Client A sends from 10.N.1.100:4000, client B from 10.N.2.100:6000 (x46: IPv6, from
+# [fd05:2::100]:6000). x46 is measured in the options phase (set bridge), or like the others
+# when relays lists it; the topology has it only then.
 #
 # CPU 0 does the proxies' work: RPS on pa and pb of every proxy steers what the clients send
 # to CPU 0, and the rtpengine daemons run there. CPU 1 has everything else: this script, the
@@ -47,7 +51,7 @@ full)
 		[overload]=5 [scale]=1000,10000,100000 [scale_rates]=2000,20000 [rek_max]=1000
 		[reu_max]=1000 [control]=100000 [churn_one]=2000 [churn_batch]=1000
 		[profile]="" [profile_rate]=20000 [trace]=fwd,xt,rek [bin]="" [settle]=2
-		[options]=none,dscp,ttl,mark,dup,all,rate,record [options_rate]=20000)
+		[options]=none,bridge,dscp,ttl,mark,dup,all,rate,record [options_rate]=20000)
 	;;
 *)
 	echo "usage: bench/vm.sh smoke|full [KEY=VALUE...]" >&2
@@ -87,13 +91,15 @@ fi
 RAW=$RESULTS/bench-raw.jsonl
 W=$(mktemp -d /tmp/bench.XXXXXX)
 
+# The topology always has the first four; x46 when something measured goes through it (main).
 ALL_RELAYS=(fwd xt rek reu)
-# The relays measured (the topology always has all four).
+# The relays measured.
 read -ra RELAYS <<<"$(list relays)"
-declare -A IDX=([fwd]=1 [xt]=2 [rek]=3 [reu]=4)
-declare -A MAC_A MAC_B CAP DAEMON_PID
+declare -A IDX=([fwd]=1 [xt]=2 [rek]=3 [reu]=4 [x46]=5)
+# CLIENT_A, CLIENT_B: where each relay's clients send from (rtpgen's --src-a, --src-b).
+declare -A MAC_A MAC_B CLIENT_A CLIENT_B CAP DAEMON_PID
 # Sessions set up per relay (rtpgen's session file $W/sess-RELAY holds at least that many).
-declare -A HAVE=([fwd]=0 [xt]=0 [rek]=0 [reu]=0)
+declare -A HAVE=([fwd]=0 [xt]=0 [rek]=0 [reu]=0 [x46]=0)
 # xt_RTPPROXY: 100,000 sessions need 4 switchboards (at most 32767 each): one per gate address.
 XT_SB=4
 XT_PER_SB=25000
@@ -122,7 +128,7 @@ cleanup() {
 	for pid in "${DAEMON_PID[@]}"; do kill "$pid" 2>/dev/null; done
 	cp "$W"/rtpengine-*.log "$RESULTS/" 2>/dev/null
 	sleep 0.5
-	for ns in ca cb p-fwd p-xt p-rek p-reu; do ip netns delete "$ns" 2>/dev/null; done
+	for ns in ca cb "${ALL_RELAYS[@]/#/p-}"; do ip netns delete "$ns" 2>/dev/null; done
 	rm -rf "$W"
 }
 trap cleanup EXIT
@@ -196,12 +202,50 @@ mac() {
 	printf '02:00:00:%02x:%02x:%s' "${IDX[$1]}" "$2" "$3"
 }
 
-# Under emulation every process start costs: each namespace is set up by one `ip -batch`.
+# v6 RELAY SIDE: true if that side of the relay's network is IPv6 (the bridge's side B).
+v6() {
+	[ "$1" = x46 ] && [ "$2" = 2 ]
+}
+
+# addr RELAY SIDE HOST: an address on a side of the relay's network (HOST 1-4: the proxy's
+# gates, 100: the client).
+addr() {
+	if v6 "$1" "$2"; then
+		echo "fd0${IDX[$1]}:$2::$3"
+	else
+		echo "10.${IDX[$1]}.$2.$3"
+	fi
+}
+
+# endpoint RELAY SIDE HOST PORT: ADDRESS:PORT, or [ADDRESS]:PORT in IPv6.
+endpoint() {
+	if v6 "$1" "$2"; then
+		echo "[$(addr "$@")]:$4"
+	else
+		echo "$(addr "$@"):$4"
+	fi
+}
+
+# port_batch RELAY SIDE DEV ADDRS: the `ip -batch` lines of a proxy port: its addresses (IPv6
+# ones without duplicate address detection, which would send and wait) and its client as a
+# permanent neighbour (no ARP or neighbour discovery while measuring).
+port_batch() {
+	local relay=$1 side=$2 dev=$3 j len=/24
+	! v6 "$relay" "$side" || len="/64 nodad"
+	for ((j = 1; j <= $4; j++)); do
+		echo "addr add $(addr "$relay" "$side" "$j")$len dev $dev"
+	done
+	echo "neigh replace $(addr "$relay" "$side" 100) lladdr $(mac "$relay" "$side" 64) dev $dev nud permanent"
+}
+
+# Under emulation every process start costs: each namespace is set up by one `ip -batch`
+# (the bridge's by two: its IPv6 port takes addresses once IPv6 is on there).
 topology() {
-	local relay i ns j addrs
-	for ns in ca cb p-fwd p-xt p-rek p-reu; do
+	local relay i ns j addrs udp
+	for ns in ca cb "${ALL_RELAYS[@]/#/p-}"; do
 		ip netns add "$ns"
-		# No IPv6: router solicitations and MLD reports would be counted as arrivals.
+		# No IPv6 but on the bridge's IPv6 port (below): nothing else sends router
+		# solicitations or MLD reports.
 		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 			net.ipv6.conf.default.disable_ipv6=1 net.ipv4.ip_forward=0
 	done
@@ -212,30 +256,36 @@ topology() {
 		[ "$relay" != xt ] || addrs=$XT_SB
 		MAC_A[$relay]=$(mac "$relay" 1 01)
 		MAC_B[$relay]=$(mac "$relay" 2 01)
+		CLIENT_A[$relay]=$(endpoint "$relay" 1 100 4000)
+		CLIENT_B[$relay]=$(endpoint "$relay" 2 100 6000)
 		{
 			echo "link set lo up"
 			echo "link add pa address ${MAC_A[$relay]} type veth peer name $relay address $(mac "$relay" 1 64) netns ca"
 			echo "link add pb address ${MAC_B[$relay]} type veth peer name $relay address $(mac "$relay" 2 64) netns cb"
 			echo "link set pa up"
 			echo "link set pb up"
-			for ((j = 1; j <= addrs; j++)); do
-				echo "addr add 10.$i.1.$j/24 dev pa"
-				echo "addr add 10.$i.2.$j/24 dev pb"
-			done
-			# No ARP while measuring: every neighbour is known.
-			echo "neigh replace 10.$i.1.100 lladdr $(mac "$relay" 1 64) dev pa nud permanent"
-			echo "neigh replace 10.$i.2.100 lladdr $(mac "$relay" 2 64) dev pb nud permanent"
+			port_batch "$relay" 1 pa "$addrs"
+			v6 "$relay" 2 || port_batch "$relay" 2 pb "$addrs"
 		} | ip -n "$ns" -batch -
 		ip netns exec "$ns" sh -c 'echo 1 >/sys/class/net/pa/queues/rx-0/rps_cpus; echo 1 >/sys/class/net/pb/queues/rx-0/rps_cpus'
+		v6 "$relay" 2 || continue
+		# IPv6 on pb alone, with no link-local address: nothing to solicit routers or
+		# report multicast groups from (what it reports for its address it does now, at
+		# set-up, and client B's ingress counter counts UDP only).
+		ip netns exec "$ns" sh -c 'echo 1 >/proc/sys/net/ipv6/conf/pb/addr_gen_mode; echo 0 >/proc/sys/net/ipv6/conf/pb/disable_ipv6'
+		port_batch "$relay" 2 pb 1 | ip -n "$ns" -batch -
 	done
 	for ns in ca cb; do
 		j=1
 		[ "$ns" = ca ] || j=2
+		# The clients' devices need no IPv6 of their own: rtpgen writes whole frames and the
+		# ingress counters take what arrives before any protocol sees it.
 		{
 			echo "link set lo up"
 			for relay in "${ALL_RELAYS[@]}"; do
 				i=${IDX[$relay]}
 				echo "link set $relay up"
+				v6 "$relay" "$j" && continue
 				echo "addr add 10.$i.$j.100/24 dev $relay"
 				echo "route add 10.$i.0.0/16 via 10.$i.$j.1 dev $relay"
 				echo "neigh replace 10.$i.$j.1 lladdr $(mac "$relay" "$j" 01) dev $relay nud permanent"
@@ -245,7 +295,9 @@ topology() {
 		{
 			echo "table netdev count {"
 			for relay in "${ALL_RELAYS[@]}"; do
-				echo "chain in_$relay { type filter hook ingress device \"$relay\" priority 0; ip protocol udp counter drop; }"
+				udp="ip protocol udp"
+				! v6 "$relay" "$j" || udp="ip6 nexthdr udp"
+				echo "chain in_$relay { type filter hook ingress device \"$relay\" priority 0; $udp counter drop; }"
 			done
 			echo "}"
 		} | ip netns exec "$ns" nft -f -
@@ -277,19 +329,47 @@ softnet() {
 
 # ---- relays ------------------------------------------------------------------
 
+# xt_rules RELAY J MAX-SESS: the rules of the relay's switchboard J (gates addr RELAY 1 J and
+# addr RELAY 2 J): one per gate address, both naming the same switchboard, so that a packet
+# meets only its own switchboard's target. An IPv6 gate's rule is in ip6tables: a bridge's two
+# rules are in both tables, and the extension derives the bridge from the addresses. No -p udp:
+# the target checks that itself, and here every packet is RTP.
+xt_rules() {
+	local relay=$1 a b gate ipt
+	a=$(addr "$relay" 1 "$2")
+	b=$(addr "$relay" 2 "$2")
+	for gate in "$a" "$b"; do
+		ipt=iptables
+		[[ $gate != *:* ]] || ipt=ip6tables
+		ip netns exec "p-$relay" "$ipt" -t mangle -A PREROUTING -d "$gate" -j RTPPROXY \
+			--addr-a "$a" --port-a "$XT_PORT" --addr-b "$b" --port-b "$XT_PORT" \
+			--max-sess "$3" --expires-timeout 3600
+	done
+}
+
 xt_setup_rules() {
 	local j
-	for ((j = 1; j <= XT_SB; j++)); do
-		# One rule per gate address, both naming the same switchboard: a packet meets
-		# only its own switchboard's target. No -p udp: the target checks that itself, and
-		# here every packet is RTP.
-		ip netns exec p-xt iptables -t mangle -A PREROUTING -d "10.2.1.$j" -j RTPPROXY \
-			--addr-a "10.2.1.$j" --port-a "$XT_PORT" --addr-b "10.2.2.$j" --port-b "$XT_PORT" \
-			--max-sess "$XT_PER_SB" --expires-timeout 3600
-		ip netns exec p-xt iptables -t mangle -A PREROUTING -d "10.2.2.$j" -j RTPPROXY \
-			--addr-a "10.2.1.$j" --port-a "$XT_PORT" --addr-b "10.2.2.$j" --port-b "$XT_PORT" \
-			--max-sess "$XT_PER_SB" --expires-timeout 3600
-	done
+	for ((j = 1; j <= XT_SB; j++)); do xt_rules xt "$j" "$XT_PER_SB"; done
+}
+
+# x46_setup: the bridge's switchboard (gate A IPv4, gate B IPv6) and its one session with
+# both clients known, once. A few packets check that it relays both ways before anything is
+# measured through it.
+x46_setup() {
+	((HAVE[x46] == 0)) || return 0
+	local out a0 b0 a1 b1
+	xt_rules x46 1 1
+	out=$(ip netns exec p-x46 "$RTPP" alloc --addr-a "$(addr x46 1 1)" --port-a "$XT_PORT" \
+		--rtp-addr-a "$(addr x46 1 100)" --rtp-port-a 4000 --rtp-addr-b "$(addr x46 2 100)" --rtp-port-b 6000)
+	echo "$(addr x46 1 1) $(kv gate-rtp-port-a "$out") $(addr x46 2 1) $(kv gate-rtp-port-b "$out")" >"$W/sess-x46"
+	HAVE[x46]=1
+	read -r a0 b0 <<<"$(arrivals x46)"
+	gen x46 1 --rate 1000 --packets 20 >/dev/null
+	sleep 0.5
+	read -r a1 b1 <<<"$(arrivals x46)"
+	((a1 - a0 == 10 && b1 - b0 == 10)) ||
+		die "x46: $((a1 - a0)) of 10 packets relayed to A (IPv4), $((b1 - b0)) of 10 to B (IPv6); $(xt_counters x46)"
+	log "x46: bridge set up (session $(cat "$W/sess-x46")), 20 of 20 packets relayed"
 }
 
 gates() {
@@ -386,9 +466,10 @@ rek_kernel() {
 		END { printf "targets=%d packets=%d\n", t, p }' /proc/rtpengine/0/list
 }
 
-# xt_RTPPROXY's global counters: "packets=N drops=M".
+# xt_counters RELAY: xt_RTPPROXY's global counters in the namespace of xt or x46:
+# "packets=N drops=M".
 xt_counters() {
-	ip netns exec p-xt "$RTPP" info | awk -F= '$1 == "packets" { p = $2 } $1 ~ /^drop-/ { d += $2 }
+	ip netns exec "p-$1" "$RTPP" info | awk -F= '$1 == "packets" { p = $2 } $1 ~ /^drop-/ { d += $2 }
 		END { printf "packets=%d drops=%d\n", p, d }'
 }
 
@@ -396,10 +477,10 @@ xt_counters() {
 
 # gen RELAY SESSIONS RTPGEN-OPTIONS...: rtpgen between the clients through RELAY, on CPU 1.
 gen() {
-	local relay=$1 n=$2 i=${IDX[$1]}
+	local relay=$1 n=$2
 	shift 2
-	taskset -c 1 "$RTPGEN" --ns-a ca --dev-a "$relay" --src-a "10.$i.1.100:4000" --mac-a "${MAC_A[$relay]}" \
-		--ns-b cb --dev-b "$relay" --src-b "10.$i.2.100:6000" --mac-b "${MAC_B[$relay]}" \
+	taskset -c 1 "$RTPGEN" --ns-a ca --dev-a "$relay" --src-a "${CLIENT_A[$relay]}" --mac-a "${MAC_A[$relay]}" \
+		--ns-b cb --dev-b "$relay" --src-b "${CLIENT_B[$relay]}" --mac-b "${MAC_B[$relay]}" \
 		--sessions "$W/sess-$relay" --first "$n" --state "$W/state-$relay" "$@"
 }
 
@@ -468,7 +549,7 @@ window() {
 	read -ra d0 <<<"$(softnet)"
 	case $relay in
 	rek) k0=$(rek_kernel) ;;
-	xt) k0=$(xt_counters) ;;
+	xt | x46) k0=$(xt_counters "$relay") ;;
 	esac
 	next_mark
 	out=$(gen "$relay" "$n" --rate "$rate" --seconds "$secs" --proxy-cpu 0 --drain-ms 500 --mark "$MARK")
@@ -482,8 +563,8 @@ window() {
 		k1=$(rek_kernel)
 		extra+=(kernel_relayed=$(($(kv packets "$k1") - $(kv packets "$k0"))) kernel_targets="$(kv targets "$k1")")
 		;;
-	xt)
-		k1=$(xt_counters)
+	xt | x46)
+		k1=$(xt_counters "$relay")
 		extra+=(xt_relayed=$(($(kv packets "$k1") - $(kv packets "$k0"))) xt_drops=$(($(kv drops "$k1") - $(kv drops "$k0"))))
 		;;
 	esac
@@ -546,6 +627,7 @@ setup_relays() {
 	fwd_sessions "$n"
 	xt_setup_rules
 	xt_sessions "$n"
+	! has_relay x46 || x46_setup
 	local daemons=()
 	for relay in rek reu; do
 		! has_relay "$relay" || daemons+=("$relay")
@@ -600,7 +682,8 @@ sweep() {
 # default of every session; dup sends every datagram twice (rtpgen's are below 1,500 bytes);
 # record copies each one as received to NFLOG group 9, which tcpdump reads on CPU 1
 # (record_listener); rate limits both RTP streams far above what flows (the token bucket's
-# cost, never a drop).
+# cost, never a drop); bridge is none through the IPv4-IPv6 bridge x46 instead of xt
+# (OPTION_RELAY): a header of the other family written for each datagram.
 declare -A OPTION_SETS=(
 	[none]="--dscp sender --max-ttl 0 --mark 0/0 --dup-small 0 --no-nflog --rtp-rate-a 0 --rtp-rate-b 0"
 	[rate]="--rtp-rate-a 100000k/1000k --rtp-rate-b 100000k/1000k"
@@ -611,12 +694,25 @@ declare -A OPTION_SETS=(
 	[dup]="--dup-small 1500"
 	[all]="--dscp 46 --max-ttl 16 --mark 0x10/0xff --dup-small 1500"
 )
+OPTION_SETS[bridge]=${OPTION_SETS[none]}
+# The relay a set is measured through, when not xt.
+declare -A OPTION_RELAY=([bridge]=x46)
 
-# option_set SET: gives the sweep's session the relay options of SET.
+# uses_x46: whether anything measured goes through the bridge x46 (relays, or an options set).
+uses_x46() {
+	local name
+	! has_relay x46 || return 0
+	for name in $(list options); do
+		[ "${OPTION_RELAY[$name]:-}" != x46 ] || return 0
+	done
+	return 1
+}
+
+# option_set RELAY SET: gives the relay's first session (xt: the sweep's) the relay options of SET.
 option_set() {
 	local opts
-	read -ra opts <<<"${OPTION_SETS[$1]}"
-	ip netns exec p-xt "$RTPP" update --addr-a "$(gates 1 | cut -d, -f1)" --port-a "$XT_PORT" \
+	read -ra opts <<<"${OPTION_SETS[$2]}"
+	ip netns exec "p-$1" "$RTPP" update --addr-a "$(addr "$1" 1 1)" --port-a "$XT_PORT" \
 		--sess-id-lo 0 "${opts[@]}" >/dev/null
 }
 
@@ -640,25 +736,30 @@ record_listener() {
 }
 
 # options ROUNDS SECS SET...: xt_RTPPROXY's cost with each set of relay options on its one
-# session (the sweep's), at options_rate, in turns, ROUNDS times (phase=options, option=SET).
-# The cost per datagram received is what report.py compares: dup sends two for each.
+# session (the sweep's; bridge: x46's), at options_rate, in turns, ROUNDS times (phase=options,
+# option=SET). The cost per datagram received is what report.py compares: dup sends two for
+# each.
 options() {
-	local rounds=$1 secs=$2 round name
+	local rounds=$1 secs=$2 round name relay
 	shift 2
 	has_relay xt || return 0
 	below_capacity xt "${CFG[options_rate]}" || { log "options: xt's capacity is below ${CFG[options_rate]} pps"; return 0; }
+	for name in "$@"; do
+		[ -n "${OPTION_SETS[$name]+set}" ] || die "options: no set '$name' (${!OPTION_SETS[*]})"
+		[ "${OPTION_RELAY[$name]:-xt}" != x46 ] || x46_setup
+	done
 	for ((round = 1; round <= rounds; round++)); do
 		background options "$secs"
 		for name in "$@"; do
-			[ -n "${OPTION_SETS[$name]+set}" ] || die "options: no set '$name' (${!OPTION_SETS[*]})"
-			option_set none
-			option_set "$name"
+			relay=${OPTION_RELAY[$name]:-xt}
+			option_set xt none
+			option_set "$relay" "$name"
 			[ "$name" != record ] || record_listener start
-			window options xt 1 "${CFG[options_rate]}" "$secs" option="$name" round="$round"
+			window options "$relay" 1 "${CFG[options_rate]}" "$secs" option="$name" round="$round"
 			[ "$name" != record ] || record_listener stop
 		done
 	done
-	option_set none
+	option_set xt none
 }
 
 # throttle on|off: asks tests/vm/run.sh to halve vCPU 0's share of the host (see throttle()
@@ -957,6 +1058,9 @@ main() {
 		us_per_netlink_request="$(printf '%s\n' "${nl[@]}" | sort -g | head -n 1)"
 	load_modules
 	log "modules loaded"
+	# The bridge's namespace only when needed: under emulation its process starts cost (make
+	# bench-smoke does not measure it).
+	! uses_x46 || ALL_RELAYS+=(x46)
 	topology
 	log "topology up; setting up the relays"
 	setup_relays 1
