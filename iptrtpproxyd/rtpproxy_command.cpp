@@ -345,12 +345,11 @@ std::variant<Command, Error> parse_stream_request(const Tokens& args, bool updat
 std::variant<Command, Error> parse_command(const Tokens& args, bool subcommand) {
     const std::string_view head = args.v[0];
     std::string_view mods = head.substr(1);
-    // The call-id at 1 and the tags at 2 and 3, as in D, R, N, S and Q.
-    const auto call = [&args](auto command) {
-        command.call_id = std::string(args.v[1]);
-        command.from_tag = parse_tag(args.v[2]);
-        command.to_tag = optional_tag(args, 3);
-        return command;
+    // The call-id at 1, the from-tag at FROM and the to-tag after it (D, R, N, S and Q: at 2;
+    // C and P have arguments of their own before it).
+    const auto call = [&args](std::size_t from = 2) {
+        return CallTags{std::string(args.v[1]), parse_tag(args.v[from]),
+                        optional_tag(args, from + 1)};
     };
     switch (lower(head[0])) {
         case 'u':
@@ -362,26 +361,26 @@ std::variant<Command, Error> parse_command(const Tokens& args, bool subcommand) 
         }
         case 'd': {
             if (const auto e = check_shape(args, 3, 4, true, mods, subcommand)) return *e;
-            Delete command;
+            Delete command{call()};
             for (const char m : mods) {
                 if (lower(m) != 'w') return Error::delete_modifier;
                 command.weak = true;
             }
-            return call(std::move(command));
+            return command;
         }
         case 'r': {
             if (const auto e = check_shape(args, 3, 4, true, mods, subcommand)) return *e;
-            Record command;
+            Record command{call()};
             for (const char m : mods) {
                 if (lower(m) == 'p') return Error::modifier_not_allowed_here;
                 if (lower(m) != 's') return Error::record_modifier;
                 command.single_file = true;
             }
-            return call(std::move(command));
+            return command;
         }
         case 'c': {
             if (const auto e = check_shape(args, 4, 5, true, mods, subcommand)) return *e;
-            Copy command;
+            Copy command{call(3)};
             for (const char m : mods) {
                 if (lower(m) == 's') {
                     command.single_file = true;
@@ -391,49 +390,42 @@ std::variant<Command, Error> parse_command(const Tokens& args, bool subcommand) 
                     return Error::record_modifier;
                 }
             }
-            command.call_id = std::string(args.v[1]);
             command.target = std::string(args.v[2]);
-            command.from_tag = parse_tag(args.v[3]);
-            command.to_tag = optional_tag(args, 4);
             return command;
         }
         case 'n': {
             if (const auto e = check_shape(args, 3, 4, true, mods, subcommand)) return *e;
-            NoRecord command;
+            NoRecord command{call()};
             if (!mods.empty()) {
                 if (lower(mods[0]) != 'a') return Error::record_modifier;
                 if (mods.size() > 1) return Error::modifier_not_allowed_here;
                 command.all = true;
             }
-            return call(std::move(command));
+            return command;
         }
         case 'p': {
             if (const auto e = check_shape(args, 5, 6, true, mods, subcommand)) return *e;
-            Play command;
+            Play command{call(4)};
             if (!mods.empty()) {
                 const auto count = parse_decimal(mods, std::numeric_limits<std::int32_t>::max());
                 if (!count) return Error::play_count;
                 command.count = *count;
             }
-            command.call_id = std::string(args.v[1]);
             command.prompt = std::string(args.v[2]);
             command.codecs = std::string(args.v[3]);
-            command.from_tag = parse_tag(args.v[4]);
-            command.to_tag = optional_tag(args, 5);
             return command;
         }
         case 's': {
             if (const auto e = check_shape(args, 3, 4, false, mods, subcommand)) return *e;
-            return call(NoPlay{});
+            return NoPlay{call()};
         }
         case 'q': {
             if (const auto e = check_shape(args, 3, kMaxTokens, true, mods, subcommand)) return *e;
-            Query command;
+            Query command{call()};
             for (const char m : mods) {
                 if (lower(m) != 'v') return Error::query_modifier;
                 command.verbose = true;
             }
-            command = call(std::move(command));
             for (std::size_t i = 4; i < args.size; ++i) command.stats.emplace_back(args.v[i]);
             return command;
         }

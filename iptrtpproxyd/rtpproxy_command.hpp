@@ -145,58 +145,43 @@ struct Version {};  // V
 struct VersionFeature {
     std::string date;
 };
-// D[w] callid from_tag [to_tag]
-struct Delete {
-    bool weak = false;
+// The call and party that D, R, C, N, P, S and Q name: the call-id first, the from-tag and
+// the optional to-tag after the command's own arguments.
+struct CallTags {
     std::string call_id;
     Tag from_tag;
     std::optional<Tag> to_tag;
+};
+// D[w] callid from_tag [to_tag]
+struct Delete : CallTags {
+    bool weak = false;
 };
 // R[s] callid from_tag [to_tag]: start recording (Kamailio's start_recording).
-struct Record {
+struct Record : CallTags {
     bool single_file = false;
-    std::string call_id;
-    Tag from_tag;
-    std::optional<Tag> to_tag;
 };
 // C[s][p] callid target from_tag [to_tag]: copy (fork) the stream to a file or address.
-struct Copy {
+struct Copy : CallTags {
     bool single_file = false;
     bool reply_port = false;
-    std::string call_id;
-    std::string target;
-    Tag from_tag;
-    std::optional<Tag> to_tag;
+    std::string target{};
 };
 // N[a] callid from_tag [to_tag]: stop recording (OpenSIPS; Kamailio 5.6 never sends it).
-struct NoRecord {
+struct NoRecord : CallTags {
     bool all = false;
-    std::string call_id;
-    Tag from_tag;
-    std::optional<Tag> to_tag;
 };
 // P[count] callid prompt codecs|session from_tag [to_tag]: play a prompt (music on hold).
-struct Play {
+struct Play : CallTags {
     unsigned count = 1;
-    std::string call_id;
-    std::string prompt;
-    std::string codecs;  // a payload type list or "session", as given
-    Tag from_tag;
-    std::optional<Tag> to_tag;
+    std::string prompt{};
+    std::string codecs{};  // a payload type list or "session", as given
 };
 // S callid from_tag [to_tag]: stop playing.
-struct NoPlay {
-    std::string call_id;
-    Tag from_tag;
-    std::optional<Tag> to_tag;
-};
+struct NoPlay : CallTags {};
 // Q[v] callid from_tag [to_tag [stat...]]
-struct Query {
+struct Query : CallTags {
     bool verbose = false;
-    std::string call_id;
-    Tag from_tag;
-    std::optional<Tag> to_tag;
-    std::vector<std::string> stats;
+    std::vector<std::string> stats{};
 };
 // I[b][l]
 struct Info {
