@@ -398,6 +398,11 @@ static size_t ip_hdr_len(int family)
 	return family == AF_INET6 ? sizeof(struct ip6_hdr) : sizeof(struct iphdr);
 }
 
+static size_t frame_len(int family)
+{
+	return sizeof(struct ether_header) + ip_hdr_len(family) + UDP_LEN;
+}
+
 static void build_frame(struct side *s, uint8_t *frame, const struct dest *to,
 			size_t stream, struct stream_state *st)
 {
@@ -478,13 +483,13 @@ static void flush_side(struct side *s)
  */
 static int calibrate(unsigned long n)
 {
-	static struct side s = { .ns = "", .dev = "", .family = AF_INET,
-				 .frame_len = sizeof(struct ether_header) + sizeof(struct iphdr) + UDP_LEN };
+	static struct side s = { .ns = "", .dev = "", .family = AF_INET };
 	struct dest to = { .addr.v4.s_addr = htonl(0x0a000001), .port = 10000 };
 	struct stream_state st = { 0 };
 	uint64_t t0, t1;
 	unsigned long i;
 
+	s.frame_len = frame_len(s.family);
 	memset(s.frames[0] + s.frame_len - RTP_PAYLOAD_LEN, 0xff, RTP_PAYLOAD_LEN);
 	t0 = now_ns();
 	for (i = 0; i < n; i++)
@@ -583,7 +588,7 @@ int main(int argc, char **argv)
 		if (!sides[i].ns || !sides[i].dev || !sides[i].src || !sides[i].have_dmac)
 			usage();
 		parse_endpoint(sides[i].src, &sides[i].family, &sides[i].saddr, &sides[i].sport);
-		sides[i].frame_len = sizeof(struct ether_header) + ip_hdr_len(sides[i].family) + UDP_LEN;
+		sides[i].frame_len = frame_len(sides[i].family);
 	}
 	/* --rate 0 --seconds S: an idle window, the proxy CPU's background. */
 	if (!total)

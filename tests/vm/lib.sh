@@ -408,12 +408,11 @@ require_product() {
 # Loads xt_RTPPROXY.ko after what it needs (no depmod: too slow under TCG).
 # What is loaded already (from the previous test) is not probed again.
 load_module() {
-	local loaded=" " name _ deps dep
-	while read -r name _; do loaded+="$name "; done </proc/modules
-	[[ $loaded != *" xt_RTPPROXY "* ]] || return 0
+	local deps dep
+	module_loaded && return 0
 	deps=$(modinfo -F depends "$KMOD")
 	for dep in ${deps//,/ }; do
-		[[ $loaded == *" $dep "* ]] || modprobe "$dep"
+		[[ $LOADED_MODULES == *" $dep "* ]] || modprobe "$dep"
 	done
 	insmod "$KMOD"
 }
@@ -423,13 +422,13 @@ unload_module() {
 	rmmod xt_RTPPROXY
 }
 
-# Read by the shell itself: tests poll it.
+# Whether xt_RTPPROXY is loaded; leaves " NAME NAME ... " of every loaded
+# module in LOADED_MODULES. Read by the shell itself: tests poll it.
 module_loaded() {
 	local name _
-	while read -r name _; do
-		[ "$name" != xt_RTPPROXY ] || return 0
-	done </proc/modules
-	return 1
+	LOADED_MODULES=" "
+	while read -r name _; do LOADED_MODULES+="$name "; done </proc/modules
+	[[ $LOADED_MODULES == *" xt_RTPPROXY "* ]]
 }
 
 cleanup() {
@@ -453,10 +452,9 @@ trap cleanup EXIT
 # `ip -batch` per namespace, not a command per link and address.
 setup_topology() {
 	# New namespaces copy the initial one's all/default settings: no
-	# duplicate address detection anywhere (addresses are usable at once),
-	# and no forwarding (the VM's initial namespace forwards nothing).
+	# duplicate address detection anywhere (addresses are usable at once).
 	sysctl -qw net.core.devconf_inherit_init_net=1 net.ipv6.conf.all.accept_dad=0 \
-		net.ipv6.conf.default.accept_dad=0 net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
+		net.ipv6.conf.default.accept_dad=0
 	printf 'netns add %s\n' "${NAMESPACES[@]}" | ip -batch -
 	# Only the target relays.
 	np sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
