@@ -18,7 +18,9 @@
 # kernel not installed in /boot: the debug kernel), VERBOSE=1 (echo the
 # whole console), VM_RUNDIR (the run folder to use instead of a new one
 # under build/vm/runs/), VM_ACCEL (qemu's -accel, default tcg,thread=multi:
-# a host thread per vCPU; make vm-test-all uses tcg,thread=single).
+# a host thread per vCPU; make vm-test-all uses tcg,thread=single),
+# VM_ONE_KERNEL (the only kernel that runs the tests marked "# vm: one
+# kernel" by default; unset: every kernel runs them).
 #
 # One boot runs every test in turn (the guest reloads the module and deletes
 # all namespaces between tests). If the kernel dies, the test that was running
@@ -226,6 +228,7 @@ snapshot_product() {
 	mkdir -p "$results/product"
 	for var in XTRP_KMOD:kmod/$KVER/xt_RTPPROXY.ko RTPP:iptrtpproxy/iptrtpproxy \
 		UDPT:tests/vm/udpt NLFUZZ:tests/fuzz/nlfuzz SESSBENCH:bench/sessbench \
+		DAEMON:iptrtpproxyd/iptrtpproxyd CTL:tests/vm/rtppctl SBRULES:tests/vm/sbrules \
 		XTRP_EXTDIR:iptables-ext/libxt_RTPPROXY.so; do
 		from=$repo/build/${var#*:}
 		[ -f "$from" ] || continue
@@ -433,7 +436,16 @@ main() {
 	esac
 
 	if (($# == 0)); then
-		for t in "$vmdir"/t_*.sh; do tests+=("$(basename "$t" .sh)"); done
+		for t in "$vmdir"/t_*.sh; do
+			# A test marked "# vm: one kernel" (the daemon's, with Kamailio and SIPp:
+			# its code is userspace, the kernel paths it uses are tested everywhere)
+			# runs on VM_ONE_KERNEL only, when that is set (make vm-test-all).
+			if [ -n "${VM_ONE_KERNEL:-}" ] && [ "$VM_ONE_KERNEL" != "$KVER" ] &&
+				grep -qx '# vm: one kernel' "$t"; then
+				continue
+			fi
+			tests+=("$(basename "$t" .sh)")
+		done
 	else
 		for t in "$@"; do
 			t=$(basename "$t" .sh)

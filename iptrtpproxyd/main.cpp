@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+// iptrtpproxyd: a drop-in for rtpproxy(8) and rtpengine's ng control whose media never leave
+// the kernel. Start-up: options, switchboards, the call table from the kernel's labels, the
+// sockets, the privileges dropped, detached; then the event loop; at the end what it made is
+// removed.
+//
+// Exit status: 0 stopped by SIGTERM or SIGINT; 1 a start-up failure (the message says what);
+// 2 a usage error.
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <system_error>
+
+#include "call_table.hpp"
+#include "control_sockets.hpp"
+#include "daemon.hpp"
+#include "log.hpp"
+#include "ng_service.hpp"
+#include "options.hpp"
+#include "relay_plan.hpp"
+#include "rtpproxy_service.hpp"
+#include "session_store.hpp"
+#include "switchboard_rules.hpp"
+#include "xtrtpproxy/client.hpp"
+#include "xtrtpproxy/monitor.hpp"
+
+#ifndef IPTRTPPROXYD_VERSION
+#define IPTRTPPROXYD_VERSION "0"
+#endif
+
+namespace {
+
+using namespace rtpproxyd;
+
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+struct Identity {
+    std::optional<uid_t> uid;
+    std::optional<gid_t> gid;
+};
+
+Identity look_up(const Options& opts) {
+    Identity id;
+    if (opts.user) {
+        const passwd* pw = ::getpwnam(opts.user->c_str());
+        if (!pw) throw std::runtime_error("-u: no user " + *opts.user);
+        id.uid = pw->pw_uid;
+        id.gid = pw->pw_gid;
+    }
+    if (opts.group) {
+        const group* gr = ::getgrnam(opts.group->c_str());
+        if (!gr) throw std::runtime_error("-u: no group " + *opts.group);
+        id.gid = gr->gr_gid;
+    }
+    return id;
+}
+
+// Becomes the user, keeping CAP_NET_ADMIN alone: what the kernel asks of every switchboard
+// and session request, and of removing the daemon's rules at the end.
+void drop_privileges(const Identity& id) {
+    if (!id.uid && !id.gid) return;
+    if (id.gid && (::setgroups(1, &*id.gid) < 0 || ::setgid(*id.gid) < 0))
+        throw std::system_error(errno, std::generic_category(), "-u: cannot change group");
+    if (id.uid) {
+        if (::prctl(PR_SET_KEEPCAPS, 1) < 0 || ::setuid(*id.uid) < 0)
+            throw std::system_error(errno, std::generic_category(), "-u: cannot change user");
+    }
+    cap_t caps = cap_init();
+    const cap_value_t keep[] = {CAP_NET_ADMIN};
+    cap_set_flag(caps, CAP_PERMITTED, 1, keep, CAP_SET);
+    cap_set_flag(caps, CAP_EFFECTIVE, 1, keep, CAP_SET);
+    const int rc = cap_set_proc(caps);
+    cap_free(caps);
+    if (rc < 0)
+        throw std::system_error(errno, std::generic_category(), "-u: cannot keep CAP_NET_ADMIN");
+    ::prctl(PR_SET_KEEPCAPS, 0);
+}
+
+// Forks; the parent waits until the child says it runs (or why it could not start), so the
+// exit status of the command that started the daemon tells whether it did.
+int ready_fd = -1;
+
+void detach() {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) < 0)
+        throw std::system_error(errno, std::generic_category(), "pipe");
+    const pid_t pid = ::fork();
+    if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
+    if (pid > 0) {
+        ::close(fds[1]);
+        std::string message;
+        char buf[512];
+        ssize_t n;
+        while ((n = ::read(fds[0], buf, sizeof buf)) > 0) message.append(buf, n);
+        if (message == "ok") ::_exit(0);
+        if (message.empty()) message = "the daemon died while starting";
+        std::fprintf(stderr, "iptrtpproxyd: %s\n", message.c_str());
+        ::_exit(kExitFailure);
+    }
+    ::close(fds[0]);
+    ready_fd = fds[1];
+    ::setsid();
+}
+
+void tell_parent(const std::string& message) {
+    if (ready_fd < 0) return;
+    [[maybe_unused]] const auto n = ::write(ready_fd, message.data(), message.size());
+    ::close(ready_fd);
+    ready_fd = -1;
+}
+
+std::vector<SwitchboardSpec> specs_of(const RelayPlan& plan, const Options& opts) {
+    std::vector<SwitchboardSpec> specs;
+    for (const auto& sb : plan.switchboards()) {
+        SwitchboardSpec spec;
+        spec.addr_a = sb.gates.gate_a.addr;
+        spec.addr_b = sb.gates.gate_b.addr;
+        spec.port_a = sb.gates.gate_a.port;
+        spec.port_b = sb.gates.gate_b.port;
+        spec.max_sess = sb.max_sess;
+        spec.expires_timeout = opts.idle_timeout;
+        // The daemon ends an expired session at once (Daemon::on_events); the slot is not
+        // kept for a resurrection nobody would ask for.
+        spec.resurrection_timeout = 1;
+        specs.push_back(spec);
+    }
+    return specs;
+}
+
+// The operator's switchboards, each selector naming exactly one.
+RelayPlan operator_plan(xtrtpproxy::Client& client, const Options& opts) {
+    std::vector<xtrtpproxy::SwitchboardGates> gates;
+    for (const auto& selector : opts.switchboards) {
+        const auto found = client.switchboards(selector);
+        if (found.size() != 1)
+            throw std::runtime_error("--switchboard: " + std::to_string(found.size()) +
+                                     " switchboards match " +
+                                     (selector.addr_a ? selector.addr_a->to_string() : "") +
+                                     "; it must name exactly one (iptrtpproxy list)");
+        gates.push_back(found[0]);
+    }
+    return RelayPlan::operators(std::move(gates));
+}
+
+int run(const Options& opts) {
+    log::setup(opts.log_level, opts.log_facility, false);
+    const Identity identity = look_up(opts);
+    if (!opts.foreground) detach();
+
+    // SIGTERM and SIGINT are read from a signalfd by the loop.
+    sigset_t mask;
+    sigemptyset(&mask);
+    for (const int s : {SIGTERM, SIGINT, SIGHUP, SIGPIPE}) sigaddset(&mask, s);
+    ::sigprocmask(SIG_BLOCK, &mask, nullptr);
+
+    xtrtpproxy::Client client;
+    xtrtpproxy::Monitor monitor(std::size_t{8} << 20);
+    const bool own = opts.switchboards.empty();
+    RelayPlan plan =
+        own ? RelayPlan::own({opts.ipv4.internal, opts.ipv6.internal},
+                             {opts.ipv4.external, opts.ipv6.external}, opts.port_min, opts.port_max)
+            : operator_plan(client, opts);
+    if (own) {
+        const auto specs = specs_of(plan, opts);
+        SwitchboardRules::install(specs);
+        for (const auto& spec : specs) log::info("switchboard " + spec.to_string());
+    }
+
+    KernelSessions store(client);
+    SessionPolicy policy;
+    policy.relay.dscp = xtrtpproxy::Dscp{opts.dscp()};
+    if (opts.max_ttl) policy.relay.max_ttl = opts.max_ttl;
+    // -2: rtpproxy sends packets under 128 bytes twice.
+    if (opts.duplicate_small) policy.relay.dup_below = 128;
+    CallTable calls(plan, store, policy);
+    const std::size_t rebuilt = calls.rebuild();
+    if (rebuilt > 0)
+        log::notice("found " + std::to_string(rebuilt) + " streams of " +
+                    std::to_string(calls.calls()) + " calls in the kernel");
+
+    const auto kernel_info = [&client] { return client.info(); };
+    RtpproxyServiceConfig rconfig;
+    rconfig.notify_enabled = opts.notify.has_value();
+    if (rconfig.notify_enabled) rconfig.features.add("20081224");
+    rconfig.features.add("20080403");
+    rconfig.idle_timeout = opts.idle_timeout;
+    rconfig.kernel_info = kernel_info;
+    RtpproxyService rtpproxy(calls, plan, rconfig);
+    NgService ng(calls, plan, NgServiceConfig{kernel_info});
+
+    Daemon daemon({plan, calls, store, rtpproxy, ng, monitor, opts.notify});
+    std::vector<std::string> unix_paths;
+    for (const auto& s : opts.control) {
+        if (s.kind == SocketAddress::Kind::unix_stream) {
+            daemon.add_control_listener(open_stream_listener(s, identity.uid, identity.gid),
+                                        s.to_string());
+            unix_paths.push_back(s.path);
+        } else {
+            daemon.add_control_datagram(open_datagram(s), s.to_string());
+        }
+        log::info("rtpproxy protocol on " + s.to_string());
+    }
+    for (const auto& s : opts.ng) {
+        daemon.add_ng(open_datagram(s), s.to_string());
+        log::info("ng protocol on " + s.to_string());
+    }
+    drop_privileges(identity);
+    if (!opts.pid_file.empty()) {
+        if (FILE* f = std::fopen(opts.pid_file.c_str(), "w")) {
+            std::fprintf(f, "%d\n", static_cast<int>(::getpid()));
+            std::fclose(f);
+        } else {
+            log::warning("cannot write " + opts.pid_file + ": " + std::strerror(errno));
+        }
+    }
+    if (!opts.foreground) {
+        log::setup(opts.log_level, opts.log_facility, true);
+        const int null = ::open("/dev/null", O_RDWR);
+        for (const int fd : {0, 1, 2}) ::dup2(null, fd);
+        if (null > 2) ::close(null);
+    }
+    log::notice(std::string("iptrtpproxyd ") + IPTRTPPROXYD_VERSION + " ready");
+    tell_parent("ok");
+
+    const int signal = daemon.run();
+    log::notice(std::string("stopping on ") + strsignal(signal));
+    // What this daemon made goes: its switchboards with every session in them, or, in the
+    // operator's switchboards, its sessions.
+    try {
+        if (own)
+            SwitchboardRules::remove();
+        else
+            calls.remove_all();
+    } catch (const std::exception& e) {
+        log::error(std::string("cleaning up: ") + e.what());
+    }
+    for (const auto& path : unix_paths) ::unlink(path.c_str());
+    if (!opts.pid_file.empty()) ::unlink(opts.pid_file.c_str());
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options opts;
+    try {
+        opts = parse_options(argc, argv);
+    } catch (const UsageError& e) {
+        std::cerr << "iptrtpproxyd: " << e.what() << "\nTry 'iptrtpproxyd --help'.\n";
+        return kExitUsage;
+    }
+    if (opts.show_help) {
+        std::cout << usage_text();
+        return 0;
+    }
+    if (opts.show_version) {
+        std::cout << "iptrtpproxyd " << IPTRTPPROXYD_VERSION << "\n";
+        return 0;
+    }
+    try {
+        return run(opts);
+    } catch (const std::exception& e) {
+        const std::string message = e.what();
+        log::error(message);
+        tell_parent(message);
+        return kExitFailure;
+    }
+}

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0
+// rtpengine's ng commands carried out on the call table: offer and answer rewrite the SDP so
+// that every media stream goes through a kernel session.
+#pragma once
+
+#include <functional>
+
+#include "bencode.hpp"
+#include "call_table.hpp"
+#include "ng_command.hpp"
+#include "xtrtpproxy/types.hpp"
+
+namespace rtpproxyd {
+
+struct NgServiceConfig {
+    // The kernel's counters, for statistics.
+    std::function<xtrtpproxy::Info()> kernel_info;
+};
+
+class NgService {
+  public:
+    NgService(CallTable& calls, const RelayPlan& plan, NgServiceConfig config);
+
+    // The reply dictionary for one request.
+    bencode::Value handle(const ng::Request& request);
+
+  private:
+    bencode::Value offer_or_answer(const ng::Request& request, bool offer);
+    bencode::Value remove(const ng::Request& request);
+    bencode::Value query(const ng::Request& request);
+    bencode::Value list(const ng::Request& request);
+    bencode::Value statistics();
+
+    CallTable& calls_;
+    const RelayPlan& plan_;
+    NgServiceConfig config_;
+};
+
+}  // namespace rtpproxyd

@@ -1,0 +1,192 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# iptrtpproxyd, the control daemon (issue 11), driven as SIP proxies drive rtpproxy and
+# rtpengine: first by hand over each socket (rtppctl), then by Debian's Kamailio 5.6 with
+# SIPp calls carrying G.711 both ways through the kernel.
+#   start     its own switchboard appears (nftables chain iptrtpproxyd in table ip mangle)
+#   rtpproxy  V/VF handshake; U, retransmitted U (the reply cache), L; media both ways
+#             through the session, learnt; re-INVITE from the callee keeps the ports; Q; D;
+#             errors; the unix: socket (one command per connection, no newline)
+#   ng        ping, offer/answer rewrite the SDP, delete, unknown call
+#   kamailio  calls through the rtpproxy module (udp:) and the rtpengine module (ng): SIPp
+#             succeeds, the kernel relayed both directions of every call, nothing is left
+#   restart   kill -9 with a call up: media still flows, the restarted daemon finds the call
+#             in the kernel (labels) and its D ends it
+#   stop      SIGTERM removes the chain and so the switchboard
+# vm: one kernel
+. "$(dirname "$0")/lib.sh"
+
+DAEMON=${DAEMON:-$REPO/build/iptrtpproxyd/iptrtpproxyd}
+CTL=${CTL:-$REPO/build/tests/vm/rtppctl}
+KAMCFG=$REPO/tests/vm/sip/kamailio.cfg
+[ -x "$DAEMON" ] || fail "$DAEMON is not built"
+[ -x "$CTL" ] || fail "$CTL is not built"
+command -v kamailio >/dev/null || fail "kamailio is not installed (make deps)"
+command -v sipp >/dev/null || fail "sipp is not installed (make deps: sip-tester)"
+
+RSOCK=127.0.0.1:22222
+NGSOCK=127.0.0.1:2223
+USOCK=$TMP/rtpp.sock
+ctl() { np "$CTL" udp "$RSOCK" "$@"; }
+ngctl() { np "$CTL" udp "$NGSOCK" "$@"; }
+
+# start_daemon: iptrtpproxyd on the proxy's single-address gate, both protocols, in the
+# foreground so that the test holds its pid; returns once it answers V.
+start_daemon() {
+	# Not np: a shell function in the background is a subshell, and $! would be its pid.
+	ip netns exec proxy "$DAEMON" -f -l "$GATE" -s "udp:$RSOCK" -s "unix:$USOCK" --ng "udp:$NGSOCK" \
+		-m 40000 -M 40999 --idle-timeout 3600 -d DBUG -p "$TMP/daemon.pid" \
+		>>"$TMP/daemon.log" 2>&1 &
+	DAEMON_PID=$!
+	wait_until 20 "the daemon answers" ctl "v0 V"
+}
+
+setup_all
+trap 'echo "FAIL: line $LINENO: $BASH_COMMAND (exit $?)" >&2; tail -n 30 "$TMP/daemon.log" >&2' ERR
+
+step "start: the daemon makes its switchboard"
+start_daemon
+sbs=$(rtpp list)
+expect_contains "own switchboard on $GATE" "addr-a=$GATE port-a=40000 addr-b=$GATE port-b=40500" "$sbs"
+expect_contains "its chain" "chain iptrtpproxyd" "$(np nft list table ip mangle)"
+
+step "rtpproxy: the handshake Kamailio does"
+expect_eq "V" "c1 20040107" "$(ctl "c1 V")"
+expect_eq "VF 20050322 (required)" "c2 1" "$(ctl "c2 VF 20050322")"
+expect_eq "VF 20071116 (no re-packetisation)" "c3 0" "$(ctl "c3 VF 20071116")"
+expect_eq "VF 20081102 (codec lists)" "c4 1" "$(ctl "c4 VF 20081102")"
+
+step "rtpproxy: U, its retransmission, L"
+u=$(ctl "c5 Uc0,8 call1@x $CLIENT_A 7000 ft1;1")
+read -r _ pa_b _ <<<"$u"
+expect_eq "U answers the answerer's port and the address" "c5 $pa_b $GATE" "$u"
+expect_eq "the same cookie again: the same reply" "$u" "$(ctl "c5 Uc0,8 call1@x $CLIENT_A 7000 ft1;1")"
+expect_eq "one session" 1 "$(rtpp list | grep -c 'record=session')"
+expect_contains "its label" "label=rtpp1%20A1%20call1@x%20ft1%20#" "$(rtpp list)"
+l=$(ctl "c6 Lc0 call1@x $CLIENT_B 6000 ft1;1 tt1;1")
+read -r _ pa_a _ <<<"$l"
+expect_eq "L answers the offerer's port" "c6 $pa_a $GATE" "$l"
+[ "$pa_a" != "$pa_b" ] || fail "the two sides got one port"
+
+step "rtpproxy: media both ways through the kernel"
+relay_check a2b clienta "$CLIENT_A:7000" "$GATE:$pa_a" clientb "$CLIENT_B:6000" "$GATE:$pa_b" 20
+relay_check b2a clientb "$CLIENT_B:6000" "$GATE:$pa_b" clienta "$CLIENT_A:7000" "$GATE:$pa_a" 20
+q=$(ctl "c7 Q call1@x ft1;1 tt1;1")
+read -r _ ttl in_a in_o relayed dropped <<<"$q"
+expect_eq "Q counts 20 from each party, 40 relayed, none dropped" "20 20 40 0" \
+	"$in_a $in_o $relayed $dropped"
+((ttl > 3500)) || fail "Q's ttl $ttl"
+
+step "rtpproxy: the callee's re-INVITE (tags reversed) keeps the ports"
+expect_eq "U from the callee" "c8 $pa_a $GATE" "$(ctl "c8 U call1@x $CLIENT_B 6002 tt1;1 ft1;1")"
+expect_eq "L from the caller" "c9 $pa_b $GATE" "$(ctl "c9 L call1@x $CLIENT_A 7000 tt1;1 ft1;1")"
+relay_check a2b2 clienta "$CLIENT_A:7000" "$GATE:$pa_a" clientb "$CLIENT_B:6002" "$GATE:$pa_b" 5
+
+step "rtpproxy: errors"
+expect_eq "L of an unknown call: 0" "e1 0" "$(ctl "e1 L nocall $CLIENT_B 6000 a;1 b;1")"
+expect_eq "D of an unknown call: E50" "e2 E50" "$(ctl "e2 D nocall a b")"
+expect_eq "unknown command: E0" "e3 E0" "$(ctl "e3 Y x")"
+expect_eq "U with a name for an address" "e4 E37" "$(ctl "e4 U c host.example 7000 a;1")"
+expect_eq "I/E without bridging: E11" "e5 E11" "$(ctl "e5 UEI c $CLIENT_A 7000 a;1")"
+expect_eq "IPv6 remote without an IPv6 address: E36" "e6 E36" "$(ctl "e6 U6 c fd00:1::2 7000 a;1")"
+
+step "rtpproxy: D ends the call"
+expect_eq "D" "d1 0" "$(ctl "d1 D call1@x ft1 tt1")"
+expect_eq "no session left" 0 "$(rtpp list | grep -c 'record=session' || :)"
+
+step "rtpproxy over unix: (Kamailio: a connection per command, no newline)"
+out=$(np "$CTL" unix "$USOCK" "V" "U ucall $CLIENT_A 7000 uf;1" "D ucall uf")
+expect_match "V, U and D over unix:" "^20040107
+[0-9]+ $GATE
+0$" "$out"
+
+step "ng: ping, offer, answer, delete"
+expect_eq "ping" "n1 d6:result4:ponge" "$(ngctl "n1 d7:command4:pinge")"
+sdp_a=$'v=0\r\no=- 1 1 IN IP4 10.0.1.2\r\ns=-\r\nc=IN IP4 10.0.1.2\r\nt=0 0\r\nm=audio 7010 RTP/AVP 0\r\na=candidate:1 1 UDP 1 10.0.1.2 7010 typ host\r\n'
+offer="d7:command5:offer7:call-id5:ngc_18:from-tag3:nf1$(printf '3:sdp%d:' ${#sdp_a})${sdp_a}e"
+out=$(ngctl "n2 $offer")
+expect_match "offer: the SDP names the relay" ".*m=audio 40[0-9]+ RTP/AVP 0.*" "$out"
+expect_contains "offer: c= is the relay" "c=IN IP4 $GATE" "$out"
+expect_contains "offer: a=rtcp added" "a=rtcp:" "$out"
+case $out in *candidate*) fail "ICE candidates kept: $out" ;; esac
+sdp_b=$'v=0\r\no=- 2 1 IN IP4 10.0.2.2\r\ns=-\r\nc=IN IP4 10.0.2.2\r\nt=0 0\r\nm=audio 6010 RTP/AVP 0\r\n'
+answer="d7:command6:answer7:call-id5:ngc_18:from-tag3:nf16:to-tag3:nt1$(printf '3:sdp%d:' ${#sdp_b})${sdp_b}e"
+out=$(ngctl "n3 $answer")
+expect_match "answer: the SDP names the relay" ".*m=audio 40[0-9]+ RTP/AVP 0.*" "$out"
+expect_eq "one session for the call" 1 "$(rtpp list | grep -c 'label=rtpp1%20A1%20ngc_1')"
+expect_eq "delete" "n4 d6:result2:oke" "$(ngctl "n4 d7:command6:delete7:call-id5:ngc_18:from-tag3:nf1e")"
+expect_eq "delete of an unknown call" \
+	"n5 d7:warning38:Call-ID not found or tags didn't match6:result2:oke" \
+	"$(ngctl "n5 d7:command6:delete7:call-id5:ngc_18:from-tag3:nf1e")"
+
+# kamailio_calls NAME KAMAILIO-DEFINES...: 3 SIPp calls (8 s of G.711 A-law from the caller,
+# echoed by the callee) through Kamailio and the daemon; checks SIPp's verdict and that the
+# kernel relayed both directions of all three, and that nothing is left.
+kamailio_calls() {
+	local name=$1 created0
+	shift
+	created0=$(sb_get sessions-created --addr-a "$GATE" --port-a 40000)
+	ip netns exec proxy kamailio -DD -E -f "$KAMCFG" -l "udp:$GATE_A:5060" -l "udp:$GATE_B:5060" \
+		-P "$TMP/kamailio.pid" "$@" >"$TMP/kamailio-$name.log" 2>&1 &
+	local kam=$!
+	ip netns exec clientb sipp -sn uas -i "$CLIENT_B" -mi "$CLIENT_B" -p 5060 -rtp_echo -nostdin \
+		>"$TMP/uas-$name.log" 2>&1 &
+	local uas=$!
+	wait_until 30 "kamailio listens" np ss -lun "sport = :5060"
+	mkdir -p "$TMP/uac" && ln -sf /usr/share/sip-tester "$TMP/uac/pcap"
+	(cd "$TMP/uac" && na sipp -sn uac_pcap "$CLIENT_B:5060" -rsa "$GATE_A:5060" \
+		-i "$CLIENT_A" -mi "$CLIENT_A" -m 3 -l 3 -r 3 -nostdin -timeout 120s \
+		-timeout_error >"$TMP/uac-$name.log" 2>&1) ||
+		{ cat "$TMP/uac-$name.log" "$TMP/kamailio-$name.log" >&2; fail "$name: SIPp calls failed"; }
+	echo "ok: $name: SIPp: 3 calls succeeded"
+	expect_eq "$name: three sessions made" $((created0 + 3)) \
+		"$(sb_get sessions-created --addr-a "$GATE" --port-a 40000)"
+	expect_eq "$name: none left after the BYEs" 0 "$(rtpp list | grep -c 'record=session' || :)"
+	kill "$kam" "$uas" 2>/dev/null || :
+	wait "$kam" "$uas" 2>/dev/null || :
+	# Kamailio's children go after their main process: the next run needs port 5060.
+	wait_until 20 "kamailio gone" sip_port_free
+}
+
+sip_port_free() {
+	[ -z "$(np ss -Hlun "sport = :5060")" ] && [ -z "$(nb ss -Hlun "sport = :5060")" ]
+}
+
+step "kamailio: the rtpproxy module over udp:"
+# What uac_pcap plays per call (its audio, then the DTMF digit), each packet echoed by the
+# callee: the kernel must relay twice that for each of the 3 calls, no more, no less.
+played=$(($(tcpdump -r /usr/share/sip-tester/g711a.pcap 2>/dev/null | wc -l) +
+	$(tcpdump -r /usr/share/sip-tester/dtmf_2833_1.pcap 2>/dev/null | wc -l)))
+CALL_PACKETS=$((3 * 2 * played))
+pkts0=$(info_get packets)
+kamailio_calls rtpproxy -A "RELAY_SOCK=\"udp:$RSOCK\""
+expect_eq "rtpproxy: every packet of the 3 calls relayed, both ways" "$CALL_PACKETS" \
+	"$(($(info_get packets) - pkts0))"
+
+step "kamailio: the rtpengine module over ng"
+pkts0=$(info_get packets)
+kamailio_calls ng -A WITH_NG -A "RELAY_SOCK=\"udp:$NGSOCK\""
+expect_eq "ng: every packet of the 3 calls relayed, both ways" "$CALL_PACKETS" \
+	"$(($(info_get packets) - pkts0))"
+
+step "restart: kill -9 with a call up loses nothing"
+u=$(ctl "k1 U kcall $CLIENT_A 7020 kf;1")
+read -r _ kb _ <<<"$u"
+l=$(ctl "k2 L kcall $CLIENT_B 6020 kf;1 kt;1")
+read -r _ ka _ <<<"$l"
+kill -9 "$DAEMON_PID"
+wait "$DAEMON_PID" 2>/dev/null || :
+relay_check k2b clienta "$CLIENT_A:7020" "$GATE:$ka" clientb "$CLIENT_B:6020" "$GATE:$kb" 10
+start_daemon
+expect_contains "the call found in the kernel" "found 1 streams of 1 calls" "$(cat "$TMP/daemon.log")"
+expect_eq "its re-INVITE keeps the ports" "k3 $kb $GATE" "$(ctl "k3 U kcall $CLIENT_A 7020 kf;1 kt;1")"
+expect_eq "its BYE ends it" "k4 0" "$(ctl "k4 D kcall kf kt")"
+expect_eq "no session left" 0 "$(rtpp list | grep -c 'record=session' || :)"
+
+step "stop: SIGTERM removes the daemon's switchboard"
+kill "$DAEMON_PID"
+wait "$DAEMON_PID" || fail "the daemon exited $? on SIGTERM"
+expect_eq "no switchboard" 0 "$(rtpp list | grep -c 'record=switchboard' || :)"
+case $(np nft list table ip mangle 2>/dev/null) in *iptrtpproxyd*) fail "chain left" ;; esac
+[ ! -e "$USOCK" ] || fail "the unix socket file was left"
+echo "ok: chain, switchboard and socket gone"
