@@ -10,6 +10,7 @@
 #   make test          unit + vm-test-all
 #   make stress        t_stress wide and long on every kernel
 #   make fuzz          t_fuzz with 1,000,000 netlink messages
+#   make fuzz-daemon   the daemon's parsers, 1,000,000 inputs each (ASan, UBSan)
 #   make test-debug-kernel  the VM suite on a KASAN/KMEMLEAK/lockdep kernel
 #   make demo          a narrated relayed RTP call in the VM
 #   make check         clang-format on userspace C++, checkpatch on the module,
@@ -62,7 +63,7 @@ KMOD_SOURCES = $(wildcard kmod/*.c kmod/*.h)
 CHECKPATCH ?= $(firstword $(shell command -v checkpatch.pl) \
 	$(wildcard /usr/src/linux-source-*/scripts/checkpatch.pl))
 
-.PHONY: all deps kmod userspace unit vm-test vm-test-all vm-test-all-and-bench-smoke fuzz stress test-debug-kernel test demo check install clean
+.PHONY: all deps kmod userspace unit vm-test vm-test-all vm-test-all-and-bench-smoke fuzz fuzz-daemon stress test-debug-kernel test demo check install clean
 
 all: kmod userspace
 
@@ -96,6 +97,16 @@ vm-test: all
 fuzz: all
 	FUZZ_COUNT=$(or $(FUZZ_COUNT),1000000) VM_TEST_TIMEOUT=$(or $(VM_TEST_TIMEOUT),7200) \
 		KVER=$(KVER) tests/vm/run.sh t_fuzz
+
+# The daemon's parsers at full size: tests/fuzz/daemon_fuzz (built with ASan and
+# UBSan) on 1,000,000 inputs per target, rtpproxy commands, ng datagrams and SDP:
+# about 1, 2 and 5 minutes on two cores; ctest runs a fifth of it or less.
+# DAEMON_FUZZ_COUNT sets the inputs, DAEMON_FUZZ_SEED another (repeatable) run.
+fuzz-daemon: userspace
+	@for t in rtpproxy ng sdp; do \
+		$(BUILD)/tests/fuzz/daemon_fuzz $$t --count $(or $(DAEMON_FUZZ_COUNT),1000000) \
+			--seed $(or $(DAEMON_FUZZ_SEED),1) || exit 1; \
+	done
 
 # The stress test wide and long: 5,000 sessions for 5 minutes (STRESS_SESSIONS,
 # STRESS_SECONDS), on every kernel in KVERS.
@@ -185,13 +196,23 @@ check:
 		echo "check: shellcheck not found, shell scripts not checked"; \
 	fi
 
+# The daemon's systemd unit: under PREFIX, where systemd looks for /usr/local and /usr
+# (systemd-analyze unit-paths); its ExecStart= gets PREFIX's sbin.
+install: SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 install: all
 	$(MAKE) -C $(KDIR) M=$(abspath $(KMOD_OUT)) XTRP_UAPI=$(CURDIR)/include/uapi INSTALL_MOD_PATH=$(DESTDIR) modules_install
 	depmod -a $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
 	install -D -m 0644 $(BUILD)/iptables-ext/libxt_RTPPROXY.so $(DESTDIR)$(XTLIBDIR)/libxt_RTPPROXY.so
 	install -D -m 0755 $(BUILD)/iptrtpproxy/iptrtpproxy $(DESTDIR)$(PREFIX)/sbin/iptrtpproxy
+	install -D -m 0755 $(BUILD)/iptrtpproxyd/iptrtpproxyd $(DESTDIR)$(PREFIX)/sbin/iptrtpproxyd
 	install -D -m 0644 docs/iptrtpproxy.8 $(DESTDIR)$(PREFIX)/share/man/man8/iptrtpproxy.8
 	install -D -m 0644 docs/xt_RTPPROXY.8 $(DESTDIR)$(PREFIX)/share/man/man8/xt_RTPPROXY.8
+	install -D -m 0644 docs/iptrtpproxyd.8 $(DESTDIR)$(PREFIX)/share/man/man8/iptrtpproxyd.8
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|' iptrtpproxyd/iptrtpproxyd.service \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/iptrtpproxyd.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/iptrtpproxyd.service
+	install -D -m 0644 iptrtpproxyd/iptrtpproxyd.conf $(DESTDIR)$(PREFIX)/share/doc/iptrtpproxyd/iptrtpproxyd.conf
 
 clean:
 	rm -rf $(BUILD)

@@ -117,6 +117,7 @@ Daemon::Daemon(Parts parts)
     const int mfd = parts_.monitor.fd();
     ::fcntl(mfd, F_SETFL, ::fcntl(mfd, F_GETFL) | O_NONBLOCK);
     watch(Kind::monitor, Fd(::dup(mfd)), "kernel events");
+    if (parts_.recorder) watch(Kind::recorder, Fd(::dup(parts_.recorder->fd())), "NFLOG recording");
 
     sigset_t mask;
     sigemptyset(&mask);
@@ -189,6 +190,9 @@ int Daemon::run() {
                         break;
                     case Kind::monitor:
                         on_events();
+                        break;
+                    case Kind::recorder:
+                        parts_.recorder->on_readable();
                         break;
                     case Kind::timer:
                         on_timer();
@@ -345,6 +349,8 @@ void Daemon::on_events() {
                     if (!event.session) break;
                     const auto ended = parts_.calls.forget(sb, event.session->id);
                     if (!ended) break;
+                    if (parts_.recorder)
+                        parts_.recorder->stream_ended(ended->call_id, ended->stream);
                     if (event.kind == xtrtpproxy::EventKind::expired) {
                         // rtpproxy ends a call whose media stopped: so do we, at once, rather
                         // than let the kernel resurrect it for a call the proxy was told is over.
@@ -359,9 +365,22 @@ void Daemon::on_events() {
                 }
                 case xtrtpproxy::EventKind::switchboard_del: {
                     const std::size_t n = parts_.calls.forget_switchboard(sb);
-                    log::warning("switchboard " + event.gates.gate_a.addr.to_string() +
-                                 " went away (its rule was deleted) with " + std::to_string(n) +
-                                 " streams");
+                    if (parts_.recorder) parts_.recorder->sweep();
+                    log::error(
+                        "switchboard " + event.gates.gate_a.addr.to_string() + ":" +
+                        std::to_string(event.gates.gate_a.port) +
+                        " went away (its rule was deleted: iptables-nft -F, or a restore without "
+                        "--noflush?) with " +
+                        std::to_string(n) + " streams");
+                    if (parts_.reinstall) {
+                        try {
+                            parts_.reinstall();
+                            log::notice("the daemon's switchboards are back");
+                        } catch (const std::exception& e) {
+                            log::error(std::string("cannot put the switchboards back: ") +
+                                       e.what());
+                        }
+                    }
                     break;
                 }
                 default:
@@ -390,6 +409,7 @@ void Daemon::on_timer() {
         std::uint64_t expirations = 0;
         [[maybe_unused]] const auto n = ::read(fd, &expirations, sizeof expirations);
     }
+    if (parts_.recorder) parts_.recorder->sweep();
     const auto now = std::chrono::steady_clock::now();
     rtpproxy_cache_.expire(now);
     ng_cache_.expire(now);

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #include "control_sockets.hpp"
 #include "ng_service.hpp"
 #include "options.hpp"
+#include "recorder.hpp"
 #include "reply_cache.hpp"
 #include "rtpproxy_service.hpp"
 #include "xtrtpproxy/monitor.hpp"
@@ -32,6 +34,10 @@ class Daemon {
         NgService& ng;
         xtrtpproxy::Monitor& monitor;
         std::optional<NotifyTarget> notify;  // -n
+        Recorder* recorder = nullptr;        // -r
+        // Puts the daemon's own switchboards back after their rules went (an operator's
+        // iptables-nft -F or restore); empty for an operator's switchboards.
+        std::function<void()> reinstall{};
     };
     explicit Daemon(Parts parts);
 
@@ -51,6 +57,7 @@ class Daemon {
         control_stream,
         ng,
         monitor,
+        recorder,
         signal,
         timer
     };

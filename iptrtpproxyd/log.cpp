@@ -34,19 +34,14 @@ int priority(LogLevel level) {
 }
 
 int facility_named(std::string_view name) {
-    static constexpr std::array<std::pair<std::string_view, int>, 12> kFacilities = {{
-        {"LOG_DAEMON", LOG_DAEMON},
-        {"LOG_USER", LOG_USER},
-        {"LOG_LOCAL0", LOG_LOCAL0},
-        {"LOG_LOCAL1", LOG_LOCAL1},
-        {"LOG_LOCAL2", LOG_LOCAL2},
-        {"LOG_LOCAL3", LOG_LOCAL3},
-        {"LOG_LOCAL4", LOG_LOCAL4},
-        {"LOG_LOCAL5", LOG_LOCAL5},
-        {"LOG_LOCAL6", LOG_LOCAL6},
-        {"LOG_LOCAL7", LOG_LOCAL7},
-        {"LOG_AUTH", LOG_AUTH},
-        {"LOG_SYSLOG", LOG_SYSLOG},
+    static constexpr std::array<std::pair<std::string_view, int>, 20> kFacilities = {{
+        {"LOG_DAEMON", LOG_DAEMON}, {"LOG_USER", LOG_USER},     {"LOG_AUTHPRIV", LOG_AUTHPRIV},
+        {"LOG_CRON", LOG_CRON},     {"LOG_FTP", LOG_FTP},       {"LOG_KERN", LOG_KERN},
+        {"LOG_LPR", LOG_LPR},       {"LOG_MAIL", LOG_MAIL},     {"LOG_NEWS", LOG_NEWS},
+        {"LOG_UUCP", LOG_UUCP},     {"LOG_LOCAL0", LOG_LOCAL0}, {"LOG_LOCAL1", LOG_LOCAL1},
+        {"LOG_LOCAL2", LOG_LOCAL2}, {"LOG_LOCAL3", LOG_LOCAL3}, {"LOG_LOCAL4", LOG_LOCAL4},
+        {"LOG_LOCAL5", LOG_LOCAL5}, {"LOG_LOCAL6", LOG_LOCAL6}, {"LOG_LOCAL7", LOG_LOCAL7},
+        {"LOG_AUTH", LOG_AUTH},     {"LOG_SYSLOG", LOG_SYSLOG},
     }};
     for (const auto& [n, f] : kFacilities)
         if (n == name) return f;

@@ -12,15 +12,19 @@
 #include <signal.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 
@@ -30,6 +34,7 @@
 #include "log.hpp"
 #include "ng_service.hpp"
 #include "options.hpp"
+#include "recorder.hpp"
 #include "relay_plan.hpp"
 #include "rtpproxy_service.hpp"
 #include "session_store.hpp"
@@ -114,6 +119,28 @@ void detach() {
     ::close(fds[0]);
     ready_fd = fds[1];
     ::setsid();
+    // Nothing relative: the paths the options give are absolute, and the daemon must not
+    // keep a mount point busy.
+    if (::chdir("/") < 0) throw std::system_error(errno, std::generic_category(), "chdir /");
+}
+
+// One daemon per network namespace: two would share (and fight over) the switchboards and
+// each other's calls. An abstract unix socket is the namespace's own and goes with the
+// process, however it ends.
+Fd claim_namespace() {
+    Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!fd) throw std::system_error(errno, std::generic_category(), "socket");
+    sockaddr_un sun{};
+    sun.sun_family = AF_UNIX;
+    static constexpr char kName[] = "iptrtpproxyd";
+    std::memcpy(sun.sun_path + 1, kName, sizeof kName - 1);
+    const auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + sizeof kName);
+    if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&sun), length) < 0) {
+        if (errno == EADDRINUSE)
+            throw std::runtime_error("another iptrtpproxyd runs in this network namespace");
+        throw std::system_error(errno, std::generic_category(), "cannot claim the namespace");
+    }
+    return fd;
 }
 
 void tell_parent(const std::string& message) {
@@ -167,6 +194,7 @@ int run(const Options& opts) {
     for (const int s : {SIGTERM, SIGINT, SIGHUP, SIGPIPE}) sigaddset(&mask, s);
     ::sigprocmask(SIG_BLOCK, &mask, nullptr);
 
+    const Fd claim = claim_namespace();
     xtrtpproxy::Client client;
     xtrtpproxy::Monitor monitor(std::size_t{8} << 20);
     const bool own = opts.switchboards.empty();
@@ -174,8 +202,21 @@ int run(const Options& opts) {
         own ? RelayPlan::own({opts.ipv4.internal, opts.ipv6.internal},
                              {opts.ipv4.external, opts.ipv6.external}, opts.port_min, opts.port_max)
             : operator_plan(client, opts);
+    const auto specs = own ? specs_of(plan, opts) : std::vector<SwitchboardSpec>{};
+    // A start that fails after the rules went in takes them out again, unless they were
+    // there before: a previous daemon's, with its calls, which a fixed restart adopts.
+    struct RulesGuard {
+        bool armed = false;
+        ~RulesGuard() {
+            if (!armed) return;
+            try {
+                SwitchboardRules::remove();
+            } catch (const std::exception&) {
+            }
+        }
+    } rules_guard;
     if (own) {
-        const auto specs = specs_of(plan, opts);
+        rules_guard.armed = !SwitchboardRules::installed();
         SwitchboardRules::install(specs);
         for (const auto& spec : specs) log::info("switchboard " + spec.to_string());
     }
@@ -199,10 +240,28 @@ int run(const Options& opts) {
     rconfig.features.add("20080403");
     rconfig.idle_timeout = opts.idle_timeout;
     rconfig.kernel_info = kernel_info;
+    // Recording (-r): its NFLOG socket needs CAP_NET_ADMIN, so it is opened before the
+    // privileges go; it outlives the services and the loop, and finishes its files last.
+    std::optional<Recorder> recorder;
+    if (!opts.record_dir.empty()) {
+        RecorderConfig rc;
+        rc.record_dir = opts.record_dir;
+        rc.spool_dir = opts.spool_dir;
+        rc.no_rtcp = opts.record_no_rtcp;
+        rc.log = [](LogLevel level, std::string_view m) { log::write(level, m); };
+        recorder.emplace(std::move(rc), calls, store);
+        const std::size_t resumed = recorder->resume(plan.switchboards());
+        if (resumed > 0) log::notice("recording " + std::to_string(resumed) + " streams again");
+        rconfig.recording = &*recorder;
+        rconfig.features.add("20071218");
+    }
     RtpproxyService rtpproxy(calls, plan, rconfig);
     NgService ng(calls, plan, NgServiceConfig{kernel_info});
 
-    Daemon daemon({plan, calls, store, rtpproxy, ng, monitor, opts.notify});
+    Daemon::Parts parts{plan, calls, store, rtpproxy, ng, monitor, opts.notify};
+    parts.recorder = recorder ? &*recorder : nullptr;
+    if (own) parts.reinstall = [&specs] { SwitchboardRules::install(specs); };
+    Daemon daemon(std::move(parts));
     std::vector<std::string> unix_paths;
     for (const auto& s : opts.control) {
         if (s.kind == SocketAddress::Kind::unix_stream) {
@@ -218,15 +277,21 @@ int run(const Options& opts) {
         daemon.add_ng(open_datagram(s), s.to_string());
         log::info("ng protocol on " + s.to_string());
     }
-    drop_privileges(identity);
+    // Written while the daemon may still write where pid files go (/run), and chowned to
+    // the user it becomes, who removes it at the end.
     if (!opts.pid_file.empty()) {
         if (FILE* f = std::fopen(opts.pid_file.c_str(), "w")) {
             std::fprintf(f, "%d\n", static_cast<int>(::getpid()));
             std::fclose(f);
+            if ((identity.uid || identity.gid) &&
+                ::chown(opts.pid_file.c_str(), identity.uid.value_or(static_cast<uid_t>(-1)),
+                        identity.gid.value_or(static_cast<gid_t>(-1))) < 0)
+                log::warning("cannot chown " + opts.pid_file + ": " + std::strerror(errno));
         } else {
             log::warning("cannot write " + opts.pid_file + ": " + std::strerror(errno));
         }
     }
+    drop_privileges(identity);
     if (!opts.foreground) {
         log::setup(opts.log_level, opts.log_facility, true);
         const int null = ::open("/dev/null", O_RDWR);
@@ -234,6 +299,7 @@ int run(const Options& opts) {
         if (null > 2) ::close(null);
     }
     log::notice(std::string("iptrtpproxyd ") + IPTRTPPROXYD_VERSION + " ready");
+    rules_guard.armed = false;
     tell_parent("ok");
 
     const int signal = daemon.run();
@@ -275,8 +341,11 @@ int main(int argc, char** argv) {
         return run(opts);
     } catch (const std::exception& e) {
         const std::string message = e.what();
-        log::error(message);
-        tell_parent(message);
+        // Detached, the parent prints it (once) and exits 1.
+        if (ready_fd >= 0)
+            tell_parent(message);
+        else
+            log::error(message);
         return kExitFailure;
     }
 }

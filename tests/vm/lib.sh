@@ -437,6 +437,13 @@ cleanup() {
 	# the ERR trap would print one even with set +e.
 	trap - ERR
 	set +e
+	# A test's logs of the programs it ran (daemons, SIP peers), kept where run.sh keeps
+	# the results: KEEP_LOGS names them, relative to $TMP.
+	if [ -n "${KEEP_LOGS:-}" ] && [ -d /results ]; then
+		mkdir -p "/results/$TEST_NAME.files"
+		# shellcheck disable=SC2086 # a list of globs
+		(cd "$TMP" && cp -- $KEEP_LOGS "/results/$TEST_NAME.files/" 2>/dev/null)
+	fi
 	jobs -p | xargs -r kill 2>/dev/null
 	wait 2>/dev/null
 	for ns in "${NAMESPACES[@]}"; do

@@ -41,6 +41,11 @@ start_daemon() {
 	wait_until 20 "the daemon answers" ctl "v0 V"
 }
 
+# shellcheck disable=SC2034 # read by cleanup (lib.sh)
+KEEP_LOGS="*.log"
+# ss exits 0 whatever it finds.
+sip_listening() { [ -n "$(np ss -Hlun "sport = :5060")" ]; }
+
 setup_all
 trap 'echo "FAIL: line $LINENO: $BASH_COMMAND (exit $?)" >&2; tail -n 30 "$TMP/daemon.log" >&2' ERR
 
@@ -132,7 +137,7 @@ kamailio_calls() {
 	ip netns exec clientb sipp -sn uas -i "$CLIENT_B" -mi "$CLIENT_B" -p 5060 -rtp_echo -nostdin \
 		>"$TMP/uas-$name.log" 2>&1 &
 	local uas=$!
-	wait_until 30 "kamailio listens" np ss -lun "sport = :5060"
+	wait_until 30 "kamailio listens" sip_listening
 	mkdir -p "$TMP/uac" && ln -sf /usr/share/sip-tester "$TMP/uac/pcap"
 	(cd "$TMP/uac" && na sipp -sn uac_pcap "$CLIENT_B:5060" -rsa "$GATE_A:5060" \
 		-i "$CLIENT_A" -mi "$CLIENT_A" -m 3 -l 3 -r 3 -nostdin -timeout 120s \

@@ -20,8 +20,12 @@
  *              (needs CAP_NET_RAW: hand-made, possibly broken UDP)
  *   udpt icmp  --from ADDR --to ADDR --quote-from ADDR:PORT --quote-to ADDR:PORT
  *              [--type T] [--code C] [--mtu M]   (an ICMP error about a UDP datagram)
- *   udpt flood --flows FILE [--count N] [--duration S] [--pps P]
- *              (FILE: "FROM TO SSRC" per flow; all flows at once, --pps per flow)
+ *   udpt flood --flows FILE [--count N] [--duration S] [--pps P] [--back-xor MASK [--linger S]]
+ *              (FILE: "FROM TO SSRC" per flow; all flows at once, --pps per flow;
+ *              --back-xor: each flow also receives on its socket, as a phone doing
+ *              symmetric RTP does, and counts the packets that come back intact with
+ *              the SSRC (its own SSRC XOR MASK) of its peer, waiting --linger S after
+ *              the last send)
  *   udpt sink  [--bind-range ADDR:PORT-PORT]... [--binds FILE] [--expect FILE]
  *              [--count N] [--timeout S] [--idle S]
  *              (binds every endpoint of the ranges and files: --binds FILE has
@@ -96,6 +100,8 @@ struct opts {
 	uint32_t ssrc, seq;
 	int kind;
 	double interval, timeout, linger, duration, pps, idle;
+	bool has_back_xor, has_linger;
+	uint32_t back_xor;
 	const char *ready, *flows, *binds, *expect, *netns;
 	int tos[16], ntos;
 	const char *ranges[64];
@@ -876,7 +882,40 @@ struct flow {
 	int fd;
 	long sent, errors;
 	long long bytes;
+	long received, wrong, bad; /* --back-xor */
 };
+
+/* --back-xor: reads what waits on every flow's socket, or waits up to wait_s for it. */
+static void flood_receive(struct flow *v, size_t n, uint32_t mask, double wait_s)
+{
+	static uint8_t buf[MAX_DATAGRAM];
+	size_t i;
+
+	if (wait_s > 0) {
+		struct pollfd *p = calloc(n, sizeof(*p));
+
+		if (!p)
+			die("out of memory");
+		for (i = 0; i < n; i++)
+			p[i] = (struct pollfd){ .fd = v[i].fd, .events = POLLIN };
+		poll(p, n, (int)(wait_s * 1000));
+		free(p);
+	}
+	for (i = 0; i < n; i++) {
+		ssize_t len;
+
+		while ((len = recv(v[i].fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0) {
+			struct check c = check_packet(buf, len);
+
+			if (!c.ok || c.ssrc < 0)
+				v[i].bad++;
+			else if ((uint32_t)c.ssrc != (v[i].ssrc ^ mask))
+				v[i].wrong++;
+			else
+				v[i].received++;
+		}
+	}
+}
 
 struct flows {
 	struct flow *v;
@@ -909,7 +948,7 @@ static int cmd_flood(const struct opts *o)
 	struct flows fl = { 0 };
 	static uint8_t buf[MAX_DATAGRAM];
 	double start, end, deadline;
-	long round, sent = 0, errors = 0, active;
+	long round, sent = 0, errors = 0, active, received = 0, wrong = 0;
 	long long bytes = 0;
 	char from[64], to[64];
 	size_t i;
@@ -952,20 +991,36 @@ static int cmd_flood(const struct opts *o)
 			f->sent++;
 			f->bytes += o->size;
 		}
+		if (o->has_back_xor)
+			flood_receive(fl.v, fl.n, o->back_xor, 0);
 	}
 	end = now();
+	if (o->has_back_xor) {
+		double until = now() + (o->has_linger ? o->linger : 2);
+
+		while (!stopping && now() < until)
+			flood_receive(fl.v, fl.n, o->back_xor, until - now());
+	}
 	for (i = 0; i < fl.n; i++) {
 		struct flow *f = &fl.v[i];
 
-		printf("flow from=%s to=%s ssrc=%u sent=%ld bytes=%lld errors=%ld\n",
+		printf("flow from=%s to=%s ssrc=%u sent=%ld bytes=%lld errors=%ld",
 		       format_ep(&f->from, from, sizeof(from)), format_ep(&f->to, to, sizeof(to)),
 		       f->ssrc, f->sent, f->bytes, f->errors);
+		if (o->has_back_xor)
+			printf(" received=%ld wrong=%ld bad=%ld", f->received, f->wrong, f->bad);
+		printf("\n");
+		received += f->received;
+		wrong += f->wrong + f->bad;
 		sent += f->sent;
 		bytes += f->bytes;
 		errors += f->errors;
 	}
-	printf("flows=%zu sent=%ld bytes=%lld errors=%ld seconds=%.3f pps=%.0f\n", fl.n, sent,
+	printf("flows=%zu sent=%ld bytes=%lld errors=%ld seconds=%.3f pps=%.0f", fl.n, sent,
 	       bytes, errors, end - start, end > start ? sent / (end - start) : 0.0);
+	if (o->has_back_xor)
+		printf(" received=%ld wrong=%ld", received, wrong);
+	printf("\n");
 	free(fl.v);
 	return 0;
 }
@@ -1211,7 +1266,7 @@ enum { O_VERBOSE, O_FROM, O_TO, O_BIND, O_COUNT, O_SIZE, O_KIND, O_SSRC, O_SEQ, 
        O_TIMEOUT, O_READY, O_EXPECT_FROM, O_LINGER, O_UDP_LEN, O_CHECKSUM, O_BAD_CHECKSUM,
        O_TRUNCATE, O_IP_OPTIONS, O_HBH, O_DSTOPTS, O_FRAG_SIZE, O_FRAG_SKIP, O_FRAG_OVERLAP, O_GSO,
        O_QUOTE_FROM, O_QUOTE_TO, O_TYPE, O_CODE, O_MTU, O_FLOWS, O_DURATION, O_PPS, O_BIND_RANGE,
-       O_BINDS, O_EXPECT, O_IDLE, O_NETNS, O_ROUTE_TO, O_TOS, O_COUNT_OF };
+       O_BINDS, O_EXPECT, O_IDLE, O_NETNS, O_ROUTE_TO, O_TOS, O_BACK_XOR, O_COUNT_OF };
 
 static const struct {
 	const char *name;
@@ -1231,7 +1286,8 @@ static const struct {
 	[O_TIMEOUT] = { "timeout", true, RECV | ECHO | PING | SINK },
 	[O_READY] = { "ready", true, RECV | ECHO | FLOOD | SINK },
 	[O_EXPECT_FROM] = { "expect-from", true, RECV | ECHO | PING },
-	[O_LINGER] = { "linger", true, RECV },
+	[O_LINGER] = { "linger", true, RECV | FLOOD },
+	[O_BACK_XOR] = { "back-xor", true, FLOOD },
 	[O_UDP_LEN] = { "udp-len", true, RAW },
 	[O_CHECKSUM] = { "checksum", true, RAW },
 	[O_BAD_CHECKSUM] = { "bad-checksum", false, RAW },
@@ -1383,7 +1439,14 @@ static void parse(int argc, char **argv, struct opts *o)
 		case O_SEQ: o->seq = to_long(optarg, name, 0, 0xffffffffL); break;
 		case O_INTERVAL: o->interval = to_double(optarg, name); break;
 		case O_TIMEOUT: o->timeout = to_double(optarg, name); break;
-		case O_LINGER: o->linger = to_double(optarg, name); break;
+		case O_LINGER:
+			o->linger = to_double(optarg, name);
+			o->has_linger = true;
+			break;
+		case O_BACK_XOR:
+			o->back_xor = to_long(optarg, name, 0, 0xffffffffL);
+			o->has_back_xor = true;
+			break;
 		case O_DURATION: o->duration = to_double(optarg, name); break;
 		case O_IDLE: o->idle = to_double(optarg, name); break;
 		case O_PPS: o->pps = to_double(optarg, name); break;
