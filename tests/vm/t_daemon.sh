@@ -11,7 +11,11 @@
 #   kamailio  calls through the rtpproxy module (udp:) and the rtpengine module (ng): SIPp
 #             succeeds, the kernel relayed both directions of every call, nothing is left
 #   restart   kill -9 with a call up: media still flows, the restarted daemon finds the call
-#             in the kernel (labels) and its D ends it
+#             in the kernel (labels)
+#   recording R on that call (-r, -S): its BYE leaves one pcap in the recording directory,
+#             which tcpdump reads with every packet of the call
+#   timeouts  --idle-timeout 2 and -n: a silent call's session expires in the kernel, the
+#             notification arrives with its tag, and the call is gone
 #   stop      SIGTERM removes the chain and so the switchboard
 # vm: one kernel
 . "$(dirname "$0")/lib.sh"
@@ -35,7 +39,7 @@ ngctl() { np "$CTL" udp "$NGSOCK" "$@"; }
 start_daemon() {
 	# Not np: a shell function in the background is a subshell, and $! would be its pid.
 	ip netns exec proxy "$DAEMON" -f -l "$GATE" -s "udp:$RSOCK" -s "unix:$USOCK" --ng "udp:$NGSOCK" \
-		-m 40000 -M 40999 --idle-timeout 3600 -d DBUG -p "$TMP/daemon.pid" \
+		-m 40000 -M 40999 -d DBUG -p "$TMP/daemon.pid" "${@:---idle-timeout=3600}" \
 		>>"$TMP/daemon.log" 2>&1 &
 	DAEMON_PID=$!
 	wait_until 20 "the daemon answers" ctl "v0 V"
@@ -182,11 +186,36 @@ read -r _ ka _ <<<"$l"
 kill -9 "$DAEMON_PID"
 wait "$DAEMON_PID" 2>/dev/null || :
 relay_check k2b clienta "$CLIENT_A:7020" "$GATE:$ka" clientb "$CLIENT_B:6020" "$GATE:$kb" 10
-start_daemon
+mkdir -p "$TMP/rec" "$TMP/spool"
+start_daemon --idle-timeout=3600 -r "$TMP/rec" -S "$TMP/spool"
 expect_contains "the call found in the kernel" "found 1 streams of 1 calls" "$(cat "$TMP/daemon.log")"
 expect_eq "its re-INVITE keeps the ports" "k3 $kb $GATE" "$(ctl "k3 U kcall $CLIENT_A 7020 kf;1 kt;1")"
+
+step "recording: R, the call's media, its BYE: one pcap that tcpdump reads"
+expect_eq "VF 20071218 (recording) with -r" "k5 1" "$(ctl "k5 VF 20071218")"
+expect_eq "R" "k6 0" "$(ctl "k6 R kcall kf kt")"
+relay_check rec-a clienta "$CLIENT_A:7020" "$GATE:$ka" clientb "$CLIENT_B:6020" "$GATE:$kb" 12
+relay_check rec-b clientb "$CLIENT_B:6020" "$GATE:$kb" clienta "$CLIENT_A:7020" "$GATE:$ka" 8
 expect_eq "its BYE ends it" "k4 0" "$(ctl "k4 D kcall kf kt")"
 expect_eq "no session left" 0 "$(rtpp list | grep -c 'record=session' || :)"
+wait_until 10 "the recording moved to the recording directory" compgen -G "$TMP/rec/kcall=*.pcap"
+pcap=$(compgen -G "$TMP/rec/kcall=*.pcap")
+expect_eq "the spool is empty" "" "$(ls -A "$TMP/spool")"
+expect_eq "tcpdump reads the call's 20 packets" 20 "$(tcpdump -r "$pcap" 2>/dev/null | wc -l)"
+expect_eq "12 of them to gate A's port" 12 "$(tcpdump -n -r "$pcap" 2>/dev/null | grep -c "> $GATE.$ka:")"
+
+step "timeouts: a silent call ends when the kernel says so, and its notification comes"
+kill "$DAEMON_PID"
+wait "$DAEMON_PID" || fail "the daemon exited $? on SIGTERM"
+start_daemon --idle-timeout=2 -n "unix:$TMP/notify.sock"
+expect_eq "VF 20081224 (notifications) with -n" "t1 1" "$(ctl "t1 VF 20081224")"
+np "$CTL" listen "$TMP/notify.sock" 20 >"$TMP/notify.out" &
+wait_until 10 "the notification listener" test -S "$TMP/notify.sock"
+expect_match "U with a notify socket and tag" "t2 [0-9]+ $GATE" \
+	"$(ctl "t2 U tcall $CLIENT_A 7040 tf;1 unix:$TMP/notify.sock tcall%20tag")"
+wait_until 20 "the notification" grep -qx "tcall tag" "$TMP/notify.out"
+expect_eq "the session is gone" 0 "$(rtpp list | grep -c 'record=session' || :)"
+expect_eq "and so is the call: its D gets E50" "t3 E50" "$(ctl "t3 D tcall tf")"
 
 step "stop: SIGTERM removes the daemon's switchboard"
 kill "$DAEMON_PID"
