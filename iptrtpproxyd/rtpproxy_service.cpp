@@ -81,8 +81,9 @@ std::string RtpproxyService::handle(const Command& command) {
                 // Copies to a file or another address are not done by the kernel relay.
                 return format_error(Error::copy_failed);
             } else if constexpr (std::is_same_v<T, Play>) {
-                // No prompts to play: the media never leaves the kernel.
-                return format_error(Error::play_failed);
+                // No prompts to play: the media never leave the kernel.
+                return format_error(calls_.find(c.call_id) ? Error::play_failed
+                                                           : Error::session_not_found);
             } else if constexpr (std::is_same_v<T, NoPlay>) {
                 // Nothing plays, so stopping succeeds for a call we have.
                 return calls_.find(c.call_id) ? std::string(format_ok())
