@@ -103,6 +103,7 @@ fuzz: all
 # about 1, 2 and 5 minutes on two cores; ctest runs a fifth of it or less.
 # DAEMON_FUZZ_COUNT sets the inputs, DAEMON_FUZZ_SEED another (repeatable) run.
 fuzz-daemon: userspace
+	cmake --build $(BUILD) -j$(JOBS) --target daemon_fuzz
 	@for t in rtpproxy ng sdp; do \
 		$(BUILD)/tests/fuzz/daemon_fuzz $$t --count $(or $(DAEMON_FUZZ_COUNT),1000000) \
 			--seed $(or $(DAEMON_FUZZ_SEED),1) || exit 1; \

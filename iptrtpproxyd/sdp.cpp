@@ -474,7 +474,11 @@ RewriteResult rewrite(const Session& session, const std::vector<MediaPlan>& plan
         const std::uint16_t rtcp_port =
             e.rtcp_port ? *e.rtcp_port : static_cast<std::uint16_t>(e.port + 1);
         for (const std::size_t line : media.rtcp_lines) {
-            const bool long_form = split_fields(original(line), 0).size() > 1;
+            // The fields after "a=rtcp:", as parse() reads them: a blank after the colon
+            // does not make the short form long.
+            const bool long_form =
+                split_fields(original(line).substr(std::string_view("a=rtcp:").size()), 0).size() >
+                1;
             replacement[line] =
                 rtcp_line(rtcp_port, long_form ? &rtcp_family : nullptr, rtcp_address);
         }

@@ -403,6 +403,16 @@ TEST(Sdp, ExistingRtcpAttributesAreReplaced) {
               "c=IN IP6 2001:db8::1", "a=rtcp:40002 IN IP6 2001:db8::1", "a=rtcp-mux"}));
 }
 
+TEST(Sdp, ABlankAfterTheColonIsStillTheShortRtcpForm) {
+    // Found by daemon_fuzz: the form was judged by the fields of the whole line.
+    const std::vector<std::string> lines = {"v=0", "c=IN IP4 10.0.0.1", "t=0 0",
+                                            "m=audio 6000 RTP/AVP 0", "a=rtcp: 6001"};
+    EXPECT_FALSE(parsed(join(lines)).media[0].rtcp->connection);
+    EXPECT_EQ(
+        rewritten(join(lines), {MediaPlan::relay_to(endpoint(40000))}),
+        join({"v=0", "c=IN IP4 10.0.0.1", "t=0 0", "m=audio 40000 RTP/AVP 0", "a=rtcp:40001"}));
+}
+
 TEST(Sdp, OriginOnlyOnRequest) {
     EXPECT_NE(rewritten(join(kSippOffer), {MediaPlan::relay_to(endpoint(40000))})
                   .find("\r\no=user1 53655765 2353687637 IN IP4 10.0.1.2\r\n"),

@@ -16,6 +16,8 @@
 #             which tcpdump reads with every packet of the call
 #   timeouts  --idle-timeout 2 and -n: a silent call's session expires in the kernel, the
 #             notification arrives with its tag, and the call is gone
+#   bridging  -l IPv4 -6 /IPv6: an IPv6 caller on the external network, an IPv4 callee on the
+#             internal one (I/E as Kamailio's x flag sends them), media both ways
 #   stop      SIGTERM removes the chain and so the switchboard
 # vm: one kernel
 . "$(dirname "$0")/lib.sh"
@@ -216,6 +218,26 @@ expect_match "U with a notify socket and tag" "t2 [0-9]+ $GATE" \
 wait_until 20 "the notification" grep -qx "tcall tag" "$TMP/notify.out"
 expect_eq "the session is gone" 0 "$(rtpp list | grep -c 'record=session' || :)"
 expect_eq "and so is the call: its D gets E50" "t3 E50" "$(ctl "t3 D tcall tf")"
+
+step "bridging: -l IPv4 -6 /IPv6, an IPv6 caller outside, an IPv4 callee inside"
+kill "$DAEMON_PID"
+wait "$DAEMON_PID" || fail "the daemon exited $? on SIGTERM"
+# rtpproxy's way: internal network IPv4 (-l), external IPv6 (-6 /addr).
+ip netns exec proxy "$DAEMON" -f -l "$GATE_A" -6 "/$GATE6_B" -s "udp:$RSOCK" -m 42000 -M 42999 \
+	-p "$TMP/daemon.pid" >>"$TMP/daemon.log" 2>&1 &
+DAEMON_PID=$!
+wait_until 20 "the bridging daemon answers" ctl "v1 V"
+expect_contains "its bridge" "addr-a=$GATE_A port-a=42000 addr-b=$GATE6_B port-b=42000" "$(rtpp list)"
+# Kamailio's x flag: EI for an IPv6 SDP (from the external network to the internal one).
+u=$(ctl "b1 U6EIS bcall $CLIENT6_B 6050 bf;1")
+read -r _ bp_a _ <<<"$u"
+expect_eq "the offer to the IPv4 callee gets gate A's IPv4 address" "b1 $bp_a $GATE_A" "$u"
+l=$(ctl "b2 LIES bcall $CLIENT_A 7050 bf;1 bt;1")
+read -r _ bp_b _ <<<"$l"
+expect_eq "the answer to the IPv6 caller gets gate B's IPv6 address" "b2 $bp_b $GATE6_B 6" "$l"
+relay_check b6to4 clientb "[$CLIENT6_B]:6050" "[$GATE6_B]:$bp_b" clienta "$CLIENT_A:7050" "$GATE_A:$bp_a" 10
+relay_check b4to6 clienta "$CLIENT_A:7050" "$GATE_A:$bp_a" clientb "[$CLIENT6_B]:6050" "[$GATE6_B]:$bp_b" 10
+expect_eq "D" "b3 0" "$(ctl "b3 D bcall bf bt")"
 
 step "stop: SIGTERM removes the daemon's switchboard"
 kill "$DAEMON_PID"

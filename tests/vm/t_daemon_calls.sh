@@ -6,9 +6,9 @@
 #             phone sent, and every phone gets its peer's packets back on its own port
 #             (symmetric RTP through the NAT, latched by the kernel)
 #   kill -9   the daemon dies with the 100 calls up, in the middle of their media, which
-#             keeps flowing; restarted, it
-#             finds the calls in the kernel, keeps their ports at the re-INVITEs, and the
-#             BYEs leave nothing
+#             keeps flowing; restarted, it finds the calls in the kernel, keeps their ports
+#             at the re-INVITEs, and the BYEs leave nothing
+#   failures  calls refused with 486, and calls cancelled while ringing: nothing left
 #
 #   phonea 192.168.1.2 -- clienta (masquerade) -- proxy -- clientb (masquerade, SIP port
 #   forwarded) -- phoneb 192.168.2.2
@@ -182,4 +182,25 @@ expect_eq "the re-INVITEs made no new session" 100 "$(sb_get sessions-created)"
 expect_eq "the BYEs left no session" 0 "$(rtpp list | grep -c 'record=session' || :)"
 kill "$UAS_PID" 2>/dev/null || :
 wait "$UAS_PID" 2>/dev/null || :
+
+# failed CALLEE CALLER: 3 calls the callee scenario ends before an answer; the relay was
+# asked for each offer, and nothing may be left of them.
+failed() {
+	local callee=$1 caller=$2 created
+	created=$(sb_get sessions-created)
+	ip netns exec phoneb sipp -sf "$SIP/$callee.xml" -i "$PHONE_B" -mi "$PHONE_B" -mp 30000 \
+		-m 3 -nostdin >"$TMP/$callee.log" 2>&1 &
+	local uas=$!
+	ip netns exec phonea sipp -sf "$SIP/$caller.xml" "10.0.2.2:5060" -rsa "$GATE_A:5060" \
+		-i "$PHONE_A" -mi "$PHONE_A" -mp 20000 -m 3 -r 3 -nostdin -timeout 60s \
+		-timeout_error >"$TMP/$caller.log" 2>&1 ||
+		{ tail -n 20 "$TMP/$caller.log" >&2; fail "$caller: SIPp's calls failed"; }
+	wait "$uas" || { tail -n 20 "$TMP/$callee.log" >&2; fail "$callee: SIPp's callee failed"; }
+	expect_eq "$caller: an offer relayed for each call" $((created + 3)) "$(sb_get sessions-created)"
+	expect_eq "$caller: nothing left" 0 "$(rtpp list | grep -c 'record=session' || :)"
+}
+
+step "failures: a 486 and a CANCEL leave nothing behind"
+failed uas_busy uac_busy
+failed uas_ring uac_cancel
 stop_kamailio
