@@ -79,31 +79,6 @@ void send_line(const NotifyTarget& target, const std::string& line) {
     if (::send(fd.get(), line.data(), line.size(), MSG_NOSIGNAL) < 0) fail("send");
 }
 
-std::optional<NotifyTarget> parse_notify_socket(std::string_view text) {
-    NotifyTarget t;
-    if (text.starts_with("unix:")) {
-        t.kind = NotifyTarget::Kind::unix_stream;
-        t.path = text.substr(5);
-        return t;
-    }
-    const bool tcp = text.starts_with("tcp:");
-    if (!tcp && !text.starts_with("udp:")) return std::nullopt;
-    text.remove_prefix(4);
-    const auto colon = text.rfind(':');
-    if (colon == std::string_view::npos) return std::nullopt;
-    t.kind = tcp ? NotifyTarget::Kind::tcp : NotifyTarget::Kind::udp;
-    t.host = text.substr(0, colon);
-    if (t.host.size() > 2 && t.host.front() == '[') t.host = t.host.substr(1, t.host.size() - 2);
-    try {
-        const unsigned long port = std::stoul(std::string(text.substr(colon + 1)));
-        if (port == 0 || port > 65535) return std::nullopt;
-        t.port = static_cast<std::uint16_t>(port);
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
-    return t;
-}
-
 }  // namespace
 
 Daemon::Daemon(Parts parts)
@@ -392,8 +367,14 @@ void Daemon::on_events() {
 
 void Daemon::notify_timeout(const EndedStream& ended) {
     if (!ended.stream.notify) return;
-    std::optional<NotifyTarget> target = parse_notify_socket(ended.stream.notify->socket);
-    if (!target) target = parts_.notify;  // %%CC_SELF%% and the like: -n's socket
+    // The U command's socket, parsed as -n's is; %%CC_SELF%% (the command's source is not
+    // kept) and what does not parse go to -n's socket.
+    std::optional<NotifyTarget> target;
+    try {
+        target = parse_notify_target(ended.stream.notify->socket, "notify socket");
+    } catch (const UsageError&) {
+    }
+    if (!target || target->command_sender()) target = parts_.notify;
     if (!target) return;
     try {
         send_line(*target, ended.stream.notify->tag + "\n");

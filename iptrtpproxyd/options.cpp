@@ -742,6 +742,12 @@ std::string SocketAddress::to_string() const {
     return "unix:" + path;
 }
 
+bool NotifyTarget::command_sender() const { return host == kCommandSender; }
+
+NotifyTarget parse_notify_target(std::string_view text, std::string_view what) {
+    return parse_notify(Value{std::string(text), std::string(what)});
+}
+
 std::string NotifyTarget::to_string() const {
     if (kind == Kind::unix_stream) return "unix:" + path;
     const bool v6 = host.find(':') != std::string::npos;

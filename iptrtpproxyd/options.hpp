@@ -53,8 +53,14 @@ struct NotifyTarget {
     // "unix:PATH", "tcp:HOST:PORT" or "udp:HOST:PORT", IPv6 in brackets. A U command names
     // its socket in text that need not be spelled the same: compare parsed targets.
     std::string to_string() const;
+    // Whether host is "%%CC_SELF%%".
+    bool command_sender() const;
     friend bool operator==(const NotifyTarget&, const NotifyTarget&) = default;
 };
+
+// A notify socket as -n and a U command write it. Throws UsageError saying what is wrong,
+// naming what (e.g. "-n/--notify-socket").
+NotifyTarget parse_notify_target(std::string_view text, std::string_view what);
 
 // syslog's levels that rtpproxy's -d names (DBUG, INFO, WARN, ERR, CRIT), and notice.
 enum class LogLevel { debug, info, notice, warning, error, critical };
