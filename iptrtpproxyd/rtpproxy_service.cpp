@@ -53,6 +53,28 @@ std::optional<std::string_view> to_tag_name(const std::optional<Tag>& tag) {
     return tag->name;
 }
 
+using Counter = std::pair<const char*, std::uint64_t>;
+
+// Q's and G's answer: the values of the counters named (all of them when none is), space
+// separated, each as "name=value" when verbose; nullopt for a name that is not a counter,
+// which sippy refuses.
+std::optional<std::string> format_counters(std::span<const Counter> counters,
+                                           const std::vector<std::string>& names, bool verbose) {
+    std::vector<std::string_view> wanted(names.begin(), names.end());
+    if (wanted.empty())
+        for (const auto& counter : counters) wanted.push_back(counter.first);
+    std::string out;
+    for (const auto name : wanted) {
+        const auto it = std::find_if(counters.begin(), counters.end(),
+                                     [&](const Counter& c) { return name == c.first; });
+        if (it == counters.end()) return std::nullopt;
+        if (!out.empty()) out += ' ';
+        if (verbose) out += std::string(name) + "=";
+        out += std::to_string(it->second);
+    }
+    return out;
+}
+
 }  // namespace
 
 RtpproxyService::RtpproxyService(CallTable& calls, const RelayPlan& plan,
@@ -200,35 +222,15 @@ std::string RtpproxyService::query(const Query& command) {
     const std::int64_t ttl =
         std::max<std::int64_t>(0, static_cast<std::int64_t>(config_.idle_timeout) -
                                       static_cast<std::int64_t>(idle_ms / 1000));
-    const std::pair<const char*, std::uint64_t> fields[] = {
+    const Counter fields[] = {
         {"ttl", static_cast<std::uint64_t>(ttl)},
         {"pkts_ia", total.from_offerer},
         {"pkts_io", total.from_answerer},
         {"relayed", total.relayed},
         {"dropped", total.dropped},
     };
-    std::string out;
-    if (!command.verbose && command.stats.empty()) {
-        for (const auto& [name, value] : fields) {
-            if (!out.empty()) out += ' ';
-            out += std::to_string(value);
-        }
-        return out;
-    }
-    // Qv, or named counters: "name=value" for each asked for (all for a bare Qv); an unknown
-    // name is refused as sippy refuses it.
-    std::vector<std::string_view> wanted(command.stats.begin(), command.stats.end());
-    if (wanted.empty())
-        for (const auto& f : fields) wanted.push_back(f.first);
-    for (const auto name : wanted) {
-        const auto it = std::find_if(std::begin(fields), std::end(fields),
-                                     [&](const auto& f) { return name == f.first; });
-        if (it == std::end(fields)) return format_error(Error::query_failed);
-        if (!out.empty()) out += ' ';
-        if (command.verbose) out += std::string(name) + "=";
-        out += std::to_string(it->second);
-    }
-    return out;
+    return format_counters(fields, command.stats, command.verbose)
+        .value_or(format_error(Error::query_failed));
 }
 
 std::string RtpproxyService::info(const Info& command) {
@@ -256,7 +258,7 @@ std::string RtpproxyService::statistics(const Statistics& command) {
             return format_error(Error::stats_failed);
         }
     }
-    const std::pair<const char*, std::uint64_t> all[] = {
+    const Counter all[] = {
         {"nsess_created", calls_.streams_created()},
         {"nsess_destroyed", calls_.streams_ended()},
         {"nsess_timeout", counters.sessions_expired},
@@ -267,19 +269,8 @@ std::string RtpproxyService::statistics(const Statistics& command) {
                               counters.drop_malformed + counters.drop_no_dest + counters.drop_xmit +
                               counters.drop_loop + counters.drop_rate},
     };
-    std::vector<std::string_view> wanted(command.names.begin(), command.names.end());
-    if (wanted.empty())
-        for (const auto& f : all) wanted.push_back(f.first);
-    std::string out;
-    for (const auto name : wanted) {
-        const auto it = std::find_if(std::begin(all), std::end(all),
-                                     [&](const auto& f) { return name == f.first; });
-        if (it == std::end(all)) return format_error(Error::stats_failed);
-        if (!out.empty()) out += ' ';
-        if (command.verbose) out += std::string(name) + "=";
-        out += std::to_string(it->second);
-    }
-    return out;
+    return format_counters(all, command.names, command.verbose)
+        .value_or(format_error(Error::stats_failed));
 }
 
 }  // namespace rtpproxyd
