@@ -40,6 +40,11 @@ std::optional<std::string> tag_key(std::optional<std::string_view> tag) {
     return call_key(*tag, kMaxLiteralTag);
 }
 
+std::optional<std::string_view> view_of(const std::optional<std::string>& text) {
+    if (!text) return std::nullopt;
+    return *text;
+}
+
 }  // namespace
 
 CallTable::CallTable(const RelayPlan& plan, SessionStore& store, SessionPolicy policy)
@@ -86,12 +91,10 @@ StreamResult CallTable::stream(const StreamRequestParams& request) {
 
     auto it = calls_.find(key);
     if (it != calls_.end()) {
-        const std::optional<std::string_view> other_view =
-            other ? std::optional<std::string_view>(*other) : std::nullopt;
-        const Match found = match(it->second, sender, other_view, request.media);
+        const Match found = match(it->second, sender, view_of(other), request.media);
         if (found.stream) {
             if (request.notify) found.stream->notify = request.notify;
-            return point(*found.stream, found.sender_is_offerer, request);
+            return point(*found.stream, key, found.sender_is_offerer, request);
         }
     }
     if (!request.may_create) return result;
@@ -100,13 +103,13 @@ StreamResult CallTable::stream(const StreamRequestParams& request) {
         it->second.call_id = request.call_id;
         it->second.created = std::chrono::steady_clock::now();
     }
-    result = create(it->second, request, sender, other);
+    result = create(it->second, key, request, sender, other);
     if (!result.local) erase_call_if_empty(key);
     return result;
 }
 
-StreamResult CallTable::create(Call& call, const StreamRequestParams& request,
-                               const std::string& sender,
+StreamResult CallTable::create(Call& call, const std::string& key,
+                               const StreamRequestParams& request, const std::string& sender,
                                const std::optional<std::string>& receiver) {
     StreamResult result;
     ChoiceError why = ChoiceError::no_local_address;
@@ -127,7 +130,7 @@ StreamResult CallTable::create(Call& call, const StreamRequestParams& request,
     const auto& sb = plan_.switchboards()[choice->switchboard].gates;
 
     xtrtpproxy::SessionParams params;
-    params.label = encode_label(label_of(call_key(request.call_id, kMaxLiteralCallId), stream));
+    params.label = encode_label(label_of(key, stream));
     params.relay = policy_.relay;
     auto& offerer = params.stream(rtp_of(stream.offerer_side));
     if (!unspecified(request.remote) && request.remote_port != 0) {
@@ -148,7 +151,6 @@ StreamResult CallTable::create(Call& call, const StreamRequestParams& request,
         result.detail = error.what();
         return result;
     }
-    const std::string key = call_key(request.call_id, kMaxLiteralCallId);
     by_session_[session_key(stream.switchboard, stream.session)] = key;
     call.media.push_back(std::move(stream));
     ++created_;
@@ -157,14 +159,12 @@ StreamResult CallTable::create(Call& call, const StreamRequestParams& request,
     return result;
 }
 
-StreamResult CallTable::point(MediaStream& stream, bool sender_is_offerer,
+StreamResult CallTable::point(MediaStream& stream, const std::string& key, bool sender_is_offerer,
                               const StreamRequestParams& request) {
     StreamResult result;
     const Side sender_side = sender_is_offerer ? stream.offerer_side : other(stream.offerer_side);
-    const std::string call = by_session_.at(session_key(stream.switchboard, stream.session));
-
     xtrtpproxy::SessionParams params;
-    params.label = encode_label(label_of(call, stream));
+    params.label = encode_label(label_of(key, stream));
     if (!unspecified(request.remote) && request.remote_port != 0) {
         if (request.remote.family() != gate_of(gates(stream), sender_side).addr.family()) {
             result.error = CallError::remote_address;
@@ -199,12 +199,10 @@ std::size_t CallTable::remove(std::string_view call_id, std::string_view tag,
     if (it == calls_.end()) return 0;
     const std::string tag_k = call_key(tag, kMaxLiteralTag);
     const auto other_k = tag_key(other_tag);
-    const std::optional<std::string_view> other_view =
-        other_k ? std::optional<std::string_view>(*other_k) : std::nullopt;
     std::size_t removed = 0;
     auto& media = it->second.media;
     for (std::size_t i = media.size(); i-- > 0;) {
-        if (!between(media[i], tag_k, other_view)) continue;
+        if (!between(media[i], tag_k, view_of(other_k))) continue;
         try {
             store_.remove(gates(media[i]), media[i].session);
         } catch (const StoreError&) {
@@ -246,9 +244,7 @@ std::vector<const MediaStream*> CallTable::streams(
     const auto tag_k = tag_key(tag);
     const auto other_k = tag_key(other_tag);
     for (const auto& stream : call.media) {
-        if (tag_k && !between(stream, *tag_k,
-                              other_k ? std::optional<std::string_view>(*other_k) : std::nullopt))
-            continue;
+        if (tag_k && !between(stream, *tag_k, view_of(other_k))) continue;
         out.push_back(&stream);
     }
     return out;

@@ -145,9 +145,10 @@ class CallTable {
     };
     Match match(Call& call, std::string_view sender, std::optional<std::string_view> other,
                 std::uint16_t media);
-    StreamResult create(Call& call, const StreamRequestParams& request, const std::string& sender,
-                        const std::optional<std::string>& receiver);
-    StreamResult point(MediaStream& stream, bool sender_is_offerer,
+    // key: call_key() of the request's Call-ID, the call's key in calls_ and in the labels.
+    StreamResult create(Call& call, const std::string& key, const StreamRequestParams& request,
+                        const std::string& sender, const std::optional<std::string>& receiver);
+    StreamResult point(MediaStream& stream, const std::string& key, bool sender_is_offerer,
                        const StreamRequestParams& request);
     // The RTP port of a side of the stream: the kernel's session N has port + 2N on each gate.
     xtrtpproxy::Endpoint local_endpoint(const MediaStream& stream, Side side) const;
