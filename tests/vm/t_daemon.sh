@@ -21,14 +21,12 @@
 #   stop      SIGTERM removes the chain and so the switchboard
 # vm: one kernel
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/kamailio.sh"
 
 DAEMON=${DAEMON:-$REPO/build/iptrtpproxyd/iptrtpproxyd}
 CTL=${CTL:-$REPO/build/tests/vm/rtppctl}
-KAMCFG=$REPO/tests/vm/sip/kamailio.cfg
 [ -x "$DAEMON" ] || fail "$DAEMON is not built"
 [ -x "$CTL" ] || fail "$CTL is not built"
-command -v kamailio >/dev/null || fail "kamailio is not installed (make deps)"
-command -v sipp >/dev/null || fail "sipp is not installed (make deps: sip-tester)"
 
 RSOCK=127.0.0.1:22222
 NGSOCK=127.0.0.1:2223
@@ -49,9 +47,6 @@ start_daemon() {
 
 # shellcheck disable=SC2034 # read by cleanup (lib.sh)
 KEEP_LOGS="*.log"
-# ss exits 0 whatever it finds.
-sip_listening() { [ -n "$(np ss -Hlun "sport = :5060")" ]; }
-
 setup_all
 trap 'echo "FAIL: line $LINENO: $BASH_COMMAND (exit $?)" >&2; tail -n 30 "$TMP/daemon.log" >&2' ERR
 
@@ -137,13 +132,10 @@ kamailio_calls() {
 	local name=$1 created0
 	shift
 	created0=$(sb_get sessions-created --addr-a "$GATE" --port-a 40000)
-	ip netns exec proxy kamailio -DD -E -f "$KAMCFG" -l "udp:$GATE_A:5060" -l "udp:$GATE_B:5060" \
-		-P "$TMP/kamailio.pid" "$@" >"$TMP/kamailio-$name.log" 2>&1 &
-	local kam=$!
+	start_kamailio "$TMP/kamailio-$name.log" "$@"
 	ip netns exec clientb sipp -sn uas -i "$CLIENT_B" -mi "$CLIENT_B" -p 5060 -rtp_echo -nostdin \
 		>"$TMP/uas-$name.log" 2>&1 &
 	local uas=$!
-	wait_until 30 "kamailio listens" sip_listening
 	mkdir -p "$TMP/uac" && ln -sf /usr/share/sip-tester "$TMP/uac/pcap"
 	(cd "$TMP/uac" && na sipp -sn uac_pcap "$CLIENT_B:5060" -rsa "$GATE_A:5060" \
 		-i "$CLIENT_A" -mi "$CLIENT_A" -m 3 -l 3 -r 3 -nostdin -timeout 120s \
@@ -153,14 +145,9 @@ kamailio_calls() {
 	expect_eq "$name: three sessions made" $((created0 + 3)) \
 		"$(sb_get sessions-created --addr-a "$GATE" --port-a 40000)"
 	expect_eq "$name: none left after the BYEs" 0 "$(rtpp list | grep -c 'record=session' || :)"
-	kill "$kam" "$uas" 2>/dev/null || :
-	wait "$kam" "$uas" 2>/dev/null || :
-	# Kamailio's children go after their main process: the next run needs port 5060.
-	wait_until 20 "kamailio gone" sip_port_free
-}
-
-sip_port_free() {
-	[ -z "$(np ss -Hlun "sport = :5060")" ] && [ -z "$(nb ss -Hlun "sport = :5060")" ]
+	kill "$uas" 2>/dev/null || :
+	wait "$uas" 2>/dev/null || :
+	stop_kamailio
 }
 
 step "kamailio: the rtpproxy module over udp:"

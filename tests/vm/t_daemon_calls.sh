@@ -14,13 +14,12 @@
 #   forwarded) -- phoneb 192.168.2.2
 # vm: one kernel
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/kamailio.sh"
 
 DAEMON=${DAEMON:-$REPO/build/iptrtpproxyd/iptrtpproxyd}
 CTL=${CTL:-$REPO/build/tests/vm/rtppctl}
 SIP=$REPO/tests/vm/sip
 [ -x "$DAEMON" ] || fail "$DAEMON is not built"
-command -v kamailio >/dev/null || fail "kamailio is not installed (make deps)"
-command -v sipp >/dev/null || fail "sipp is not installed (make deps: sip-tester)"
 
 PHONE_A=192.168.1.2
 PHONE_B=192.168.2.2
@@ -61,19 +60,6 @@ start_daemon() {
 		-m 40000 -M 41999 --idle-timeout 3600 -p "$TMP/daemon.pid" >>"$TMP/daemon.log" 2>&1 &
 	DAEMON_PID=$!
 	wait_until 20 "the daemon answers" np "$CTL" unix "$USOCK" V
-}
-
-start_kamailio() {
-	ip netns exec proxy kamailio -DD -E -f "$SIP/kamailio.cfg" -l "udp:$GATE_A:5060" \
-		-l "udp:$GATE_B:5060" -n 4 -P "$TMP/kamailio.pid" "$@" >>"$TMP/kamailio.log" 2>&1 &
-	KAM_PID=$!
-	wait_until 30 "kamailio listens" sip_listening
-}
-
-stop_kamailio() {
-	kill "$KAM_PID" 2>/dev/null || :
-	wait "$KAM_PID" 2>/dev/null || :
-	wait_until 20 "kamailio gone" prints "" np ss -Hlun "sport = :5060"
 }
 
 # sessions_with_answer: how many sessions know both clients (the offer and the answer seen).
@@ -131,9 +117,6 @@ media_wait() {
 	tail -n 1 "$TMP/media-a" "$TMP/media-b"
 }
 
-# ss exits 0 whatever it finds.
-sip_listening() { [ -n "$(np ss -Hlun "sport = :5060")" ]; }
-
 # shellcheck disable=SC2034 # read by cleanup (lib.sh)
 KEEP_LOGS="*.log"
 setup_all
@@ -143,7 +126,7 @@ trap 'echo "FAIL: line $LINENO: $BASH_COMMAND (exit $?)" >&2; tail -n 20 "$TMP/d
 
 step "calls: 100 concurrent calls over the rtpproxy module (unix:)"
 start_daemon
-start_kamailio -A "RELAY_SOCK=\"unix:$USOCK\""
+start_kamailio "$TMP/kamailio.log" -A "RELAY_SOCK=\"unix:$USOCK\""
 ip netns exec phoneb sipp -sf "$SIP/uas_calls.xml" -i "$PHONE_B" -mi "$PHONE_B" -mp 30000 \
 	-nostdin >"$TMP/uas.log" 2>&1 &
 UAS_PID=$!
