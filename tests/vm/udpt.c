@@ -24,8 +24,9 @@
  *              (FILE: "FROM TO SSRC" per flow; all flows at once, --pps per flow;
  *              --back-xor: each flow also receives on its socket, as a phone doing
  *              symmetric RTP does, and counts the packets that come back intact with
- *              the SSRC (its own SSRC XOR MASK) of its peer, waiting --linger S after
- *              the last send)
+ *              the SSRC (its own SSRC XOR MASK) of its peer; after the last send it
+ *              goes on receiving until every flow got --count packets or nothing
+ *              came for --linger S: a peer that started late is not cut off)
  *   udpt sink  [--bind-range ADDR:PORT-PORT]... [--binds FILE] [--expect FILE]
  *              [--count N] [--timeout S] [--idle S]
  *              (binds every endpoint of the ranges and files: --binds FILE has
@@ -885,10 +886,14 @@ struct flow {
 	long received, wrong, bad; /* --back-xor */
 };
 
-/* --back-xor: reads what waits on every flow's socket, or waits up to wait_s for it. */
-static void flood_receive(struct flow *v, size_t n, uint32_t mask, double wait_s)
+/*
+ * --back-xor: reads what waits on every flow's socket, or waits up to wait_s for it.
+ * Returns how many datagrams it read.
+ */
+static long flood_receive(struct flow *v, size_t n, uint32_t mask, double wait_s)
 {
 	static uint8_t buf[MAX_DATAGRAM];
+	long got = 0;
 	size_t i;
 
 	if (wait_s > 0) {
@@ -907,6 +912,7 @@ static void flood_receive(struct flow *v, size_t n, uint32_t mask, double wait_s
 		while ((len = recv(v[i].fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0) {
 			struct check c = check_packet(buf, len);
 
+			got++;
 			if (!c.ok || c.ssrc < 0)
 				v[i].bad++;
 			else if ((uint32_t)c.ssrc != (v[i].ssrc ^ mask))
@@ -915,6 +921,18 @@ static void flood_receive(struct flow *v, size_t n, uint32_t mask, double wait_s
 				v[i].received++;
 		}
 	}
+	return got;
+}
+
+/* Whether every flow got count packets from its peer. */
+static bool flood_all_back(const struct flow *v, size_t n, long count)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].received < count)
+			return false;
+	return true;
 }
 
 struct flows {
@@ -996,10 +1014,13 @@ static int cmd_flood(const struct opts *o)
 	}
 	end = now();
 	if (o->has_back_xor) {
-		double until = now() + (o->has_linger ? o->linger : 2);
+		double idle = o->has_linger ? o->linger : 2, until = now() + idle;
 
-		while (!stopping && now() < until)
-			flood_receive(fl.v, fl.n, o->back_xor, until - now());
+		/* Each datagram that comes back extends the wait: the peer may be behind. */
+		while (!stopping && now() < until &&
+		       !(o->has_count && flood_all_back(fl.v, fl.n, o->count)))
+			if (flood_receive(fl.v, fl.n, o->back_xor, until - now()) > 0)
+				until = now() + idle;
 	}
 	for (i = 0; i < fl.n; i++) {
 		struct flow *f = &fl.v[i];
