@@ -79,7 +79,7 @@ kmod:
 	@test -n "$(KVER)" || { echo "no kernel with headers and /boot/vmlinuz in /lib/modules: run 'sudo make deps' or set KVER" >&2; exit 1; }
 	@mkdir -p $(KMOD_OUT)
 	@for f in Kbuild $(notdir $(KMOD_SOURCES)); do ln -sfn $(CURDIR)/kmod/$$f $(KMOD_OUT)/$$f; done
-	$(MAKE) -C $(KDIR) M=$(abspath $(KMOD_OUT)) XTRP_UAPI=$(CURDIR)/include/uapi modules
+	$(MAKE) -C $(KDIR) M=$(abspath $(KMOD_OUT)) XTRP_UAPI=$(CURDIR)/include/uapi -j$(JOBS) modules
 
 userspace:
 	cmake -S . -B $(BUILD)

@@ -96,7 +96,7 @@ fa=$!
 fb=$!
 nap 0.5
 sum_sb=0 sum_a=0
-for ((resets = 0; resets < 10; resets++)); do
+for ((resets = 0; resets < 5; resets++)); do
 	list=$(rtpp list --reset-switchboard-stat --reset-packet-stat --reset-global-stat --addr-a "$GATE_A" --port-a 20000)
 	sb_line=$(grep '^record=switchboard' <<<"$list")
 	session=$(grep "^  record=session id=$id " <<<"$list")
@@ -112,7 +112,7 @@ for ((resets = 0; resets < 10; resets++)); do
 	fi
 	sum_sb=$((sum_sb + packets)) sum_a=$((sum_a + a))
 done
-# An hour outlasts the ten lists even on the debug kernel (each takes a
+# An hour outlasts the five lists even on the debug kernel (each takes a
 # minute there); if not, the floods have ended by themselves.
 kill -TERM "$fa" "$fb" 2>/dev/null || true
 wait "$fa" "$fb" || true

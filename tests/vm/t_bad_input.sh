@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Invalid rules are refused by iptables (and the kernel says why); bad command lines exit 2 (also
 # those only the switchboards tell apart), runtime errors 1.
+# vm: not rt
 . "$(dirname "$0")/lib.sh"
 
 setup_all

@@ -3,6 +3,7 @@
 # The bulk commands through libxtrtpproxy (bench/sessbench): NEW_SESSIONS in messages of
 # RTPPROXY_BULK_MAX, DEL_SESSIONS, the session table dump against the per-session dump, and a
 # refused bulk alloc redone item by item.
+# vm: not rt
 . "$(dirname "$0")/lib.sh"
 
 SESSBENCH=${SESSBENCH:-$REPO/build/bench/sessbench}

@@ -17,9 +17,9 @@ ip netns exec clientb "${UDP[@]}" send --from "$CLIENT_B:6000" --to "$GATE_B:520
 	--interval 0.005 --size 200 >"$TMP/sender_b" 2>&1 &
 sender_b=$!
 
-step "meanwhile: 10 rounds of alloc, update, list, delete, resets, audits and a ruleset reload"
+step "meanwhile: 5 rounds of alloc, update, list, delete, resets, audits and ruleset reloads"
 np "$IPT-save" >"$TMP/rules"
-for round in $(seq 1 10); do
+for round in $(seq 1 5); do
 	for i in 0 1 2; do
 		rtpp alloc "${sb[@]}" --rtp-addr-a "$CLIENT_A" --rtp-port-a $((4000 + 10 * i)) \
 			--rtp-learning-timeout-b 500 --always-learn >/dev/null || true
@@ -29,7 +29,7 @@ for round in $(seq 1 10); do
 	rtpp list --reset-packet-stat --audit >/dev/null
 	rtpp delete "${sb[@]}" --sess-id-lo 1 >/dev/null 2>&1 || true
 	rtpp info --reset-switchboard-stat >/dev/null
-	if ((round % 5 == 0)); then
+	if ((round % 2 == 0)); then
 		np "$IPT-restore" <"$TMP/rules"
 	fi
 	rtpp delete >/dev/null 2>&1 || true

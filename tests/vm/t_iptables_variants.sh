@@ -1,6 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The target with iptables-legacy and iptables-nft, IPv4 and IPv6: save/restore round-trips byte for byte.
+# The extension's side (userspace); both variants' kernel paths run in other tests on every kernel.
+# vm: one kernel
 . "$(dirname "$0")/lib.sh"
 
 setup_all

@@ -13,6 +13,7 @@
 #             dumps; a filter that matches nothing lists none
 #   bounds    128 bytes are taken, 129 refused (by the CLI, and by the
 #             kernel when sent raw)
+# vm: not rt
 . "$(dirname "$0")/lib.sh"
 
 SESSBENCH=${SESSBENCH:-$REPO/build/bench/sessbench}

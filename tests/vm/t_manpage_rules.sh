@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The man page's example verbatim: one chain jumped from PREROUTING, OUTPUT and POSTROUTING, one address.
+# vm: not rt
 . "$(dirname "$0")/lib.sh"
 
 setup_all

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Many sessions: a batch sets them up, dumps that span many netlink messages list every session
 # once, bulk delete; batch error handling.
+# vm: not rt
 . "$(dirname "$0")/lib.sh"
 
 setup_all

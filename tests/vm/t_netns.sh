@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Switchboards and sessions belong to a network namespace: equal gates in two namespaces do not meet.
+# vm: not rt
 . "$(dirname "$0")/lib.sh"
 
 setup_all

@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The exact output formats of info, list and alloc that scripts rely on (key=value, stable), help
 # and version; output that cannot be written.
+# Userspace only (the kernel's side of each command is tested on every kernel elsewhere).
+# vm: one kernel
 . "$(dirname "$0")/lib.sh"
 
 setup_all

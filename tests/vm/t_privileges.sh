@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Who may talk to the kernel: root yes, a plain user no, a user holding only CAP_NET_ADMIN yes.
+# vm: not rt
 . "$(dirname "$0")/lib.sh"
 
 setup_all

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The test topology itself, without the product: addresses, routes, plain UDP through the proxy's sockets.
+# vm: not rt
 . "$(dirname "$0")/lib.sh"
 
 setup_topology

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # update and delete of single sessions, id ranges and everything; a full switchboard refuses alloc.
+# vm: not rt
 . "$(dirname "$0")/lib.sh"
 
 setup_all
