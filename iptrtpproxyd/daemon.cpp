@@ -161,7 +161,10 @@ int Daemon::run() {
                         on_accept(source);
                         break;
                     case Kind::control_stream:
-                        on_stream(source);
+                        if (source.unsent.empty())
+                            on_stream(source);
+                        else
+                            flush_stream(source);
                         break;
                     case Kind::monitor:
                         on_events();
@@ -296,10 +299,34 @@ void Daemon::on_stream(Source& source) {
         out += frame_reply("", format_error(Error::too_long));
         source.buffer.clear();
     }
-    if (!out.empty() &&
-        ::send(source.fd.get(), out.data(), out.size(), MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
-        errno != EAGAIN)
+    if (!out.empty()) send_stream(source, std::move(out));
+}
+
+void Daemon::send_stream(Source& source, std::string out) {
+    source.unsent = std::move(out);
+    flush_stream(source);
+}
+
+// Writes what the socket takes of source.unsent; watches for room while some is left, for
+// commands again once all went.
+void Daemon::flush_stream(Source& source) {
+    const ssize_t n = ::send(source.fd.get(), source.unsent.data(), source.unsent.size(),
+                             MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n < 0 && errno != EAGAIN && errno != EINTR) {
         close_source(source.fd.get());
+        return;
+    }
+    if (n > 0) {
+        source.unsent.erase(0, static_cast<std::size_t>(n));
+        source.last_active = std::chrono::steady_clock::now();
+    }
+    const bool wait = !source.unsent.empty();
+    if (wait == source.waiting_for_room) return;
+    epoll_event ev{};
+    ev.events = wait ? EPOLLOUT : EPOLLIN;
+    ev.data.fd = source.fd.get();
+    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, source.fd.get(), &ev) < 0) fail("epoll_ctl");
+    source.waiting_for_room = wait;
 }
 
 void Daemon::on_events() {

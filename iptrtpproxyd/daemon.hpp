@@ -67,6 +67,11 @@ class Daemon {
         std::string name;
         std::string buffer;  // control_stream: bytes of an unfinished line
         std::chrono::steady_clock::time_point last_active;
+        // control_stream: replies the socket did not take yet. While there are any, the
+        // connection is not read: a proxy that sends without reading is held back by its own
+        // socket, the daemon keeps at most one read's replies for it, and they stay in order.
+        std::string unsent = {};
+        bool waiting_for_room = false;  // control_stream: watched for EPOLLOUT, not EPOLLIN
     };
 
     void watch(Kind kind, Fd fd, std::string name);
@@ -74,6 +79,8 @@ class Daemon {
     void on_datagram(Source& source, bool ng);
     void on_accept(Source& source);
     void on_stream(Source& source);
+    void send_stream(Source& source, std::string out);
+    void flush_stream(Source& source);
     void on_events();
     void on_timer();
     std::string rtpproxy_reply(std::string_view peer, std::string_view bytes, Cookie cookie);

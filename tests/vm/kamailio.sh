@@ -1,8 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
-# Debian's Kamailio in the proxy namespace, for the daemon's VM tests (sourced after lib.sh).
+# Debian's Kamailio in the proxy namespace, and the daemon's binaries, for the daemon's VM
+# tests (sourced after lib.sh).
 # It listens on both gate networks, tests/vm/sip/kamailio.cfg with the defines given.
 
 KAMCFG=$REPO/tests/vm/sip/kamailio.cfg
+# The daemon and the test's control client: run.sh's snapshots, else the build's.
+DAEMON=${DAEMON:-$REPO/build/iptrtpproxyd/iptrtpproxyd}
+CTL=${CTL:-$REPO/build/tests/vm/rtppctl}
+[ -x "$DAEMON" ] || fail "$DAEMON is not built"
+[ -x "$CTL" ] || fail "$CTL is not built"
 command -v kamailio >/dev/null || fail "kamailio is not installed (make deps)"
 command -v sipp >/dev/null || fail "sipp is not installed (make deps: sip-tester)"
 

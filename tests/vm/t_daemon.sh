@@ -7,6 +7,8 @@
 #   rtpproxy  V/VF handshake; U, retransmitted U (the reply cache), L; media both ways
 #             through the session, learnt; re-INVITE from the callee keeps the ports; Q; D;
 #             errors; the unix: socket (one command per connection, no newline)
+#   flood     20,000 lines on one unix: connection from a proxy slow to read: the daemon
+#             holds it back instead of growing, and answers all of them in order
 #   ng        ping, offer/answer rewrite the SDP, delete, unknown call
 #   kamailio  calls through the rtpproxy module (udp:) and the rtpengine module (ng): SIPp
 #             succeeds, the kernel relayed both directions of every call, nothing is left
@@ -23,10 +25,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kamailio.sh"
 
-DAEMON=${DAEMON:-$REPO/build/iptrtpproxyd/iptrtpproxyd}
-CTL=${CTL:-$REPO/build/tests/vm/rtppctl}
-[ -x "$DAEMON" ] || fail "$DAEMON is not built"
-[ -x "$CTL" ] || fail "$CTL is not built"
 
 RSOCK=127.0.0.1:22222
 NGSOCK=127.0.0.1:2223
@@ -105,6 +103,18 @@ out=$(np "$CTL" unix "$USOCK" "V" "U ucall $CLIENT_A 7000 uf;1" "D ucall uf")
 expect_match "V, U and D over unix:" "^20040107
 [0-9]+ $GATE
 0$" "$out"
+
+step "flood: 20,000 commands on one connection, written faster than read"
+# OpenSIPS's way (a line per command on a kept connection), by a proxy that does not read
+# its replies for a while: the daemon stops reading it rather than keep its replies, then
+# answers every command, in order.
+out=$(np "$CTL" flood "$USOCK" 20000 "$DAEMON_PID") || fail "flood: $out"
+echo "$out"
+(($(alloc_field "$out" blocked-after) < 20000)) || fail "the daemon took the whole flood at once"
+before=$(alloc_field "$out" rss-kb-blocked) max=$(alloc_field "$out" rss-kb-max)
+((max - before < 4096)) || fail "the daemon grew by $((max - before)) kB during the flood"
+expect_eq "every reply, in order" "20000 1" \
+	"$(alloc_field "$out" replies) $(alloc_field "$out" in-order)"
 
 step "ng: ping, offer, answer, delete"
 expect_eq "ping" "n1 d6:result4:ponge" "$(ngctl "n1 d7:command4:pinge")"
