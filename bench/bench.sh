@@ -44,7 +44,8 @@ die() {
 [ -n "$KVER" ] || die "no kernel with headers and /boot/vmlinuz"
 [ -f "$repo/build/kmod/$KVER/xt_RTPPROXY.ko" ] ||
 	die "build/kmod/$KVER/xt_RTPPROXY.ko is not built (make kmod KVER=$KVER)"
-if [ ! -x "$repo/build/bench/rtpgen" ] || [ ! -x "$repo/build/bench/sessbench" ]; then
+if [ ! -x "$repo/build/bench/rtpgen" ] || [ ! -x "$repo/build/bench/sessbench" ] ||
+	[ ! -x "$repo/build/bench/callbench" ] || [ ! -x "$repo/build/iptrtpproxyd/iptrtpproxyd" ]; then
 	die "build/bench/ is not built (make userspace)"
 fi
 if ! command -v rtpengine >/dev/null ||
@@ -84,7 +85,8 @@ rundir=$out/run-$mode-$(date +%Y%m%d-%H%M%S)
 # The binaries under test, copied: a rebuild on the host during the run changes nothing.
 bin=$rundir/bin
 mkdir -p "$bin"
-cp "$repo/build/bench/rtpgen" "$repo/build/bench/sessbench" "$repo/build/iptrtpproxy/iptrtpproxy" \
+cp "$repo/build/bench/rtpgen" "$repo/build/bench/sessbench" "$repo/build/bench/callbench" \
+	"$repo/build/iptrtpproxy/iptrtpproxy" "$repo/build/iptrtpproxyd/iptrtpproxyd" \
 	"$repo/build/iptables-ext/libxt_RTPPROXY.so" "$repo/build/kmod/$KVER/xt_RTPPROXY.ko" "$bin/"
 read -r calibrate_frame calibrate_syscall calibrate_netlink <<<"$(host_calibrate)"
 before=$(host_state)

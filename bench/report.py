@@ -293,9 +293,30 @@ def build(records):
             report["control"].setdefault("setup_alloc_batched", []).append(
                 {"sessions": r["sessions"], "secs": r["secs"], "rate": r["rate"], "when": r.get("when", "")})
 
+    report["daemons"] = daemons(records)
     report["targets"] = targets(report, sweep, scale)
     report["sweep_table"] = [s for s in sweep.values()]
     return report
+
+
+DAEMON_NAMES = {"xtd": "iptrtpproxyd", "re": "rtpengine (daemon)"}
+
+
+def daemons(records):
+    """Per protocol and daemon: calls per second (set-up and tear-down) and memory per call held."""
+    out = {}
+    for r in records:
+        if r.get("phase") == "calls":
+            row = out.setdefault(r["protocol"], {}).setdefault(r["relay"], {})
+            row.update({k: r.get(k) for k in ("calls", "secs", "calls_per_sec", "retransmits", "errors", "window")})
+        elif r.get("phase") == "calls_memory":
+            row = out.setdefault(r["protocol"], {}).setdefault(r["relay"], {})
+            row["held_calls"] = r["calls"]
+            row["bytes_per_call"] = rnd((r["rss_held_kb"] - r["rss_before_kb"]) * 1024 / r["calls"], 0)
+    for rows in out.values():
+        a, b = rows.get("xtd", {}), rows.get("re", {})
+        rows["rate_ratio"] = ratio(a.get("calls_per_sec"), b.get("calls_per_sec"))
+    return out
 
 
 def target(name, value, limit, ok, note=""):
@@ -349,6 +370,15 @@ def targets(report, sweep, scale):
     out.append(target("list of %s sessions (library), seconds" % (lst["sessions"] if lst else "?"), v, "< 1",
                       v is not None and v < 1 and lst["sessions"] >= 100000,
                       "" if lst and lst["sessions"] >= 100000 else "fewer than 100,000 sessions listed"))
+    for proto, rows in sorted(report.get("daemons", {}).items()):
+        v = rows.get("rate_ratio")
+        out.append(target("calls per second over %s, iptrtpproxyd / rtpengine's daemon" % proto, v, ">= 2",
+                          v is not None and v >= 2, "%s calls, %s in flight" % (
+                              rows.get("xtd", {}).get("calls"), rows.get("xtd", {}).get("window"))))
+        v = rows.get("xtd", {}).get("bytes_per_call")
+        out.append(target("iptrtpproxyd memory per call held (%s), bytes" % proto, v, "<= 1024",
+                          v is not None and v <= 1024, "%s calls; rtpengine's daemon: %s B" % (
+                              rows.get("xtd", {}).get("held_calls"), rows.get("re", {}).get("bytes_per_call"))))
     mem = c.get("memory")
     v = mem["bytes_per_session"] if mem else None
     out.append(target("kernel memory per session, bytes", v, "<= 512", v is not None and v <= 512,
@@ -459,6 +489,20 @@ def markdown(report):
         for s in c.get("setup_alloc_batched", []):
             lines.append("| set-up of %d sessions (alloc in batches of 1000)%s | %.0f per s |" % (
                 s["sessions"], " " + s["when"] if s["when"] else "", s["rate"]))
+    d = report.get("daemons")
+    if d:
+        lines += ["", "## Control daemons: calls through rtpproxy's protocol and ng", "",
+                  "| protocol | daemon | calls | calls/s (set up + torn down) | retransmits | errors | "
+                  "memory per call held |", "|---|---|---:|---:|---:|---:|---:|"]
+        for proto, rows in sorted(d.items()):
+            for relay in ("xtd", "re"):
+                r = rows.get(relay)
+                if r:
+                    lines.append("| %s | %s | %s | %s | %s | %s | %s B |" % (
+                        proto, DAEMON_NAMES[relay], r.get("calls"), fmt(r.get("calls_per_sec"), 0),
+                        r.get("retransmits"), r.get("errors"), fmt(r.get("bytes_per_call"), 0)))
+        lines += ["", "Memory per call is the growth of the daemon's resident set with the calls held, "
+                  "its reply cache included (both daemons keep replies for retransmissions)."]
     slow = report.get("emulation_slowdown")
     if slow:
         lines += ["", "In this VM plain code runs %.0f×, a system call %.0f× and a generic netlink request "

@@ -44,14 +44,15 @@ smoke)
 	CFG=([relays]=fwd,xt,rek,reu [rounds]=1 [secs]=2 [rates]=1000 [overload]=0
 		[scale]="" [scale_rates]=2000 [rek_max]=1 [reu_max]=1
 		[control]=1000 [churn_one]=100 [churn_batch]=500 [profile]="" [profile_rate]=20000 [trace]=""
-		[bin]="" [settle]=1 [options]="" [options_rate]=20000)
+		[bin]="" [settle]=1 [options]="" [options_rate]=20000 [calls]=200 [calls_window]=16)
 	;;
 full)
 	CFG=([relays]=fwd,xt,rek,reu [rounds]=3 [secs]=4 [rates]=1000,2000,5000,10000,20000,40000,60000
 		[overload]=5 [scale]=1000,10000,100000 [scale_rates]=2000,20000 [rek_max]=1000
 		[reu_max]=1000 [control]=100000 [churn_one]=2000 [churn_batch]=1000
 		[profile]="" [profile_rate]=20000 [trace]=fwd,xt,rek [bin]="" [settle]=2
-		[options]=none,bridge,dscp,ttl,mark,dup,all,rate,record [options_rate]=20000)
+		[options]=none,bridge,dscp,ttl,mark,dup,all,rate,record [options_rate]=20000
+		[calls]=5000 [calls_window]=16)
 	;;
 *)
 	echo "usage: bench/vm.sh smoke|full [KEY=VALUE...]" >&2
@@ -77,6 +78,8 @@ RESULTS=${XTRP_RESULTS:-/tmp/bench-results}
 RTPGEN=$REPO/build/bench/rtpgen
 SESSBENCH=$REPO/build/bench/sessbench
 RTPP=$REPO/build/iptrtpproxy/iptrtpproxy
+DAEMON=$REPO/build/iptrtpproxyd/iptrtpproxyd
+CALLBENCH=$REPO/build/bench/callbench
 KMOD=$REPO/build/kmod/$(uname -r)/xt_RTPPROXY.ko
 NG=(python3 -S -E "$REPO/bench/ng.py")
 # bin=DIR: copies of the binaries under test (bench/bench.sh makes them), so that a rebuild on
@@ -85,6 +88,8 @@ if [ -n "${CFG[bin]}" ]; then
 	RTPGEN=${CFG[bin]}/rtpgen
 	SESSBENCH=${CFG[bin]}/sessbench
 	RTPP=${CFG[bin]}/iptrtpproxy
+	DAEMON=${CFG[bin]}/iptrtpproxyd
+	CALLBENCH=${CFG[bin]}/callbench
 	KMOD=${CFG[bin]}/xt_RTPPROXY.ko
 	export XTABLES_LIBDIR=${CFG[bin]}:${XTRP_XTLIBDIR:-/usr/lib/x86_64-linux-gnu/xtables}
 fi
@@ -1030,8 +1035,12 @@ sys.exit(1 if bad else 0)
 EOF
 }
 
+# The control daemons' phase: calls().
+# shellcheck source=bench/calls.sh
+. "$REPO/bench/calls.sh"
+
 main() {
-	if [ ! -x "$RTPGEN" ] || [ ! -x "$SESSBENCH" ]; then
+	if [ ! -x "$RTPGEN" ] || [ ! -x "$SESSBENCH" ] || [ ! -x "$CALLBENCH" ] || [ ! -x "$DAEMON" ]; then
 		die "build/bench/ is not built (make userspace)"
 	fi
 	[ -f "$KMOD" ] || die "$KMOD is not built (make kmod KVER=$(uname -r))"
@@ -1078,6 +1087,7 @@ main() {
 	# shellcheck disable=SC2046
 	[ -z "${CFG[profile]}" ] || profile "${CFG[secs]}" $(list profile)
 	[ "${CFG[control]}" = 0 ] || control "${CFG[control]}" "${CFG[churn_one]}" "${CFG[churn_batch]}"
+	[ "${CFG[calls]}" = 0 ] || calls "${CFG[calls]}"
 	log "measured in $((SECONDS - started)) s"
 	verdict || FAILURES+=("a relay relayed less than half of what it was sent at its lowest rate")
 	if ((${#FAILURES[@]})); then
