@@ -19,8 +19,9 @@
 # whole console), VM_RUNDIR (the run folder to use instead of a new one
 # under build/vm/runs/), VM_ACCEL (qemu's -accel, default tcg,thread=multi:
 # a host thread per vCPU; make vm-test-all uses tcg,thread=single),
-# VM_ONE_KERNEL (the only kernel that runs the tests marked "# vm: one
-# kernel" by default; unset: every kernel runs them).
+# VM_ONE_KERNEL (the kernels, "K1 K2 ...", the tests marked "# vm: one
+# kernel" are spread over: each runs on one of them, in turn in the order of
+# their names; unset: every kernel runs them).
 #
 # One boot runs every test in turn (the guest reloads the module and deletes
 # all namespaces between tests). If the kernel dies, the test that was running
@@ -436,14 +437,18 @@ main() {
 	esac
 
 	if (($# == 0)); then
+		local one_kernels=() one=0
+		read -ra one_kernels <<<"${VM_ONE_KERNEL:-}"
 		for t in "$vmdir"/t_*.sh; do
 			# A test marked "# vm: one kernel" (the daemon's, with Kamailio and
 			# SIPp, t_output and t_iptables_variants: their code is userspace, the
-			# kernel paths they use are tested everywhere) runs on VM_ONE_KERNEL
-			# only, when that is set (make vm-test-all).
-			if [ -n "${VM_ONE_KERNEL:-}" ] && [ "$VM_ONE_KERNEL" != "$KVER" ] &&
-				grep -qx '# vm: one kernel' "$t"; then
-				continue
+			# kernel paths they use are tested everywhere) runs on one kernel of
+			# VM_ONE_KERNEL, when that is set (make vm-test-all): the next one in
+			# turn, so that no kernel's VM is left running them alone at the end.
+			if ((${#one_kernels[@]})) && grep -qx '# vm: one kernel' "$t"; then
+				local pick=${one_kernels[one % ${#one_kernels[@]}]}
+				one=$((one + 1))
+				[ "$pick" = "$KVER" ] || continue
 			fi
 			# A test marked "# vm: not rt" (control commands, bad input, the
 			# topology: nothing PREEMPT_RT runs differently; traffic, timers, races
