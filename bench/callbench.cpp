@@ -27,13 +27,17 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "bencode.hpp"
+
 namespace {
+
+namespace bencode = rtpproxyd::bencode;
 
 enum class Protocol { rtpproxy, ng };
 enum class Phase { cycle, setup, teardown };
@@ -140,64 +144,20 @@ Options parse_options(int argc, char** argv) {
     return o;
 }
 
-std::string bencode_string(std::string_view s) {
-    return std::to_string(s.size()) + ":" + std::string(s);
+// An ng request: a dictionary of strings, encoded by the daemon's own bencode.
+std::string ng_request(std::initializer_list<std::pair<const char*, std::string>> items) {
+    bencode::Value::Dictionary d;
+    for (const auto& [key, value] : items) d.push_back({key, bencode::Value(value)});
+    return bencode::encode(bencode::Value(std::move(d)));
 }
 
-/* A dictionary of strings; rtpengine wants no order, bencode's is sorted: the callers sort. */
-std::string bencode_dict(const std::vector<std::pair<std::string_view, std::string>>& items) {
-    std::string out = "d";
-    for (const auto& [key, value] : items) out += bencode_string(key) + bencode_string(value);
-    return out + "e";
-}
-
-/* The value of a top-level string key of a bencoded dictionary, nullopt when absent or bad. */
-std::optional<std::string_view> bencode_lookup(std::string_view d, std::string_view key) {
-    size_t pos = 0;
-    auto string_at = [&](std::string_view& out) {
-        size_t colon = d.find(':', pos);
-        if (colon == std::string_view::npos || colon == pos) return false;
-        size_t len = 0;
-        for (size_t i = pos; i < colon; i++) {
-            if (d[i] < '0' || d[i] > '9') return false;
-            len = len * 10 + static_cast<size_t>(d[i] - '0');
-        }
-        if (len > d.size() - colon - 1) return false;
-        out = d.substr(colon + 1, len);
-        pos = colon + 1 + len;
-        return true;
-    };
-    // skip: one value of any type at pos (nested lists and dictionaries too).
-    auto skip = [&](auto& self) -> bool {
-        if (pos >= d.size()) return false;
-        char c = d[pos];
-        if (c == 'i') {
-            size_t e = d.find('e', pos);
-            if (e == std::string_view::npos) return false;
-            pos = e + 1;
-            return true;
-        }
-        if (c == 'l' || c == 'd') {
-            pos++;
-            while (pos < d.size() && d[pos] != 'e')
-                if (!self(self)) return false;
-            if (pos >= d.size()) return false;
-            pos++;
-            return true;
-        }
-        std::string_view ignored;
-        return string_at(ignored);
-    };
-    if (d.empty() || d[0] != 'd') return std::nullopt;
-    pos = 1;
-    while (pos < d.size() && d[pos] != 'e') {
-        std::string_view k, v;
-        if (!string_at(k)) return std::nullopt;
-        if (k == key && pos < d.size() && d[pos] >= '0' && d[pos] <= '9')
-            return string_at(v) ? std::optional(v) : std::nullopt;
-        if (!skip(skip)) return std::nullopt;
-    }
-    return std::nullopt;
+// A top-level string of an ng reply, nullopt when it is absent or the reply is not bencode.
+std::optional<std::string> ng_string(std::string_view reply, std::string_view key) {
+    const auto decoded = bencode::decode(reply);
+    if (!decoded) return std::nullopt;
+    const bencode::Value* v = decoded.value->find(key);
+    const std::string* text = v ? v->as_string() : nullptr;
+    return text ? std::optional(*text) : std::nullopt;
 }
 
 std::string sdp(const char* addr, long port) {
@@ -268,18 +228,18 @@ class Bench {
         }
         switch (c.stage) {
             case offer:
-                return bencode_dict({{"call-id", id},
-                                     {"command", "offer"},
-                                     {"from-tag", from},
-                                     {"sdp", sdp("10.9.1.100", port)}});
+                return ng_request({{"call-id", id},
+                                   {"command", "offer"},
+                                   {"from-tag", from},
+                                   {"sdp", sdp("10.9.1.100", port)}});
             case answer:
-                return bencode_dict({{"call-id", id},
-                                     {"command", "answer"},
-                                     {"from-tag", from},
-                                     {"sdp", sdp("10.9.2.100", port)},
-                                     {"to-tag", to}});
+                return ng_request({{"call-id", id},
+                                   {"command", "answer"},
+                                   {"from-tag", from},
+                                   {"sdp", sdp("10.9.2.100", port)},
+                                   {"to-tag", to}});
             default:
-                return bencode_dict({{"call-id", id}, {"command", "delete"}, {"from-tag", from}});
+                return ng_request({{"call-id", id}, {"command", "delete"}, {"from-tag", from}});
         }
     }
 
@@ -317,9 +277,9 @@ class Bench {
             // "PORT ADDR": a port, not an E code.
             return !reply.empty() && reply[0] >= '1' && reply[0] <= '9';
         }
-        auto result = bencode_lookup(reply, "result");
+        auto result = ng_string(reply, "result");
         if (!result || *result != "ok") return false;
-        return c.stage == remove || bencode_lookup(reply, "sdp").has_value();
+        return c.stage == remove || ng_string(reply, "sdp").has_value();
     }
 
     void finish(Call& c, size_t slot, std::vector<size_t>& idle, long& finished) {

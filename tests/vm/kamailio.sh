@@ -33,3 +33,9 @@ stop_kamailio() {
 	wait "$KAM_PID" 2>/dev/null || :
 	wait_until 20 "kamailio gone" prints "" np ss -Hlun "sport = :5060"
 }
+
+# answered [LIST-COMMAND...]: how many sessions of the daemon know both clients (the offer
+# and the answer seen); LIST-COMMAND is the proxy's iptrtpproxy (rtpp) by default.
+answered() {
+	"${@:-rtpp}" list | grep -c 'stream=rtp-b gate-port=[0-9]* client=10' || :
+}

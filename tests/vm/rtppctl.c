@@ -223,6 +223,22 @@ static int flood_learn(const struct sockaddr_un *sun)
 	return 0;
 }
 
+/* Writes what the socket takes of the next line (*offset bytes of it went already). */
+static ssize_t flood_write(int fd, long *sent, size_t *offset)
+{
+	const char *line = flood_lines[*sent % 2];
+	ssize_t n = write(fd, line + *offset, strlen(line) - *offset);
+
+	if (n > 0) {
+		*offset += n;
+		if (*offset == strlen(line)) {
+			*offset = 0;
+			(*sent)++;
+		}
+	}
+	return n;
+}
+
 static int do_flood(const char *path, long count, const char *pid)
 {
 	struct sockaddr_un sun;
@@ -241,8 +257,7 @@ static int do_flood(const char *path, long count, const char *pid)
 	}
 	/* Writes, not reads, until the socket has taken nothing for 1 s. */
 	while (sent < count && idle_ms < 1000) {
-		const char *line = flood_lines[sent % 2];
-		ssize_t n = write(fd, line + offset, strlen(line) - offset);
+		ssize_t n = flood_write(fd, &sent, &offset);
 
 		if (n < 0 && errno != EAGAIN) {
 			perror("rtppctl: write");
@@ -254,11 +269,6 @@ static int do_flood(const char *path, long count, const char *pid)
 			continue;
 		}
 		idle_ms = 0;
-		offset += n;
-		if (offset == strlen(line)) {
-			offset = 0;
-			sent++;
-		}
 	}
 	blocked_after = sent;
 	rss_blocked = rss_max = rss_kb(pid);
@@ -276,18 +286,8 @@ static int do_flood(const char *path, long count, const char *pid)
 				break;
 			in_order = flood_check(buf, n, &got, &partial);
 		}
-		if ((p.revents & POLLOUT) && sent < count) {
-			const char *line = flood_lines[sent % 2];
-			ssize_t n = write(fd, line + offset, strlen(line) - offset);
-
-			if (n > 0) {
-				offset += n;
-				if (offset == strlen(line)) {
-					offset = 0;
-					sent++;
-				}
-			}
-		}
+		if ((p.revents & POLLOUT) && sent < count)
+			flood_write(fd, &sent, &offset);
 		if (got % 1000 == 0 && (rss = rss_kb(pid)) > rss_max)
 			rss_max = rss;
 	}

@@ -51,10 +51,6 @@ start_daemon() {
 	wait_until 20 "the daemon on $addr answers" ip netns exec "$ns" "$CTL" udp "$sock" "v0 V"
 }
 
-# answered LIST-COMMAND...: how many sessions know both clients (offer and answer seen).
-answered() {
-	"$@" list | grep -c 'stream=rtp-b gate-port=[0-9]* client=10' || :
-}
 answered1() { answered rtpp; }
 answered2() { answered rtpp2; }
 answered_both() { echo $(($(answered1) + $(answered2))); }
