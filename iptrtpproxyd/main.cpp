@@ -18,6 +18,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <cstdio>
@@ -27,10 +28,12 @@
 #include <optional>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "call_table.hpp"
 #include "control_sockets.hpp"
 #include "daemon.hpp"
+#include "ephemeral_ports.hpp"
 #include "log.hpp"
 #include "ng_service.hpp"
 #include "options.hpp"
@@ -183,6 +186,22 @@ RelayPlan operator_plan(xtrtpproxy::Client& client, const Options& opts) {
     return RelayPlan::operators(std::move(gates));
 }
 
+// Each gate's ports, an RTP and an RTCP port per session, checked against the ports the
+// kernel gives local sockets (ephemeral_ports.hpp).
+void warn_of_ephemeral_ports(const RelayPlan& plan) {
+    std::vector<PortRange> used;
+    for (const PlannedSwitchboard& sb : plan.switchboards()) {
+        for (const xtrtpproxy::Gate* gate : {&sb.gates.gate_a, &sb.gates.gate_b}) {
+            const unsigned last = unsigned{gate->port} + 2 * sb.max_sess - 1;
+            used.push_back({gate->port, static_cast<std::uint16_t>(std::min(last, 65535u))});
+        }
+    }
+    std::sort(used.begin(), used.end(),
+              [](const PortRange& x, const PortRange& y) { return x.first < y.first; });
+    used.erase(std::unique(used.begin(), used.end()), used.end());
+    if (const auto warning = ephemeral_warning(used)) log::warning(*warning);
+}
+
 int run(const Options& opts) {
     log::setup(opts.log_level, opts.log_facility, false);
     const Identity identity = look_up(opts);
@@ -220,6 +239,7 @@ int run(const Options& opts) {
         SwitchboardRules::install(specs);
         for (const auto& spec : specs) log::info("switchboard " + spec.to_string());
     }
+    warn_of_ephemeral_ports(plan);
 
     KernelSessions store(client);
     SessionPolicy policy;
@@ -256,7 +276,7 @@ int run(const Options& opts) {
         rconfig.features.add("20071218");
     }
     RtpproxyService rtpproxy(calls, plan, rconfig);
-    NgService ng(calls, plan, NgServiceConfig{kernel_info});
+    NgService ng(calls, plan, NgServiceConfig{kernel_info, recorder ? &*recorder : nullptr});
 
     Daemon::Parts parts{plan, calls, store, rtpproxy, ng, monitor, opts.notify};
     parts.recorder = recorder ? &*recorder : nullptr;

@@ -10,8 +10,9 @@ namespace rtpproxyd::ng {
 
 namespace {
 
-constexpr std::string_view kCommandNames[] = {"ping",  "offer", "answer",    "delete",
-                                              "query", "list",  "statistics"};
+constexpr std::string_view kCommandNames[] = {"ping",       "offer",           "answer",
+                                              "delete",     "query",           "list",
+                                              "statistics", "start recording", "stop recording"};
 
 // The keys read here. rtpengine spells them with spaces, hyphens or (some) underscores, and
 // proxies pass through what the script says: they are compared normalised.
@@ -202,6 +203,11 @@ class RequestParser {
                        required(Key::from_tag, request_.from_tag, "No from-tag in message");
             case Command::query:
                 return required(Key::call_id, request_.call_id, "No call-id in message");
+            case Command::start_recording:
+            case Command::stop_recording:
+                // Without tags: every stream of the call (Kamailio sends both tags).
+                return required(Key::call_id, request_.call_id, "No call-id in message") &&
+                       optional_string(Key::from_tag, request_.from_tag);
             default:
                 return true;
         }

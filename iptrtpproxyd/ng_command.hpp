@@ -16,8 +16,8 @@
 
 namespace rtpproxyd::ng {
 
-// The commands this daemon answers. Any other "command" (rtpengine's "start recording",
-// "block DTMF", ...) is answered with kUnrecognizedCommand.
+// The commands this daemon answers. Any other "command" (rtpengine's "block DTMF",
+// "play media", ...) is answered with kUnrecognizedCommand.
 enum class Command {
     ping,
     offer,
@@ -25,10 +25,13 @@ enum class Command {
     delete_ /* delete is a keyword */,
     query,
     list,
-    statistics
+    statistics,
+    start_recording,
+    stop_recording
 };
 
-// As on the wire: "ping", "offer", "answer", "delete", "query", "list", "statistics".
+// As on the wire: "ping", "offer", "answer", "delete", "query", "list", "statistics",
+// "start recording", "stop recording".
 std::string_view command_name(Command command);
 
 // Reasons with a meaning to the proxies, exactly as rtpengine words them. Kamailio's rtpengine
@@ -40,6 +43,9 @@ inline constexpr std::string_view kRanOutOfPorts = "Ran out of ports";
 inline constexpr std::string_view kCallNotFound = "Call-ID not found or tags didn't match";
 inline constexpr std::string_view kUnknownCallId = "Unknown call-id";
 inline constexpr std::string_view kUnrecognizedCommand = "Unrecognized command";
+// Recording asked for (a recording command, "record call") of a daemon without -r.
+inline constexpr std::string_view kRecordingDisabled = "Call recording is not enabled";
+inline constexpr std::string_view kRecordingFailed = "Failed to start or stop recording";
 
 // Bounds on a datagram: Kamailio's buffer is 256 KiB, a UDP datagram at most 64 KiB.
 inline constexpr std::size_t kMaxMessage = 256 * 1024;

@@ -59,6 +59,10 @@ Value NgService::handle(const ng::Request& request) {
             return list(request);
         case ng::Command::statistics:
             return statistics();
+        case ng::Command::start_recording:
+            return record(request, false);
+        case ng::Command::stop_recording:
+            return record(request, true);
     }
     return ng::error_reply(ng::kUnrecognizedCommand);
 }
@@ -167,7 +171,34 @@ Value NgService::offer_or_answer(const ng::Request& request, bool offer) {
         roll_back();
         return ng::error_reply("Failed to rewrite SDP: " + rewritten.error);
     }
-    return ng::ok_reply(Dict{{"sdp", Value(std::move(*rewritten.sdp))}});
+    Dict reply{{"sdp", Value(std::move(*rewritten.sdp))}};
+    if (const auto warning = record_call(request))
+        return ng::warning_reply(*warning, std::move(reply));
+    return ng::ok_reply(std::move(reply));
+}
+
+std::optional<std::string_view> NgService::record_call(const ng::Request& request) {
+    // The key ("record call": yes or no) wins over the flag (record-call).
+    std::optional<bool> wanted = request.record_call;
+    if (!wanted && request.flags.record_call) wanted = true;
+    if (!wanted) return std::nullopt;
+    return record_streams(request, !*wanted);
+}
+
+std::optional<std::string_view> NgService::record_streams(const ng::Request& request, bool stop) {
+    const Call* call = calls_.find(request.call_id);
+    if (!call) return ng::kUnknownCallId;
+    const auto streams =
+        calls_.streams(*call, tag_or_none(request.from_tag), tag_or_none(request.to_tag));
+    if (streams.empty()) return ng::kCallNotFound;
+    if (!config_.recording) return ng::kRecordingDisabled;
+    if (!config_.recording->record(*call, streams, stop)) return ng::kRecordingFailed;
+    return std::nullopt;
+}
+
+Value NgService::record(const ng::Request& request, bool stop) {
+    const auto failure = record_streams(request, stop);
+    return failure ? ng::error_reply(*failure) : ng::ok_reply();
 }
 
 Value NgService::remove(const ng::Request& request) {

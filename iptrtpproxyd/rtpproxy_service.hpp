@@ -8,20 +8,11 @@
 #include <string>
 
 #include "call_table.hpp"
+#include "recording_control.hpp"
 #include "rtpproxy_command.hpp"
 #include "xtrtpproxy/types.hpp"
 
 namespace rtpproxyd {
-
-// What a recording command does; the daemon's recorder, or nothing without -r.
-class RecordingControl {
-  public:
-    virtual ~RecordingControl() = default;
-    // Starts (or, with stop, ends) recording the streams of the call between the parties.
-    // False when it cannot (no recording directory, the kernel refused).
-    virtual bool record(const Call& call, const std::vector<const MediaStream*>& streams,
-                        bool stop) = 0;
-};
 
 struct RtpproxyServiceConfig {
     FeatureSet features = FeatureSet::kernel_relay();

@@ -297,11 +297,13 @@ TEST(NgCommand, TheCommandMustBeOneWeAnswer) {
     EXPECT_EQ(reason(Value::Dictionary{}), "Dictionary contains no key \"command\"");
     EXPECT_EQ(reason(command("")), "Unrecognized command");
     EXPECT_EQ(reason(Value::Dictionary{{"command", 1}}), "Dictionary contains no key \"command\"");
-    EXPECT_EQ(reason(command("start recording")), "Unrecognized command");
+    EXPECT_EQ(reason(command("block DTMF")), "Unrecognized command");
+    EXPECT_EQ(reason(command("start recording")), "No call-id in message");
     EXPECT_EQ(reason(command("Offer")), "Unrecognized command");
     EXPECT_EQ(reason(command("ping\0"s)), "Unrecognized command");
-    for (const Command c : {Command::ping, Command::offer, Command::answer, Command::delete_,
-                            Command::query, Command::list, Command::statistics}) {
+    for (const Command c :
+         {Command::ping, Command::offer, Command::answer, Command::delete_, Command::query,
+          Command::list, Command::statistics, Command::start_recording, Command::stop_recording}) {
         const ParseResult r =
             parse_request(bencode::encode(Value(command(std::string(command_name(c))))));
         EXPECT_TRUE(r.request ? r.request->command == c : r.error_reason.rfind("No ", 0) == 0)

@@ -125,4 +125,86 @@ TEST_F(NgServiceTest, AnIpv6OfferWithoutAnIpv6AddressIsRefused) {
     EXPECT_TRUE(store.sessions.empty());
 }
 
+// A recorder that notes what it was asked.
+class NoteRecording final : public RecordingControl {
+  public:
+    bool record(const Call&, const std::vector<const MediaStream*>& streams, bool stop) override {
+        asked.push_back({streams.size(), stop});
+        return works;
+    }
+    std::vector<std::pair<std::size_t, bool>> asked;  // streams, stop
+    bool works = true;
+};
+
+class NgRecordingTest : public NgServiceTest {
+  protected:
+    NoteRecording recording;
+    NgService recording_service{calls, plan, NgServiceConfig{{}, &recording}};
+
+    bencode::Value run_recording(const std::string& dictionary) {
+        const auto parsed = ng::parse_request(dictionary);
+        EXPECT_TRUE(parsed) << parsed.error_reason;
+        return recording_service.handle(*parsed.request);
+    }
+};
+
+TEST_F(NgRecordingTest, StartAndStopRecordingTheCallsStreams) {
+    run(dict({{"command", "offer"}, {"call-id", "c1"}, {"from-tag", "ft"}, {"sdp", kOfferSdp}}));
+    auto reply = run_recording(
+        dict({{"command", "start recording"}, {"call-id", "c1"}, {"from-tag", "ft"}}));
+    EXPECT_EQ(bencode::encode(reply), "d6:result2:oke");
+    reply = run_recording(dict({{"command", "stop recording"}, {"call-id", "c1"}}));
+    EXPECT_EQ(bencode::encode(reply), "d6:result2:oke");
+    EXPECT_EQ(recording.asked, (std::vector<std::pair<std::size_t, bool>>{{2, false}, {2, true}}))
+        << "both media that are not rejected, started then stopped";
+
+    reply = run_recording(dict({{"command", "start recording"}, {"call-id", "nocall"}}));
+    EXPECT_EQ(text(reply, "error-reason"), "Unknown call-id");
+    reply = run_recording(
+        dict({{"command", "start recording"}, {"call-id", "c1"}, {"from-tag", "other"}}));
+    EXPECT_EQ(text(reply, "error-reason"), "Call-ID not found or tags didn't match");
+    recording.works = false;
+    reply = run_recording(dict({{"command", "start recording"}, {"call-id", "c1"}}));
+    EXPECT_EQ(text(reply, "error-reason"), "Failed to start or stop recording");
+    EXPECT_EQ(recording.asked.size(), 3u);
+}
+
+TEST_F(NgRecordingTest, WithoutARecordingDirectoryRecordingIsRefused) {
+    run(dict({{"command", "offer"}, {"call-id", "c1"}, {"from-tag", "ft"}, {"sdp", kOfferSdp}}));
+    const auto reply = run(dict({{"command", "start recording"}, {"call-id", "c1"}}));
+    EXPECT_EQ(text(reply, "result"), "error");
+    EXPECT_EQ(text(reply, "error-reason"), "Call recording is not enabled");
+    EXPECT_EQ(ng::parse_request(dict({{"command", "stop recording"}})).error_reason,
+              "No call-id in message");
+}
+
+TEST_F(NgRecordingTest, RecordCallOnAnOfferOrAnswer) {
+    // The key, as Kamailio's record-call=yes sends it.
+    auto reply = run_recording(dict({{"command", "offer"},
+                                     {"call-id", "c1"},
+                                     {"from-tag", "ft"},
+                                     {"record call", "yes"},
+                                     {"sdp", kOfferSdp}}));
+    EXPECT_EQ(text(reply, "result"), "ok");
+    EXPECT_EQ(reply.find("warning"), nullptr);
+    EXPECT_EQ(recording.asked, (std::vector<std::pair<std::size_t, bool>>{{2, false}}));
+    reply = run_recording(dict({{"command", "answer"},
+                                {"call-id", "c1"},
+                                {"from-tag", "ft"},
+                                {"to-tag", "tt"},
+                                {"record-call", "no"},
+                                {"sdp", kAnswerSdp}}));
+    EXPECT_EQ(text(reply, "result"), "ok");
+    EXPECT_EQ(recording.asked.back(), (std::pair<std::size_t, bool>{2, true}));
+    // Without -r the call is relayed all the same, with a warning.
+    reply = run(dict({{"command", "offer"},
+                      {"call-id", "c2"},
+                      {"from-tag", "ft"},
+                      {"record call", "on"},
+                      {"sdp", kOfferSdp}}));
+    EXPECT_EQ(text(reply, "result"), "ok");
+    EXPECT_EQ(text(reply, "warning"), "Call recording is not enabled");
+    EXPECT_NE(text(reply, "sdp").find("m=audio 40"), std::string::npos);
+}
+
 }  // namespace
