@@ -35,7 +35,8 @@ stop_kamailio() {
 }
 
 # answered [LIST-COMMAND...]: how many sessions of the daemon know both clients (the offer
-# and the answer seen); LIST-COMMAND is the proxy's iptrtpproxy (rtpp) by default.
+# and the answer seen: the answerer's side has an address); LIST-COMMAND is the proxy's
+# iptrtpproxy (rtpp) by default.
 answered() {
-	"${@:-rtpp}" list | grep -c 'stream=rtp-b gate-port=[0-9]* client=10' || :
+	"${@:-rtpp}" list | grep -c 'stream=rtp-b gate-port=[0-9]* client=[^-]' || :
 }

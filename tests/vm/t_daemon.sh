@@ -15,11 +15,13 @@
 #   restart   kill -9 with a call up: media still flows, the restarted daemon finds the call
 #             in the kernel (labels)
 #   recording R on that call (-r, -S): its BYE leaves one pcap in the recording directory,
-#             which tcpdump reads with every packet of the call
+#             which tcpdump reads with every packet of the call; the same over ng, asked
+#             for with record-call on the offer
 #   timeouts  --idle-timeout 2 and -n: a silent call's session expires in the kernel, the
 #             notification arrives with its tag, and the call is gone
 #   bridging  -l IPv4 -6 /IPv6: an IPv6 caller on the external network, an IPv4 callee on the
-#             internal one (I/E as Kamailio's x flag sends them), media both ways
+#             internal one (I/E as Kamailio's x flag sends them), media both ways; then
+#             Kamailio's x flag itself, SIPp calling from IPv6 to IPv4 through it
 #   stop      SIGTERM removes the chain and so the switchboard
 # vm: one kernel
 . "$(dirname "$0")/lib.sh"
@@ -135,25 +137,32 @@ expect_eq "delete of an unknown call" \
 	"n5 d7:warning38:Call-ID not found or tags didn't match6:result2:oke" \
 	"$(ngctl "n5 d7:command6:delete7:call-id5:ngc_18:from-tag3:nf1e")"
 
-# kamailio_calls NAME KAMAILIO-DEFINES...: 3 SIPp calls (8 s of G.711 A-law from the caller,
-# echoed by the callee) through Kamailio and the daemon; checks SIPp's verdict and that the
-# kernel relayed both directions of all three, and that nothing is left.
+# kamailio_calls NAME KAMAILIO-OPTIONS...: 3 SIPp calls (8 s of G.711 A-law from the caller,
+# echoed by the callee) through Kamailio and the daemon; checks SIPp's verdict, that the
+# switchboard made a session for each, and that nothing is left. The kernel's part (every
+# packet of the calls relayed) the caller checks. By default the caller is client A, the
+# callee client B, over IPv4 to Kamailio on gate A, the caller dialling the callee's address;
+# CALLER, CALLEE ("NAMESPACE ADDRESS"), PROXY (Kamailio's SIP address for SIPp), TARGET (the
+# request URI's host:port) and SB (sb_get's switchboard) change that.
 kamailio_calls() {
-	local name=$1 created0
+	local name=$1 created0 caller callee caller_ip callee_ip proxy=${PROXY:-$GATE_A:5060} sb target
 	shift
-	created0=$(sb_get sessions-created --addr-a "$GATE" --port-a 40000)
+	read -r caller caller_ip <<<"${CALLER:-clienta $CLIENT_A}"
+	read -r callee callee_ip <<<"${CALLEE:-clientb $CLIENT_B}"
+	target=${TARGET:-$callee_ip:5060}
+	read -ra sb <<<"${SB:---addr-a $GATE --port-a 40000}"
+	created0=$(sb_get sessions-created "${sb[@]}")
 	start_kamailio "$TMP/kamailio-$name.log" "$@"
-	ip netns exec clientb sipp -sn uas -i "$CLIENT_B" -mi "$CLIENT_B" -p 5060 -rtp_echo -nostdin \
-		>"$TMP/uas-$name.log" 2>&1 &
+	ip netns exec "$callee" sipp -sf "$REPO/tests/vm/sip/uas_echo.xml" -i "$callee_ip" \
+		-mi "$callee_ip" -p 5060 -rtp_echo -nostdin >"$TMP/uas-$name.log" 2>&1 &
 	local uas=$!
 	mkdir -p "$TMP/uac" && ln -sf /usr/share/sip-tester "$TMP/uac/pcap"
-	(cd "$TMP/uac" && na sipp -sn uac_pcap "$CLIENT_B:5060" -rsa "$GATE_A:5060" \
-		-i "$CLIENT_A" -mi "$CLIENT_A" -m 3 -l 3 -r 3 -nostdin -timeout 120s \
+	(cd "$TMP/uac" && ip netns exec "$caller" sipp -sn uac_pcap "$target" -rsa "$proxy" \
+		-i "$caller_ip" -mi "$caller_ip" -m 3 -l 3 -r 3 -nostdin -timeout 120s -trace_err \
 		-timeout_error >"$TMP/uac-$name.log" 2>&1) ||
-		{ cat "$TMP/uac-$name.log" "$TMP/kamailio-$name.log" >&2; fail "$name: SIPp calls failed"; }
+		{ cat "$TMP/uac-$name.log" "$TMP/uac"/*errors.log "$TMP/kamailio-$name.log" >&2; fail "$name: SIPp calls failed"; }
 	echo "ok: $name: SIPp: 3 calls succeeded"
-	expect_eq "$name: three sessions made" $((created0 + 3)) \
-		"$(sb_get sessions-created --addr-a "$GATE" --port-a 40000)"
+	expect_eq "$name: three sessions made" $((created0 + 3)) "$(sb_get sessions-created "${sb[@]}")"
 	expect_eq "$name: none left after the BYEs" 0 "$(rtpp list | grep -c 'record=session' || :)"
 	kill "$uas" 2>/dev/null || :
 	wait "$uas" 2>/dev/null || :
@@ -203,6 +212,22 @@ expect_eq "the spool is empty" "" "$(ls -A "$TMP/spool")"
 expect_eq "tcpdump reads the call's 20 packets" 20 "$(tcpdump -r "$pcap" 2>/dev/null | wc -l)"
 expect_eq "12 of them to gate A's port" 12 "$(tcpdump -n -r "$pcap" 2>/dev/null | grep -c "> $GATE.$ka:")"
 
+step "recording over ng: record-call on the offer (Kamailio's record-call=yes), its delete"
+sdp_port() { grep -o 'm=audio [0-9]*' <<<"$1" | cut -d' ' -f2; }
+sdp_r=$'v=0\r\no=- 3 1 IN IP4 10.0.1.2\r\ns=-\r\nc=IN IP4 10.0.1.2\r\nt=0 0\r\nm=audio 7060 RTP/AVP 0\r\n'
+out=$(ngctl "r1 d11:record call3:yes7:command5:offer7:call-id5:ngrec8:from-tag3:rf1$(printf '3:sdp%d:' ${#sdp_r})${sdp_r}e")
+expect_contains "the offer" "6:result2:ok" "$out"
+rb=$(sdp_port "$out")
+sdp_r=$'v=0\r\no=- 4 1 IN IP4 10.0.2.2\r\ns=-\r\nc=IN IP4 10.0.2.2\r\nt=0 0\r\nm=audio 6060 RTP/AVP 0\r\n'
+out=$(ngctl "r2 d7:command6:answer7:call-id5:ngrec8:from-tag3:rf16:to-tag3:rt1$(printf '3:sdp%d:' ${#sdp_r})${sdp_r}e")
+ra=$(sdp_port "$out")
+relay_check ngrec-a clienta "$CLIENT_A:7060" "$GATE:$ra" clientb "$CLIENT_B:6060" "$GATE:$rb" 6
+relay_check ngrec-b clientb "$CLIENT_B:6060" "$GATE:$rb" clienta "$CLIENT_A:7060" "$GATE:$ra" 4
+expect_eq "delete" "r3 d6:result2:oke" "$(ngctl "r3 d7:command6:delete7:call-id5:ngrec8:from-tag3:rf1e")"
+wait_until 10 "its recording in the recording directory" compgen -G "$TMP/rec/ngrec=*.pcap"
+expect_eq "tcpdump reads its 10 packets" 10 \
+	"$(tcpdump -r "$(compgen -G "$TMP/rec/ngrec=*.pcap")" 2>/dev/null | wc -l)"
+
 step "timeouts: a silent call ends when the kernel says so, and its notification comes"
 kill "$DAEMON_PID"
 wait "$DAEMON_PID" || fail "the daemon exited $? on SIGTERM"
@@ -220,7 +245,7 @@ step "bridging: -l IPv4 -6 /IPv6, an IPv6 caller outside, an IPv4 callee inside"
 kill "$DAEMON_PID"
 wait "$DAEMON_PID" || fail "the daemon exited $? on SIGTERM"
 # rtpproxy's way: internal network IPv4 (-l), external IPv6 (-6 /addr).
-ip netns exec proxy "$DAEMON" -f -l "$GATE_A" -6 "/$GATE6_B" -s "udp:$RSOCK" -m 42000 -M 42999 \
+ip netns exec proxy "$DAEMON" -f -l "$GATE_A" -6 "/$GATE6_B" -s "udp:$RSOCK" -m 42000 -M 42999 -d DBUG \
 	-p "$TMP/daemon.pid" >>"$TMP/daemon.log" 2>&1 &
 DAEMON_PID=$!
 wait_until 20 "the bridging daemon answers" ctl "v1 V"
@@ -235,6 +260,20 @@ expect_eq "the answer to the IPv6 caller gets gate B's IPv6 address" "b2 $bp_b $
 relay_check b6to4 clientb "[$CLIENT6_B]:6050" "[$GATE6_B]:$bp_b" clienta "$CLIENT_A:7050" "$GATE_A:$bp_a" 10
 relay_check b4to6 clienta "$CLIENT_A:7050" "$GATE_A:$bp_a" clientb "[$CLIENT6_B]:6050" "[$GATE6_B]:$bp_b" 10
 expect_eq "D" "b3 0" "$(ctl "b3 D bcall bf bt")"
+
+step "bridging: Kamailio's x flag, SIPp calling from IPv6 outside to IPv4 inside"
+# rtpproxy_manage("cox"): the caller's IPv6 SDP makes a U with EI and 6, the callee's IPv4
+# answer an L with IE (no NAT here: no w for S). Kamailio listens on gate B's IPv6 address
+# too and records the route twice (IPv6 towards the caller, IPv4 towards the callee); the
+# caller dials the proxy (SIPp cannot put an IPv4 host in an IPv6 request URI), which sends
+# the call to CALLEE_HOST.
+pkts0=$(info_get packets)
+CALLER="clientb $CLIENT6_B" CALLEE="clienta $CLIENT_A" PROXY="[$GATE6_B]:5060" \
+	TARGET="[$GATE6_B]:5060" SB="--addr-a $GATE_A --port-a 42000" kamailio_calls bridge \
+	-A WITH_BRIDGE -A "RELAY_SOCK=\"udp:$RSOCK\"" -A "CALLEE_HOST=\"$CLIENT_A\"" \
+	-l "udp:[$GATE6_B]:5060"
+expect_eq "bridge: every packet of the 3 calls relayed, both ways, IPv6 to IPv4 and back" \
+	"$CALL_PACKETS" "$(($(info_get packets) - pkts0))"
 
 step "stop: SIGTERM removes the daemon's switchboard"
 kill "$DAEMON_PID"

@@ -1,7 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Many calls through Kamailio 5.6 and iptrtpproxyd, each phone behind a NAT, the media
-# carried by udpt (SIPp's own echo falls behind at this size):
+# carried by udpt (SIPp's own echo falls behind at this size). Kamailio drives the daemon
+# with the module and socket RELAY names: unix (the rtpproxy module over a unix socket, this
+# test), udp (the rtpproxy module over UDP, t_daemon_calls_udp) or ng (the rtpengine module,
+# t_daemon_calls_ng):
 #   calls     100 concurrent SIPp calls; every session's kernel counters equal what each
 #             phone sent (but a first packet lost in the phone's NAT), and every phone gets its peer's packets back on its own port
 #             (symmetric RTP through the NAT, latched by the kernel)
@@ -21,7 +24,15 @@ SIP=$REPO/tests/vm/sip
 PHONE_A=192.168.1.2
 PHONE_B=192.168.2.2
 USOCK=$TMP/rtpp.sock
+RSOCK=127.0.0.1:22222
 NGSOCK=127.0.0.1:2223
+RELAY=${RELAY:-unix}
+case $RELAY in
+unix) KAMAILIO_RELAY=(-A "RELAY_SOCK=\"unix:$USOCK\"") ;;
+udp) KAMAILIO_RELAY=(-A "RELAY_SOCK=\"udp:$RSOCK\"") ;;
+ng) KAMAILIO_RELAY=(-A WITH_NG -A "RELAY_SOCK=\"udp:$NGSOCK\"") ;;
+*) fail "RELAY=$RELAY: unix, udp or ng" ;;
+esac
 NAMESPACES+=(phonea phoneb)
 
 # nat NS PHONE-NS LAN-ADDR PHONE-ADDR [dnat]: a phone behind the client namespace, which
@@ -53,7 +64,7 @@ nat() {
 }
 
 start_daemon() {
-	ip netns exec proxy "$DAEMON" -f -l "$GATE" -s "unix:$USOCK" --ng "udp:$NGSOCK" \
+	ip netns exec proxy "$DAEMON" -f -l "$GATE" -s "unix:$USOCK" -s "udp:$RSOCK" --ng "udp:$NGSOCK" \
 		-m 40000 -M 41999 --idle-timeout 3600 -p "$TMP/daemon.pid" >>"$TMP/daemon.log" 2>&1 &
 	DAEMON_PID=$!
 	wait_until 20 "the daemon answers" np "$CTL" unix "$USOCK" V
@@ -118,9 +129,9 @@ nat clienta phonea 192.168.1.1 "$PHONE_A"
 nat clientb phoneb 192.168.2.1 "$PHONE_B" dnat
 trap 'echo "FAIL: line $LINENO: $BASH_COMMAND (exit $?)" >&2; tail -n 20 "$TMP/daemon.log" "$TMP/kamailio.log" >&2' ERR
 
-step "calls: 100 concurrent calls over the rtpproxy module (unix:)"
+step "calls: 100 concurrent calls, Kamailio driving the daemon over $RELAY"
 start_daemon
-start_kamailio "$TMP/kamailio.log" -A "RELAY_SOCK=\"unix:$USOCK\""
+start_kamailio "$TMP/kamailio.log" "${KAMAILIO_RELAY[@]}"
 ip netns exec phoneb sipp -sf "$SIP/uas_calls.xml" -i "$PHONE_B" -mi "$PHONE_B" -mp 30000 \
 	-nostdin >"$TMP/uas.log" 2>&1 &
 UAS_PID=$!
