@@ -371,14 +371,15 @@ def targets(report, sweep, scale):
                       v is not None and v < 1 and lst["sessions"] >= 100000,
                       "" if lst and lst["sessions"] >= 100000 else "fewer than 100,000 sessions listed"))
     for proto, rows in sorted(report.get("daemons", {}).items()):
+        xtd, engine = rows.get("xtd", {}), rows.get("re", {})
         v = rows.get("rate_ratio")
         out.append(target("calls per second over %s, iptrtpproxyd / rtpengine's daemon" % proto, v, ">= 2",
-                          v is not None and v >= 2, "%s calls, %s in flight" % (
-                              rows.get("xtd", {}).get("calls"), rows.get("xtd", {}).get("window"))))
-        v = rows.get("xtd", {}).get("bytes_per_call")
+                          v is not None and v >= 2,
+                          "%s calls, %s in flight" % (xtd.get("calls"), xtd.get("window"))))
+        v = xtd.get("bytes_per_call")
         out.append(target("iptrtpproxyd memory per call held (%s), bytes" % proto, v, "<= 1024",
                           v is not None and v <= 1024, "%s calls; rtpengine's daemon: %s B" % (
-                              rows.get("xtd", {}).get("held_calls"), rows.get("re", {}).get("bytes_per_call"))))
+                              xtd.get("held_calls"), engine.get("bytes_per_call"))))
     mem = c.get("memory")
     v = mem["bytes_per_session"] if mem else None
     out.append(target("kernel memory per session, bytes", v, "<= 512", v is not None and v <= 512,

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <iterator>
+#include <utility>
 
 namespace rtpproxyd {
 
@@ -23,7 +24,7 @@ bool ReplyCache::expired(const Entry& entry, Clock::time_point now) const {
 }
 
 void ReplyCache::erase(Entries::iterator entry) {
-    map_.erase(Key{entry->peer, entry->cookie});
+    map_.erase(Key{entry->peer(), entry->cookie()});
     bytes_ -= entry->bytes();
     entries_.erase(entry);
 }
@@ -43,7 +44,7 @@ std::optional<std::string> ReplyCache::lookup(std::string_view peer, std::string
         erase(found->second);
         return std::nullopt;
     }
-    return found->second->reply;
+    return std::string(found->second->reply());
 }
 
 void ReplyCache::store(std::string_view peer, std::string_view cookie, std::string_view reply,
@@ -54,10 +55,16 @@ void ReplyCache::store(std::string_view peer, std::string_view cookie, std::stri
     if (max_entries_ == 0 || size > max_bytes_) return;
     while (!entries_.empty() && (entries_.size() >= max_entries_ || bytes_ + size > max_bytes_))
         erase(entries_.begin());
-    entries_.push_back(Entry{std::string(peer), std::string(cookie), std::string(reply), now});
+    Entry entry;
+    entry.text.reserve(size);
+    entry.text.append(peer).append(cookie).append(reply);
+    entry.peer_size = static_cast<std::uint32_t>(peer.size());
+    entry.cookie_size = static_cast<std::uint32_t>(cookie.size());
+    entry.stored = now;
+    entries_.push_back(std::move(entry));
     const auto last = std::prev(entries_.end());
     try {
-        map_.emplace(Key{last->peer, last->cookie}, last);
+        map_.emplace(Key{last->peer(), last->cookie()}, last);
     } catch (...) {
         entries_.pop_back();
         throw;

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <list>
 #include <optional>
 #include <string>
@@ -54,12 +55,21 @@ class ReplyCache {
     std::size_t bytes() const noexcept { return bytes_; }
 
   private:
+    // Peer, cookie and reply in one buffer: one allocation per entry besides the nodes, which
+    // for an ng reply with its SDP is a good part of the daemon's memory per call.
     struct Entry {
-        std::string peer;
-        std::string cookie;
-        std::string reply;
+        std::string text;  // peer, cookie, reply
+        std::uint32_t peer_size = 0, cookie_size = 0;
         Clock::time_point stored;
-        std::size_t bytes() const { return peer.size() + cookie.size() + reply.size(); }
+
+        std::string_view peer() const { return std::string_view(text).substr(0, peer_size); }
+        std::string_view cookie() const {
+            return std::string_view(text).substr(peer_size, cookie_size);
+        }
+        std::string_view reply() const {
+            return std::string_view(text).substr(peer_size + cookie_size);
+        }
+        std::size_t bytes() const { return text.size(); }
     };
     struct Key {
         std::string_view peer;

@@ -16,12 +16,14 @@
 #             in the kernel (labels)
 #   recording R on that call (-r, -S): its BYE leaves one pcap in the recording directory,
 #             which tcpdump reads with every packet of the call; the same over ng, asked
-#             for with record-call on the offer
+#             for with record-call on the offer; then Kamailio asking, with start_recording()
+#             (rtpproxy module) and record-call=on (rtpengine module), for SIPp's calls
 #   timeouts  --idle-timeout 2 and -n: a silent call's session expires in the kernel, the
 #             notification arrives with its tag, and the call is gone
 #   bridging  -l IPv4 -6 /IPv6: an IPv6 caller on the external network, an IPv4 callee on the
 #             internal one (I/E as Kamailio's x flag sends them), media both ways; then
-#             Kamailio's x flag itself, SIPp calling from IPv6 to IPv4 through it
+#             Kamailio's x flag itself, SIPp calling from IPv6 to IPv4 through it, and the
+#             same calls through Kamailio's rtpengine module
 #   stop      SIGTERM removes the chain and so the switchboard
 # vm: one kernel
 . "$(dirname "$0")/lib.sh"
@@ -228,6 +230,22 @@ wait_until 10 "its recording in the recording directory" compgen -G "$TMP/rec/ng
 expect_eq "tcpdump reads its 10 packets" 10 \
 	"$(tcpdump -r "$(compgen -G "$TMP/rec/ngrec=*.pcap")" 2>/dev/null | wc -l)"
 
+step "recording through Kamailio: start_recording() (rtpproxy), record-call=on (rtpengine)"
+# Every packet of each call, both ways, is in its own pcap once the BYE ended it.
+for module in rtpproxy ng; do
+	sock=udp:$RSOCK defines=()
+	[ "$module" = rtpproxy ] || { sock=udp:$NGSOCK defines=(-A WITH_NG); }
+	rm -f "$TMP"/rec/*.pcap
+	kamailio_calls "record-$module" -A WITH_RECORD "${defines[@]}" -A "RELAY_SOCK=\"$sock\""
+	wait_value 10 "record-$module: a recording per call" 3 \
+		sh -c "ls '$TMP'/rec/*@$CLIENT_A=*.pcap | wc -l"
+	for pcap in "$TMP"/rec/*@"$CLIENT_A"=*.pcap; do
+		expect_eq "record-$module: ${pcap##*/} holds every packet of its call" \
+			"$((CALL_PACKETS / 3))" "$(tcpdump -r "$pcap" 2>/dev/null | wc -l)"
+	done
+done
+expect_eq "the spool is empty" "" "$(ls -A "$TMP/spool")"
+
 step "timeouts: a silent call ends when the kernel says so, and its notification comes"
 kill "$DAEMON_PID"
 wait "$DAEMON_PID" || fail "the daemon exited $? on SIGTERM"
@@ -245,7 +263,8 @@ step "bridging: -l IPv4 -6 /IPv6, an IPv6 caller outside, an IPv4 callee inside"
 kill "$DAEMON_PID"
 wait "$DAEMON_PID" || fail "the daemon exited $? on SIGTERM"
 # rtpproxy's way: internal network IPv4 (-l), external IPv6 (-6 /addr).
-ip netns exec proxy "$DAEMON" -f -l "$GATE_A" -6 "/$GATE6_B" -s "udp:$RSOCK" -m 42000 -M 42999 -d DBUG \
+ip netns exec proxy "$DAEMON" -f -l "$GATE_A" -6 "/$GATE6_B" -s "udp:$RSOCK" --ng "udp:$NGSOCK" \
+	-m 42000 -M 42999 -d DBUG \
 	-p "$TMP/daemon.pid" >>"$TMP/daemon.log" 2>&1 &
 DAEMON_PID=$!
 wait_until 20 "the bridging daemon answers" ctl "v1 V"
@@ -275,10 +294,21 @@ CALLER="clientb $CLIENT6_B" CALLEE="clienta $CLIENT_A" PROXY="[$GATE6_B]:5060" \
 expect_eq "bridge: every packet of the 3 calls relayed, both ways, IPv6 to IPv4 and back" \
 	"$CALL_PACKETS" "$(($(info_get packets) - pkts0))"
 
+step "bridging: the same calls through Kamailio's rtpengine module (ng)"
+# No flags for it: the daemon puts an IPv6 offerer on the external network, the only one
+# with an IPv6 address, and its answerer on the other.
+pkts0=$(info_get packets)
+CALLER="clientb $CLIENT6_B" CALLEE="clienta $CLIENT_A" PROXY="[$GATE6_B]:5060" \
+	TARGET="[$GATE6_B]:5060" SB="--addr-a $GATE_A --port-a 42000" kamailio_calls bridge-ng \
+	-A WITH_NG -A "RELAY_SOCK=\"udp:$NGSOCK\"" -A "CALLEE_HOST=\"$CLIENT_A\"" \
+	-l "udp:[$GATE6_B]:5060"
+expect_eq "bridge-ng: every packet of the 3 calls relayed, both ways" \
+	"$CALL_PACKETS" "$(($(info_get packets) - pkts0))"
+
 step "stop: SIGTERM removes the daemon's switchboard"
 kill "$DAEMON_PID"
 wait "$DAEMON_PID" || fail "the daemon exited $? on SIGTERM"
 expect_eq "no switchboard" 0 "$(rtpp list | grep -c 'record=switchboard' || :)"
-case $(np nft list table ip mangle 2>/dev/null) in *iptrtpproxyd*) fail "chain left" ;; esac
+case $(np nft list table ip mangle 2>/dev/null || :) in *iptrtpproxyd*) fail "chain left" ;; esac
 [ ! -e "$USOCK" ] || fail "the unix socket file was left"
 echo "ok: chain, switchboard and socket gone"
