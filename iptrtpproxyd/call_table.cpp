@@ -93,7 +93,8 @@ StreamResult CallTable::stream(const StreamRequestParams& request) {
     if (it != calls_.end()) {
         const Match found = match(it->second, sender, view_of(other), request.media);
         if (found.stream) {
-            if (request.notify) found.stream->notify = request.notify;
+            if (request.notify)
+                found.stream->notify = std::make_shared<const Notify>(*request.notify);
             return point(*found.stream, key, found.sender_is_offerer, request);
         }
     }
@@ -126,7 +127,7 @@ StreamResult CallTable::create(Call& call, const std::string& key,
     stream.answerer = receiver.value_or("");
     stream.switchboard = static_cast<std::uint16_t>(choice->switchboard);
     stream.offerer_side = choice->offerer_side;
-    stream.notify = request.notify;
+    if (request.notify) stream.notify = std::make_shared<const Notify>(*request.notify);
     const auto& sb = plan_.switchboards()[choice->switchboard].gates;
 
     xtrtpproxy::SessionParams params;
@@ -151,7 +152,7 @@ StreamResult CallTable::create(Call& call, const std::string& key,
         result.detail = error.what();
         return result;
     }
-    by_session_[session_key(stream.switchboard, stream.session)] = key;
+    by_session_[session_key(stream.switchboard, stream.session)] = &calls_.find(key)->first;
     call.media.push_back(std::move(stream));
     ++created_;
     result.local = local_endpoint(call.media.back(), other(call.media.back().offerer_side));
@@ -261,7 +262,7 @@ std::optional<xtrtpproxy::Session> CallTable::session(const MediaStream& stream)
 std::optional<EndedStream> CallTable::forget(std::size_t switchboard, std::uint32_t session) {
     const auto at = by_session_.find(session_key(switchboard, session));
     if (at == by_session_.end()) return std::nullopt;
-    const std::string key = at->second;
+    const std::string key = *at->second;
     auto& call = calls_.at(key);
     for (std::size_t i = 0; i < call.media.size(); ++i) {
         if (call.media[i].switchboard != switchboard || call.media[i].session != session) continue;
@@ -295,7 +296,8 @@ std::size_t CallTable::rebuild() {
             const auto label = decode_label(entry.session.label);
             if (!label) continue;
             if (by_session_.contains(session_key(i, entry.session.id))) continue;
-            auto& call = calls_[label->call];
+            const auto node = calls_.try_emplace(label->call).first;
+            Call& call = node->second;
             if (call.call_id.empty()) {
                 call.call_id = label->call;
                 call.created = now - std::chrono::milliseconds(entry.session.age_ms);
@@ -307,7 +309,7 @@ std::size_t CallTable::rebuild() {
             stream.switchboard = static_cast<std::uint16_t>(i);
             stream.offerer_side = label->offerer_side;
             stream.session = entry.session.id;
-            by_session_[session_key(i, stream.session)] = label->call;
+            by_session_[session_key(i, stream.session)] = &node->first;
             call.media.push_back(std::move(stream));
             ++found;
         }

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -81,7 +82,9 @@ struct MediaStream {
     std::uint16_t switchboard = 0;  // into RelayPlan::switchboards()
     Side offerer_side = Side::a;
     std::uint32_t session = 0;  // the kernel's id
-    std::optional<Notify> notify;
+    // rtpproxy's timeout notification; shared, not optional, because most streams have none
+    // and an empty optional<Notify> costs its whole size in every stream.
+    std::shared_ptr<const Notify> notify;
 };
 
 struct Call {
@@ -161,8 +164,9 @@ class CallTable {
     const RelayPlan& plan_;
     SessionStore& store_;
     SessionPolicy policy_;
-    std::unordered_map<std::string, Call> calls_;                // by call_key(Call-ID)
-    std::unordered_map<std::uint64_t, std::string> by_session_;  // session -> call key
+    std::unordered_map<std::string, Call> calls_;  // by call_key(Call-ID)
+    // session -> the call's key in calls_ (whose nodes do not move)
+    std::unordered_map<std::uint64_t, const std::string*> by_session_;
     std::uint64_t created_ = 0;
     std::uint64_t ended_ = 0;
 };
