@@ -62,16 +62,17 @@ std::optional<std::vector<PortRange>> parse_port_list(std::string_view text) {
 
 std::vector<PortRange> exposed_ports(const std::vector<PortRange>& used, PortRange ephemeral,
                                      const std::vector<PortRange>& reserved) {
+    // A bit per port: the reserved list may name thousands of ranges, and a walk over the
+    // ports then stays one pass.
+    std::vector<bool> kept(65536);
+    for (const PortRange& r : reserved)
+        for (unsigned port = r.first; port <= r.last; ++port) kept[port] = true;
     std::vector<PortRange> exposed;
     for (const PortRange& range : used) {
         const unsigned first = std::max(range.first, ephemeral.first);
         const unsigned last = std::min(range.last, ephemeral.last);
-        // At most 65536 ports: walking them is simpler than cutting ranges, and done once.
         for (unsigned port = first; port <= last; ++port) {
-            const bool kept = std::any_of(
-                reserved.begin(), reserved.end(),
-                [port](const PortRange& r) { return port >= r.first && port <= r.last; });
-            if (kept) continue;
+            if (kept[port]) continue;
             const auto p = static_cast<std::uint16_t>(port);
             if (!exposed.empty() && exposed.back().last + 1u == port)
                 exposed.back().last = p;

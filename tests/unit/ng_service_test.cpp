@@ -29,10 +29,11 @@ const std::string kAnswerSdp =
 
 class NgServiceTest : public ::testing::Test {
   protected:
-    bencode::Value run(const std::string& dictionary) {
+    bencode::Value run(const std::string& dictionary) { return run_on(service, dictionary); }
+    static bencode::Value run_on(NgService& on, const std::string& dictionary) {
         const auto parsed = ng::parse_request(dictionary);
         EXPECT_TRUE(parsed) << parsed.error_reason;
-        return service.handle(*parsed.request);
+        return on.handle(*parsed.request);
     }
     static std::string text(const bencode::Value& v, std::string_view key) {
         const auto* found = v.find(key);
@@ -142,9 +143,7 @@ class NgRecordingTest : public NgServiceTest {
     NgService recording_service{calls, plan, NgServiceConfig{{}, &recording}};
 
     bencode::Value run_recording(const std::string& dictionary) {
-        const auto parsed = ng::parse_request(dictionary);
-        EXPECT_TRUE(parsed) << parsed.error_reason;
-        return recording_service.handle(*parsed.request);
+        return run_on(recording_service, dictionary);
     }
 };
 

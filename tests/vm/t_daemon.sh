@@ -171,6 +171,15 @@ kamailio_calls() {
 	stop_kamailio
 }
 
+# relay_defines MODULE: RELAY_DEFINES, Kamailio's defines that drive the daemon with MODULE:
+# rtpproxy (its udp: socket) or ng.
+relay_defines() {
+	case $1 in
+	rtpproxy) RELAY_DEFINES=(-A "RELAY_SOCK=\"udp:$RSOCK\"") ;;
+	ng) RELAY_DEFINES=(-A WITH_NG -A "RELAY_SOCK=\"udp:$NGSOCK\"") ;;
+	esac
+}
+
 step "kamailio: the rtpproxy module over udp:"
 # What uac_pcap plays per call (its audio, then the DTMF digit), each packet echoed by the
 # callee: the kernel must relay twice that for each of the 3 calls, no more, no less.
@@ -178,13 +187,15 @@ played=$(($(tcpdump -r /usr/share/sip-tester/g711a.pcap 2>/dev/null | wc -l) +
 	$(tcpdump -r /usr/share/sip-tester/dtmf_2833_1.pcap 2>/dev/null | wc -l)))
 CALL_PACKETS=$((3 * 2 * played))
 pkts0=$(info_get packets)
-kamailio_calls rtpproxy -A "RELAY_SOCK=\"udp:$RSOCK\""
+relay_defines rtpproxy
+kamailio_calls rtpproxy "${RELAY_DEFINES[@]}"
 expect_eq "rtpproxy: every packet of the 3 calls relayed, both ways" "$CALL_PACKETS" \
 	"$(($(info_get packets) - pkts0))"
 
 step "kamailio: the rtpengine module over ng"
 pkts0=$(info_get packets)
-kamailio_calls ng -A WITH_NG -A "RELAY_SOCK=\"udp:$NGSOCK\""
+relay_defines ng
+kamailio_calls ng "${RELAY_DEFINES[@]}"
 expect_eq "ng: every packet of the 3 calls relayed, both ways" "$CALL_PACKETS" \
 	"$(($(info_get packets) - pkts0))"
 
@@ -233,10 +244,9 @@ expect_eq "tcpdump reads its 10 packets" 10 \
 step "recording through Kamailio: start_recording() (rtpproxy), record-call=on (rtpengine)"
 # Every packet of each call, both ways, is in its own pcap once the BYE ended it.
 for module in rtpproxy ng; do
-	sock=udp:$RSOCK defines=()
-	[ "$module" = rtpproxy ] || { sock=udp:$NGSOCK defines=(-A WITH_NG); }
+	relay_defines "$module"
 	rm -f "$TMP"/rec/*.pcap
-	kamailio_calls "record-$module" -A WITH_RECORD "${defines[@]}" -A "RELAY_SOCK=\"$sock\""
+	kamailio_calls "record-$module" -A WITH_RECORD "${RELAY_DEFINES[@]}"
 	wait_value 10 "record-$module: a recording per call" 3 \
 		sh -c "ls '$TMP'/rec/*@$CLIENT_A=*.pcap | wc -l"
 	for pcap in "$TMP"/rec/*@"$CLIENT_A"=*.pcap; do
@@ -280,30 +290,24 @@ relay_check b6to4 clientb "[$CLIENT6_B]:6050" "[$GATE6_B]:$bp_b" clienta "$CLIEN
 relay_check b4to6 clienta "$CLIENT_A:7050" "$GATE_A:$bp_a" clientb "[$CLIENT6_B]:6050" "[$GATE6_B]:$bp_b" 10
 expect_eq "D" "b3 0" "$(ctl "b3 D bcall bf bt")"
 
-step "bridging: Kamailio's x flag, SIPp calling from IPv6 outside to IPv4 inside"
-# rtpproxy_manage("cox"): the caller's IPv6 SDP makes a U with EI and 6, the callee's IPv4
-# answer an L with IE (no NAT here: no w for S). Kamailio listens on gate B's IPv6 address
-# too and records the route twice (IPv6 towards the caller, IPv4 towards the callee); the
-# caller dials the proxy (SIPp cannot put an IPv4 host in an IPv6 request URI), which sends
-# the call to CALLEE_HOST.
-pkts0=$(info_get packets)
-CALLER="clientb $CLIENT6_B" CALLEE="clienta $CLIENT_A" PROXY="[$GATE6_B]:5060" \
-	TARGET="[$GATE6_B]:5060" SB="--addr-a $GATE_A --port-a 42000" kamailio_calls bridge \
-	-A WITH_BRIDGE -A "RELAY_SOCK=\"udp:$RSOCK\"" -A "CALLEE_HOST=\"$CLIENT_A\"" \
-	-l "udp:[$GATE6_B]:5060"
-expect_eq "bridge: every packet of the 3 calls relayed, both ways, IPv6 to IPv4 and back" \
-	"$CALL_PACKETS" "$(($(info_get packets) - pkts0))"
-
-step "bridging: the same calls through Kamailio's rtpengine module (ng)"
-# No flags for it: the daemon puts an IPv6 offerer on the external network, the only one
+step "bridging through Kamailio: SIPp calling from IPv6 outside to IPv4 inside"
+# Kamailio listens on gate B's IPv6 address too and records the route twice (IPv6 towards
+# the caller, IPv4 towards the callee); the caller dials the proxy (SIPp cannot put an IPv4
+# host in an IPv6 request URI), which sends the call to CALLEE_HOST. The rtpproxy module
+# with rtpproxy_manage("cox") (WITH_BRIDGE): the caller's IPv6 SDP makes a U with EI and 6,
+# the callee's IPv4 answer an L with IE (no NAT here: no w for S). The rtpengine module with
+# no flags for it: the daemon puts an IPv6 offerer on the external network, the only one
 # with an IPv6 address, and its answerer on the other.
-pkts0=$(info_get packets)
-CALLER="clientb $CLIENT6_B" CALLEE="clienta $CLIENT_A" PROXY="[$GATE6_B]:5060" \
-	TARGET="[$GATE6_B]:5060" SB="--addr-a $GATE_A --port-a 42000" kamailio_calls bridge-ng \
-	-A WITH_NG -A "RELAY_SOCK=\"udp:$NGSOCK\"" -A "CALLEE_HOST=\"$CLIENT_A\"" \
-	-l "udp:[$GATE6_B]:5060"
-expect_eq "bridge-ng: every packet of the 3 calls relayed, both ways" \
-	"$CALL_PACKETS" "$(($(info_get packets) - pkts0))"
+for module in rtpproxy ng; do
+	relay_defines "$module"
+	pkts0=$(info_get packets)
+	CALLER="clientb $CLIENT6_B" CALLEE="clienta $CLIENT_A" PROXY="[$GATE6_B]:5060" \
+		TARGET="[$GATE6_B]:5060" SB="--addr-a $GATE_A --port-a 42000" \
+		kamailio_calls "bridge-$module" -A WITH_BRIDGE "${RELAY_DEFINES[@]}" \
+		-A "CALLEE_HOST=\"$CLIENT_A\"" -l "udp:[$GATE6_B]:5060"
+	expect_eq "bridge-$module: every packet of the 3 calls relayed, both ways, IPv6 to IPv4 and back" \
+		"$CALL_PACKETS" "$(($(info_get packets) - pkts0))"
+done
 
 step "stop: SIGTERM removes the daemon's switchboard"
 kill "$DAEMON_PID"
