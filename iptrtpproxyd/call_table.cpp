@@ -47,8 +47,31 @@ std::optional<std::string_view> view_of(const std::optional<std::string>& text) 
 
 }  // namespace
 
-CallTable::CallTable(const RelayPlan& plan, SessionStore& store, SessionPolicy policy)
-    : plan_(plan), store_(store), policy_(std::move(policy)) {}
+CallTable::CallTable(const RelayPlan& plan, SessionStore& store, SessionPolicy policy,
+                     NotifyJournal* journal)
+    : plan_(plan), store_(store), policy_(std::move(policy)), journal_(journal) {}
+
+std::string CallTable::journal_key(const MediaStream& stream) const {
+    return stream_key(gates(stream).gate_a, stream.session);
+}
+
+void CallTable::keep_notify(MediaStream& stream, const std::string& key, const Notify& notify) {
+    const bool replaces = stream.notify != nullptr;
+    if (replaces && *stream.notify == notify) return;  // a retransmission, a re-INVITE
+    stream.notify = std::make_shared<const Notify>(notify);
+    if (!journal_) return;
+    journal_->put({journal_key(stream), key, stream.index, notify}, replaces);
+    if (journal_->wants_rewrite()) journal_->rewrite(notify_records());
+}
+
+std::vector<NotifyRecord> CallTable::notify_records() const {
+    std::vector<NotifyRecord> records;
+    for (const auto& [key, call] : calls_)
+        for (const auto& stream : call.media)
+            if (stream.notify)
+                records.push_back({journal_key(stream), key, stream.index, *stream.notify});
+    return records;
+}
 
 const xtrtpproxy::SwitchboardGates& CallTable::gates(const MediaStream& stream) const {
     return plan_.switchboards()[stream.switchboard].gates;
@@ -93,8 +116,7 @@ StreamResult CallTable::stream(const StreamRequestParams& request) {
     if (it != calls_.end()) {
         const Match found = match(it->second, sender, view_of(other), request.media);
         if (found.stream) {
-            if (request.notify)
-                found.stream->notify = std::make_shared<const Notify>(*request.notify);
+            if (request.notify) keep_notify(*found.stream, key, *request.notify);
             return point(*found.stream, key, found.sender_is_offerer, request);
         }
     }
@@ -127,7 +149,6 @@ StreamResult CallTable::create(Call& call, const std::string& key,
     stream.answerer = receiver.value_or("");
     stream.switchboard = static_cast<std::uint16_t>(choice->switchboard);
     stream.offerer_side = choice->offerer_side;
-    if (request.notify) stream.notify = std::make_shared<const Notify>(*request.notify);
     const auto& sb = plan_.switchboards()[choice->switchboard].gates;
 
     xtrtpproxy::SessionParams params;
@@ -155,6 +176,7 @@ StreamResult CallTable::create(Call& call, const std::string& key,
     by_session_[session_key(stream.switchboard, stream.session)] = &calls_.find(key)->first;
     call.media.push_back(std::move(stream));
     ++created_;
+    if (request.notify) keep_notify(call.media.back(), key, *request.notify);
     result.local = local_endpoint(call.media.back(), other(call.media.back().offerer_side));
     result.created = true;
     return result;
@@ -230,6 +252,7 @@ std::size_t CallTable::remove_all() {
     ended_ += removed;
     calls_.clear();
     by_session_.clear();
+    if (journal_) journal_->rewrite({});
     return removed;
 }
 
@@ -288,20 +311,16 @@ std::size_t CallTable::forget_switchboard(std::size_t switchboard) {
     return forgotten;
 }
 
-std::size_t CallTable::rebuild() {
-    std::size_t found = 0;
+CallTable::Rebuilt CallTable::rebuild() {
+    Rebuilt rebuilt;
+    auto targets = journal_ ? journal_->load() : std::unordered_map<std::string, NotifyRecord>{};
     const auto now = std::chrono::steady_clock::now();
     for (std::size_t i = 0; i < plan_.switchboards().size(); ++i) {
-        for (const auto& entry : store_.labelled(plan_.switchboards()[i].gates, kLabelPrefix)) {
+        const auto& sb = plan_.switchboards()[i].gates;
+        for (const auto& entry : store_.labelled(sb, kLabelPrefix)) {
             const auto label = decode_label(entry.session.label);
             if (!label) continue;
             if (by_session_.contains(session_key(i, entry.session.id))) continue;
-            const auto node = calls_.try_emplace(label->call).first;
-            Call& call = node->second;
-            if (call.call_id.empty()) {
-                call.call_id = label->call;
-                call.created = now - std::chrono::milliseconds(entry.session.age_ms);
-            }
             MediaStream stream;
             stream.index = label->media;
             stream.offerer = label->offerer;
@@ -309,12 +328,43 @@ std::size_t CallTable::rebuild() {
             stream.switchboard = static_cast<std::uint16_t>(i);
             stream.offerer_side = label->offerer_side;
             stream.session = entry.session.id;
+            // The target of this session, not of one that had its id before.
+            const auto target = targets.find(journal_key(stream));
+            if (target != targets.end()) {
+                if (target->second.call == label->call)
+                    stream.notify = std::make_shared<const Notify>(target->second.notify);
+                targets.erase(target);
+            }
+            if (entry.session.state == xtrtpproxy::SessionState::expired) {
+                try {
+                    store_.remove(sb, entry.session.id);
+                } catch (const StoreError&) {
+                    // Freed meanwhile: over either way.
+                }
+                rebuilt.ended.push_back({label->call, std::move(stream)});
+                continue;
+            }
+            const auto node = calls_.try_emplace(label->call).first;
+            Call& call = node->second;
+            if (call.call_id.empty()) {
+                call.call_id = label->call;
+                call.created = now - std::chrono::milliseconds(entry.session.age_ms);
+            }
             by_session_[session_key(i, stream.session)] = &node->first;
             call.media.push_back(std::move(stream));
-            ++found;
+            ++rebuilt.streams;
         }
     }
-    return found;
+    // Streams the kernel freed (expired and past their resurrection time) or lost with their
+    // switchboard while no daemon watched.
+    for (auto& [unused, record] : targets) {
+        EndedStream ended{record.call, {}};
+        ended.stream.index = record.media;
+        ended.stream.notify = std::make_shared<const Notify>(std::move(record.notify));
+        rebuilt.ended.push_back(std::move(ended));
+    }
+    if (journal_) journal_->rewrite(notify_records());
+    return rebuilt;
 }
 
 std::vector<std::string> CallTable::call_ids(std::size_t limit) const {
@@ -329,6 +379,7 @@ std::vector<std::string> CallTable::call_ids(std::size_t limit) const {
 }
 
 void CallTable::erase_stream(Call& call, std::size_t index) {
+    if (journal_ && call.media[index].notify) journal_->erase(journal_key(call.media[index]));
     by_session_.erase(session_key(call.media[index].switchboard, call.media[index].session));
     call.media.erase(call.media.begin() + static_cast<std::ptrdiff_t>(index));
     ++ended_;

@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "notify_journal.hpp"
 #include "relay_plan.hpp"
 #include "rtpproxy_command.hpp"
 #include "session_label.hpp"
@@ -101,7 +102,10 @@ struct EndedStream {
 
 class CallTable {
   public:
-    CallTable(const RelayPlan& plan, SessionStore& store, SessionPolicy policy);
+    // journal: where the streams' notification targets outlive the daemon (--state-dir), or
+    // nullptr.
+    CallTable(const RelayPlan& plan, SessionStore& store, SessionPolicy policy,
+              NotifyJournal* journal = nullptr);
 
     // Finds or (may_create) starts the stream of the request and points the sender's side at
     // its address. Repeated and reversed requests (the callee's re-INVITE) find the same
@@ -129,9 +133,16 @@ class CallTable {
     // Every stream of a switchboard that went away.
     std::size_t forget_switchboard(std::size_t switchboard);
 
-    // Reads the calls back from the kernel's session labels (after a restart). Returns how
-    // many streams it found; sessions with labels that are not ours are left alone.
-    std::size_t rebuild();
+    // Reads the calls back from the kernel's session labels (after a restart), and their
+    // notification targets from the journal. A session the kernel let expire while the daemon
+    // was down ends now, as it would have then; it and the journal's streams that are no
+    // longer in the kernel are what ended unseen, returned for their notifications. Sessions
+    // with labels that are not ours are left alone. Then the journal holds the live targets.
+    struct Rebuilt {
+        std::size_t streams = 0;  // found live
+        std::vector<EndedStream> ended;
+    };
+    Rebuilt rebuild();
 
     std::size_t calls() const noexcept { return calls_.size(); }
     std::size_t streams() const noexcept { return by_session_.size(); }
@@ -155,6 +166,10 @@ class CallTable {
                        const StreamRequestParams& request);
     // The RTP port of a side of the stream: the kernel's session N has port + 2N on each gate.
     xtrtpproxy::Endpoint local_endpoint(const MediaStream& stream, Side side) const;
+    // Gives the stream the target of its request and writes it to the journal if it is new.
+    void keep_notify(MediaStream& stream, const std::string& key, const Notify& notify);
+    std::string journal_key(const MediaStream& stream) const;
+    std::vector<NotifyRecord> notify_records() const;
     void erase_stream(Call& call, std::size_t index);
     void erase_call_if_empty(const std::string& key);
     static std::uint64_t session_key(std::size_t switchboard, std::uint32_t session) {
@@ -164,6 +179,7 @@ class CallTable {
     const RelayPlan& plan_;
     SessionStore& store_;
     SessionPolicy policy_;
+    NotifyJournal* journal_;
     std::unordered_map<std::string, Call> calls_;  // by call_key(Call-ID)
     // session -> the call's key in calls_ (whose nodes do not move)
     std::unordered_map<std::uint64_t, const std::string*> by_session_;

@@ -50,6 +50,9 @@ class Daemon {
     // signalfd). Returns the signal that ended it.
     int run();
 
+    // Sends a stream's timeout notification (its U's notify socket and tag), if it has one.
+    void notify_timeout(const EndedStream& ended);
+
   private:
     enum class Kind : std::uint8_t {
         control_datagram,
@@ -84,7 +87,6 @@ class Daemon {
     void on_events();
     void on_timer();
     std::string rtpproxy_reply(std::string_view peer, std::string_view bytes, Cookie cookie);
-    void notify_timeout(const EndedStream& ended);
 
     Parts parts_;
     Fd epoll_;

@@ -36,6 +36,7 @@
 #include "ephemeral_ports.hpp"
 #include "log.hpp"
 #include "ng_service.hpp"
+#include "notify_journal.hpp"
 #include "options.hpp"
 #include "recorder.hpp"
 #include "relay_plan.hpp"
@@ -202,6 +203,18 @@ void warn_of_ephemeral_ports(const RelayPlan& plan) {
     if (const auto warning = ephemeral_warning(used)) log::warning(*warning);
 }
 
+// The kernel's boot: a notification file of another boot names sessions long gone.
+std::string boot_id() {
+    std::string id;
+    if (FILE* f = std::fopen("/proc/sys/kernel/random/boot_id", "r")) {
+        char line[64] = {};
+        if (std::fgets(line, sizeof line, f)) id = line;
+        std::fclose(f);
+    }
+    while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) id.pop_back();
+    return id;
+}
+
 int run(const Options& opts) {
     log::setup(opts.log_level, opts.log_facility, false);
     const Identity identity = look_up(opts);
@@ -247,10 +260,14 @@ int run(const Options& opts) {
     if (opts.max_ttl) policy.relay.max_ttl = opts.max_ttl;
     // -2: rtpproxy sends packets under 128 bytes twice.
     if (opts.duplicate_small) policy.relay.dup_below = 128;
-    CallTable calls(plan, store, policy);
-    const std::size_t rebuilt = calls.rebuild();
-    if (rebuilt > 0)
-        log::notice("found " + std::to_string(rebuilt) + " streams of " +
+    std::optional<NotifyJournal> journal;
+    if (!opts.state_dir.empty())
+        journal.emplace(opts.state_dir + "/notify-targets", boot_id(),
+                        [](std::string_view m) { log::warning(m); });
+    CallTable calls(plan, store, policy, journal ? &*journal : nullptr);
+    const CallTable::Rebuilt rebuilt = calls.rebuild();
+    if (rebuilt.streams > 0)
+        log::notice("found " + std::to_string(rebuilt.streams) + " streams of " +
                     std::to_string(calls.calls()) + " calls in the kernel");
 
     const auto kernel_info = [&client] { return client.info(); };
@@ -321,6 +338,11 @@ int run(const Options& opts) {
     log::notice(std::string("iptrtpproxyd ") + IPTRTPPROXYD_VERSION + " ready");
     rules_guard.armed = false;
     tell_parent("ok");
+    for (const EndedStream& ended : rebuilt.ended) {
+        log::info("call " + ended.call_id + " media " + std::to_string(ended.stream.index) +
+                  ": ended while no daemon ran");
+        daemon.notify_timeout(ended);
+    }
 
     const int signal = daemon.run();
     log::notice(std::string("stopping on ") + strsignal(signal));
@@ -334,6 +356,7 @@ int run(const Options& opts) {
     } catch (const std::exception& e) {
         log::error(std::string("cleaning up: ") + e.what());
     }
+    if (journal) journal->remove();
     for (const auto& path : unix_paths) ::unlink(path.c_str());
     if (!opts.pid_file.empty()) ::unlink(opts.pid_file.c_str());
     return 0;

@@ -90,6 +90,10 @@ constexpr Spec kSpecs[] = {
     {"idle-timeout", 0, Arity::single, "seconds",
      "end a session idle for this long, 1..86400 (default 60)", true},
     {"pid-file", 'p', Arity::single, "file", "PID file (default /var/run/rtpproxy.pid)", true},
+    {"state-dir", 0, Arity::single, "dir",
+     "keep the calls' timeout notification targets here (a tmpfs such as /run/iptrtpproxyd) "
+     "for a restarted daemon (default: none, a restart loses them)",
+     true},
     {"foreground", 'f', Arity::flag, nullptr, "do not become a daemon", true},
     {"user", 'u', Arity::single, "user[:group]", "run as this user (and group)", true},
     {"log-level", 'd', Arity::single, "level[:facility]",
@@ -647,6 +651,10 @@ void parse_paths(const Reader& reader, Options& opts) {
         check_path(*v, v->text, "file");
         opts.pid_file = v->text;
     }
+    if (const auto v = reader.single("state-dir")) {
+        check_path(*v, v->text, "directory");
+        opts.state_dir = v->text;
+    }
 }
 
 void parse_sockets(const Reader& reader, Options& opts) {
@@ -803,7 +811,7 @@ std::string usage_text() {
     out << "Usage: iptrtpproxyd -l addr1[/addr2] | -6 addr1[/addr2] | --switchboard gates...\n"
            "                    [-2fR] [-s ctrl_socket] [--ng ng_socket] [-t tos] [-T max_ttl]\n"
            "                    [-r rdir [-S sdir]] [-m port_min] [-M port_max]\n"
-           "                    [--idle-timeout seconds] [-n timeout_socket]\n"
+           "                    [--idle-timeout seconds] [-n timeout_socket] [--state-dir dir]\n"
            "                    [-u uname[:gname]] [-d log_level[:log_facility]] [-p pid_file]\n"
            "                    [-c config_file]\n"
            "       iptrtpproxyd -v | -h\n"

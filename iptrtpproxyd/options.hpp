@@ -87,6 +87,7 @@ struct Options {
     bool record_no_rtcp = false;   // -R
     std::string pid_file = "/var/run/rtpproxy.pid";  // -p
     bool foreground = false;                         // -f
+    std::string state_dir{};                         // --state-dir
     // -m, -M: the UDP ports of the relay's own switchboard, port_min even; its sessions take
     // 2 ports on each side.
     std::uint16_t port_min = 35000;

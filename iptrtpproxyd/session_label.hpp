@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 // What the daemon writes into each kernel session's label: the call, the parties and the
 // media the session carries. All call state lives there, so that a daemon restarted after a
-// crash rebuilds its call table from the kernel (no database, nothing on disk).
+// crash rebuilds its call table from the kernel (no database), but for the timeout
+// notification targets, which do not fit (notify_journal.hpp).
 #pragma once
 
 #include <cstddef>

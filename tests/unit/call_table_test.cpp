@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <memory>
+
 #include "call_table.hpp"
 #include "fake_session_store.hpp"
 
@@ -198,7 +201,7 @@ TEST_F(CallTableTest, ARestartedDaemonRebuildsFromTheLabels) {
     store.alloc(plan.switchboards()[0].gates, foreign);
 
     CallTable restarted{plan, store, SessionPolicy{}};
-    EXPECT_EQ(restarted.rebuild(), 3u);
+    EXPECT_EQ(restarted.rebuild().streams, 3u);
     EXPECT_EQ(restarted.calls(), 3u);
     EXPECT_NE(restarted.find(std::string(200, 'x')), nullptr) << "found by its hash";
     // The BYE ends it as before the restart, and a re-INVITE keeps its ports.
@@ -208,6 +211,110 @@ TEST_F(CallTableTest, ARestartedDaemonRebuildsFromTheLabels) {
     EXPECT_EQ(restarted.remove("c1", "ft", "tt"), 1u);
     EXPECT_EQ(restarted.remove("c2", "gt", {}), 1u);
     EXPECT_EQ(store.sessions.size(), 2u) << "the long one and the foreign one";
+}
+
+// The notification targets kept in the state directory's file (NotifyJournal).
+class CallTableJournalTest : public CallTableTest {
+  protected:
+    void SetUp() override {
+        char dir[] = "/tmp/call_table_test.XXXXXX";
+        ASSERT_NE(::mkdtemp(dir), nullptr);
+        dir_ = dir;
+    }
+    void TearDown() override {
+        ::unlink((dir_ + "/notify-targets").c_str());
+        ::rmdir(dir_.c_str());
+    }
+    std::unique_ptr<NotifyJournal> open_journal() {
+        return std::make_unique<NotifyJournal>(dir_ + "/notify-targets", "boot",
+                                               [](std::string_view m) { ADD_FAILURE() << m; });
+    }
+    static StreamRequestParams notified(std::string_view call, const char* tag,
+                                        std::uint16_t media = 1) {
+        auto r = offer(call, "ft", {}, "10.0.0.2", 7000, media);
+        r.notify = Notify{"unix:/run/kamailio/timeout.sock", tag};
+        return r;
+    }
+    std::string dir_;
+};
+
+TEST_F(CallTableJournalTest, TargetsOutliveTheDaemon) {
+    {
+        auto journal = open_journal();
+        CallTable first{plan, store, SessionPolicy{}, journal.get()};
+        EXPECT_EQ(first.rebuild().streams, 0u);
+        first.stream(notified("c1", "1:1"));                    // session 0
+        first.stream(notified("c2", "2:2"));                    // 1
+        first.stream(offer("c3", "ft", {}, "10.0.0.2", 7000));  // 2, no target
+        first.stream(notified("c4", "4:4"));                    // 3
+        first.stream(notified("c1", "1:1 re-INVITE"));          // a new tag for session 0
+        EXPECT_EQ(first.remove("c2", "ft", {}), 1u);
+        ASSERT_TRUE(first.forget(0, 3)) << "c4 expired and its event came";
+    }  // kill -9
+    auto journal = open_journal();
+    CallTable restarted{plan, store, SessionPolicy{}, journal.get()};
+    const auto rebuilt = restarted.rebuild();
+    EXPECT_EQ(rebuilt.streams, 3u) << "c1, c3 and c4, whose removal the kernel had not done";
+    EXPECT_TRUE(rebuilt.ended.empty());
+    const auto* c1 = restarted.find("c1");
+    ASSERT_NE(c1, nullptr);
+    ASSERT_TRUE(c1->media[0].notify);
+    EXPECT_EQ(c1->media[0].notify->tag, "1:1 re-INVITE");
+    EXPECT_FALSE(restarted.find("c3")->media[0].notify);
+    EXPECT_FALSE(restarted.find("c4")->media[0].notify) << "its end was written";
+    // The kernel's expiry after the restart finds the target.
+    const auto ended = restarted.forget(0, 0);
+    ASSERT_TRUE(ended);
+    ASSERT_TRUE(ended->stream.notify);
+    EXPECT_EQ(ended->stream.notify->tag, "1:1 re-INVITE");
+}
+
+TEST_F(CallTableJournalTest, WhatEndedWhileNoDaemonRanIsReturned) {
+    {
+        auto journal = open_journal();
+        CallTable first{plan, store, SessionPolicy{}, journal.get()};
+        first.rebuild();
+        first.stream(notified("c1", "1:1"));                    // session 0: will expire
+        first.stream(notified("c2", "2:2", 2));                 // 1: will be freed
+        first.stream(offer("c3", "ft", {}, "10.0.0.2", 7000));  // 2: expires, no target
+        first.stream(notified("c4", "4:4"));                    // 3: lives on
+    }
+    store.expired = {0, 2};
+    store.sessions.erase(1);
+    {
+        auto journal = open_journal();
+        CallTable restarted{plan, store, SessionPolicy{}, journal.get()};
+        auto rebuilt = restarted.rebuild();
+        EXPECT_EQ(rebuilt.streams, 1u);
+        EXPECT_EQ(restarted.calls(), 1u);
+        ASSERT_EQ(rebuilt.ended.size(), 3u);
+        std::sort(rebuilt.ended.begin(), rebuilt.ended.end(),
+                  [](const EndedStream& x, const EndedStream& y) { return x.call_id < y.call_id; });
+        EXPECT_EQ(rebuilt.ended[0].call_id, "c1");
+        ASSERT_TRUE(rebuilt.ended[0].stream.notify);
+        EXPECT_EQ(rebuilt.ended[0].stream.notify->tag, "1:1");
+        EXPECT_EQ(rebuilt.ended[1].call_id, "c2");
+        EXPECT_EQ(rebuilt.ended[1].stream.index, 2);
+        ASSERT_TRUE(rebuilt.ended[1].stream.notify);
+        EXPECT_EQ(rebuilt.ended[2].call_id, "c3");
+        EXPECT_FALSE(rebuilt.ended[2].stream.notify);
+        EXPECT_EQ(store.sessions.size(), 1u) << "the expired sessions end, as they would have";
+    }
+    // Told once: the next restart has only c4's target.
+    auto journal = open_journal();
+    EXPECT_EQ(journal->load().size(), 1u);
+}
+
+TEST_F(CallTableJournalTest, ASessionIdOfAnotherCallGetsNoStaleTarget) {
+    auto journal = open_journal();
+    journal->rewrite({{stream_key(plan.switchboards()[0].gates.gate_a, 0), "old-call", 1,
+                       Notify{"unix:/x", "stale"}}});
+    table.stream(offer("new-call", "ft", {}, "10.0.0.2", 7000));  // session 0 again
+    CallTable restarted{plan, store, SessionPolicy{}, journal.get()};
+    const auto rebuilt = restarted.rebuild();
+    EXPECT_EQ(rebuilt.streams, 1u);
+    EXPECT_TRUE(rebuilt.ended.empty());
+    EXPECT_FALSE(restarted.find("new-call")->media[0].notify);
 }
 
 TEST_F(CallTableTest, ListsCallsOldestFirst) {

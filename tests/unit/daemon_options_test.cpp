@@ -167,6 +167,7 @@ TEST(DaemonOptions, UsageText) {
                              "--port-max",
                              "--idle-timeout",
                              "--pid-file",
+                             "--state-dir",
                              "--foreground",
                              "--user",
                              "--log-level",
@@ -500,6 +501,12 @@ TEST(DaemonOptions, RecordingAndPidFile) {
     refusal(with_listen({"-r", ""}), {"-r/--record-dir", "no directory"});
     refusal(with_listen({"-r", "/rec", "-S", "spool"}), {"-S/--spool-dir", "absolute"});
     refusal(with_listen({"-p", "rtpproxy.pid"}), {"-p/--pid-file", "absolute"});
+
+    EXPECT_EQ(parse(with_listen({})).state_dir, "") << "none unless given";
+    EXPECT_EQ(parse(with_listen({"--state-dir", "/run/iptrtpproxyd"})).state_dir,
+              "/run/iptrtpproxyd");
+    refusal(with_listen({"--state-dir", "run"}), {"--state-dir", "absolute"});
+    refusal(with_listen({"--state-dir", ""}), {"--state-dir", "no directory"});
 }
 
 TEST(DaemonOptions, Ports) {
@@ -600,6 +607,7 @@ TEST(DaemonOptions, ConfigFileTakesEveryOption) {
         "port-max = 30000\n"
         "idle-timeout = 120\n"
         "pid-file = /run/iptrtpproxyd.pid\n"
+        "state-dir = /run/iptrtpproxyd\n"
         "foreground = 1\n"
         "user = rtpproxy:voip\n"
         "log-level = WARN:LOG_LOCAL2\n");
@@ -621,6 +629,7 @@ TEST(DaemonOptions, ConfigFileTakesEveryOption) {
     EXPECT_EQ(opts.port_max, 30000);
     EXPECT_EQ(opts.idle_timeout, 120u);
     EXPECT_EQ(opts.pid_file, "/run/iptrtpproxyd.pid");
+    EXPECT_EQ(opts.state_dir, "/run/iptrtpproxyd");
     EXPECT_TRUE(opts.foreground);
     EXPECT_EQ(opts.user, "rtpproxy");
     EXPECT_EQ(opts.group, "voip");

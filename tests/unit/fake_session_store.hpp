@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 
 #include "session_store.hpp"
 
@@ -19,6 +20,7 @@ class FakeStore final : public SessionStore {
         xtrtpproxy::SessionParams params;  // the last alloc or update, merged
     };
     std::map<std::uint32_t, Stored> sessions;
+    std::set<std::uint32_t> expired;  // listed as the kernel lists an expired session
     std::uint32_t next_id = 0;
     std::uint32_t capacity = 100;
     int updates = 0;
@@ -68,6 +70,8 @@ class FakeStore final : public SessionStore {
             entry.switchboard = gates;
             entry.session.id = id;
             entry.session.label = *stored.params.label;
+            entry.session.state = expired.contains(id) ? xtrtpproxy::SessionState::expired
+                                                       : xtrtpproxy::SessionState::live;
             out.push_back(entry);
         }
         return out;

@@ -367,7 +367,7 @@ TEST_F(RecorderTest, ADaemonStoppingFinishesItsFilesAndOneRestartedResumes) {
     EXPECT_EQ(files_in(record.path()).size(), 1u);
     // The session still records in the kernel: a new daemon's table and recorder pick it up.
     CallTable rebuilt{plan, store, SessionPolicy{}};
-    ASSERT_EQ(rebuilt.rebuild(), 1u);
+    ASSERT_EQ(rebuilt.rebuild().streams, 1u);
     int pair[2];
     ASSERT_EQ(::socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pair), 0);
     Recorder again(config, rebuilt, store, NflogSocket::adopt(pair[0]));

@@ -18,8 +18,10 @@
 #             which tcpdump reads with every packet of the call; the same over ng, asked
 #             for with record-call on the offer; then Kamailio asking, with start_recording()
 #             (rtpproxy module) and record-call=on (rtpengine module), for SIPp's calls
-#   timeouts  --idle-timeout 2 and -n: a silent call's session expires in the kernel, the
-#             notification arrives with its tag, and the call is gone
+#   timeouts  --idle-timeout 6 and -n: a silent call's session expires in the kernel, the
+#             notification arrives with its tag, and the call is gone; with --state-dir
+#             the targets outlive kill -9: the restarted daemon notifies a call that expires
+#             after its start, and one that expired while no daemon ran as it starts
 #   bridging  -l IPv4 -6 /IPv6: an IPv6 caller on the external network, an IPv4 callee on the
 #             internal one (I/E as Kamailio's x flag sends them), media both ways; then
 #             Kamailio's x flag itself, SIPp calling from IPv6 to IPv4 through it, and the
@@ -259,19 +261,45 @@ expect_eq "the spool is empty" "" "$(ls -A "$TMP/spool")"
 step "timeouts: a silent call ends when the kernel says so, and its notification comes"
 kill "$DAEMON_PID"
 wait "$DAEMON_PID" || fail "the daemon exited $? on SIGTERM"
-start_daemon --idle-timeout=2 -n "unix:$TMP/notify.sock"
+mkdir -p "$TMP/state"
+notify_options=(--idle-timeout=6 -n "unix:$TMP/notify.sock" --state-dir "$TMP/state")
+start_daemon "${notify_options[@]}"
 expect_eq "VF 20081224 (notifications) with -n" "t1 1" "$(ctl "t1 VF 20081224")"
-np "$CTL" listen "$TMP/notify.sock" 20 >"$TMP/notify.out" &
+np "$CTL" listen "$TMP/notify.sock" 60 >"$TMP/notify.out" &
 wait_until 10 "the notification listener" test -S "$TMP/notify.sock"
 expect_match "U with a notify socket and tag" "t2 [0-9]+ $GATE" \
 	"$(ctl "t2 U tcall $CLIENT_A 7040 tf;1 unix:$TMP/notify.sock tcall%20tag")"
 wait_until 20 "the notification" grep -qx "tcall tag" "$TMP/notify.out"
-expect_eq "the session is gone" 0 "$(rtpp list | grep -c 'record=session' || :)"
+sessions() { rtpp list | grep -c 'record=session' || :; }
+expect_eq "the session is gone" 0 "$(sessions)"
 expect_eq "and so is the call: its D gets E50" "t3 E50" "$(ctl "t3 D tcall tf")"
+
+step "timeouts across restarts: --state-dir keeps what the labels have no room for"
+# kill -9 before the expiry: the restarted daemon's expiry event finds the call's target.
+expect_match "U with a notify socket and tag" "t4 [0-9]+ $GATE" \
+	"$(ctl "t4 U tcall2 $CLIENT_A 7042 tf2;1 unix:$TMP/notify.sock tcall2%20tag")"
+kill -9 "$DAEMON_PID"
+wait "$DAEMON_PID" 2>/dev/null || :
+start_daemon "${notify_options[@]}"
+expect_eq "its session is live after the restart" 1 "$(rtpp list | grep -c 'state=live' || :)"
+wait_until 20 "its notification, from the restarted daemon" grep -qx "tcall2 tag" "$TMP/notify.out"
+expect_eq "its session is gone" 0 "$(sessions)"
+# The expiry while no daemon runs: the next one notifies it as it starts.
+expect_match "U with a notify socket and tag" "t5 [0-9]+ $GATE" \
+	"$(ctl "t5 U tcall3 $CLIENT_A 7044 tf3;1 unix:$TMP/notify.sock tcall3%20tag")"
+kill -9 "$DAEMON_PID"
+wait "$DAEMON_PID" 2>/dev/null || :
+wait_value 20 "the kernel lets the silent session expire, and frees it" 0 sessions
+start_daemon "${notify_options[@]}"
+wait_until 10 "its notification, as the daemon starts" grep -qx "tcall3 tag" "$TMP/notify.out"
+expect_contains "the log says so" "call tcall3 media 1: ended while no daemon ran" \
+	"$(cat "$TMP/daemon.log")"
+expect_eq "each notification came once" 3 "$(wc -l <"$TMP/notify.out")"
 
 step "bridging: -l IPv4 -6 /IPv6, an IPv6 caller outside, an IPv4 callee inside"
 kill "$DAEMON_PID"
 wait "$DAEMON_PID" || fail "the daemon exited $? on SIGTERM"
+expect_eq "SIGTERM took the notification file with the calls" "" "$(ls -A "$TMP/state")"
 # rtpproxy's way: internal network IPv4 (-l), external IPv6 (-6 /addr).
 ip netns exec proxy "$DAEMON" -f -l "$GATE_A" -6 "/$GATE6_B" -s "udp:$RSOCK" --ng "udp:$NGSOCK" \
 	-m 42000 -M 42999 -d DBUG \

@@ -12,6 +12,9 @@
 #   call      U and L over its udp: socket, media both ways through the kernel
 #   kill -9   systemctl kill --signal=SIGKILL: systemd starts it again (Restart=), the new
 #             daemon finds the call in the kernel, whose media never stopped; D ends it
+#   timeout   a silent call with a notification target, kill -9 again: the restarted daemon
+#             notifies its timeout (the unit's --state-dir, in the runtime directory that
+#             RuntimeDirectoryPreserve=restart keeps over the restart)
 #   stop      systemctl stop: the switchboard and its chain are gone
 #   bad file  a configuration with an unknown option: the unit fails with status 2, and
 #             systemd does not start it again (RestartPreventExitStatus=2)
@@ -27,6 +30,8 @@ ctl() { np "$CTL" udp 127.0.0.1:22222 "$@"; }
 # sysd COMMAND...: COMMAND in systemd's namespaces (systemctl, journalctl).
 sysd() { nsenter -t "$SYSTEMD_PID" -m -p "$@"; }
 daemon_pid() { pgrep -x iptrtpproxyd; }
+# Where the timeout notifications go, in systemd's /run.
+NOTIFY_SOCK=/run/xtrp-notify/notify.sock
 daemon_gone() { ! pgrep -x iptrtpproxyd >/dev/null; }
 
 # The guest's root is writable and outlives the test (the next tests of this boot run on
@@ -67,6 +72,10 @@ install -m 0644 "$UNIT" /etc/systemd/system/iptrtpproxyd.service
 {
 	cat "$REPO/iptrtpproxyd/iptrtpproxyd.conf"
 	echo "listen = $GATE"
+	# For the timeout step: short enough to wait for, long enough for a restart between
+	# the call's media.
+	echo "idle-timeout = 10"
+	echo "notify-socket = unix:$NOTIFY_SOCK"
 } >/etc/iptrtpproxyd.conf
 # modprobe finds the module through an install command (depmod, which a package would run,
 # takes more than a minute under emulation: it reads every module of the kernel).
@@ -145,11 +154,27 @@ expect_eq "the call's re-INVITE keeps the port" "c3 $pa_b $GATE" "$(ctl "c3 U ca
 expect_eq "its D" "c4 0" "$(ctl "c4 D call1 ft tt")"
 expect_eq "no session left" 0 "$(rtpp list | grep -c 'record=session' || :)"
 
+step "timeout: kill -9 with a silent call up, its notification comes from the new daemon"
+# The listener as the SIP proxy's would be, a socket the daemon's user may connect to.
+sysd install -d -o iptrtpproxyd "${NOTIFY_SOCK%/*}"
+sysd setpriv --reuid=iptrtpproxyd --regid=iptrtpproxyd --clear-groups \
+	"$SYSD_CTL" listen "$NOTIFY_SOCK" 60 >"$TMP/notify.out" &
+wait_until 10 "the notification listener" sysd test -S "$NOTIFY_SOCK"
+expect_match "U with a notification target" "c5 [0-9]+ $GATE" \
+	"$(ctl "c5 U call2 $CLIENT_A 7002 ft2;1 unix:$NOTIFY_SOCK call2%20tag")"
+sysd systemctl kill --signal=SIGKILL iptrtpproxyd
+wait_until 10 "the daemon is gone" daemon_gone
+wait_until 30 "a new daemon answers" ctl "v3 V"
+expect_eq "systemd restarted it again" 2 "$(sysd systemctl show -p NRestarts --value iptrtpproxyd)"
+wait_until 30 "the call's timeout notification" grep -qx "call2 tag" "$TMP/notify.out"
+expect_eq "no session left" 0 "$(rtpp list | grep -c 'record=session' || :)"
+
 step "stop: the switchboard goes with the unit"
 sysd systemctl stop iptrtpproxyd
 expect_eq "stopped" inactive "$(sysd systemctl is-active iptrtpproxyd || :)"
 expect_eq "no switchboard" 0 "$(rtpp list | grep -c 'record=switchboard' || :)"
 case $(np nft list table ip mangle 2>/dev/null || :) in *iptrtpproxyd*) fail "its chain was left" ;; esac
+expect_fail 1 sysd test -e /run/iptrtpproxyd
 
 step "bad file: status 2, no restart"
 echo "no-such-option = 1" >>/etc/iptrtpproxyd.conf
